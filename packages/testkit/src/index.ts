@@ -1,0 +1,2 @@
+export type { Golden, GoldenFile } from './goldens.ts';
+export { goldens } from './goldens.ts';
