@@ -1,1 +1,12 @@
-export {};
+export type { AppLogger, CreateLoggerOptions } from './create-logger.ts';
+export { createLogger, SECRET_KEYS, toTsLogLevel } from './create-logger.ts';
+export type { ResolvedToken, TokenSource } from './credentials.ts';
+export { isReadableByOthers, readClientCredentials, resolveAccessToken, writeSecretFile } from './credentials.ts';
+export type { ConfigProblem } from './errors.ts';
+export { ConfigError } from './errors.ts';
+export type { LoadConfigOptions, LoadedConfig, ParseConfigOptions } from './load-config.ts';
+export { loadConfig, parseConfig } from './load-config.ts';
+export { publisherSettings } from './publisher-options.ts';
+export type { ConfigData, RawConfig } from './schema.ts';
+export { configSchema } from './schema.ts';
+export { unknownKeys } from './unknown-keys.ts';

@@ -1,0 +1,133 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { LogFields, Logger } from '@janitor/protocol';
+import { Logger as TsLogger } from 'tslog';
+import { fileTransport } from 'tslog/transports/file';
+import type { ConfigData } from './schema.ts';
+
+/** Field names whose values never reach a log line. */
+export const SECRET_KEYS = [
+  'token',
+  'access_token',
+  'accessToken',
+  'password',
+  'client_secret',
+  'clientSecret',
+  'authorization',
+  'secret',
+];
+
+/** An app's logger: the package {@link Logger} interface plus a flush for buffered output before exit. */
+export interface AppLogger extends Logger {
+  flush(): Promise<void>;
+}
+
+export interface CreateLoggerOptions {
+  /** Where pretty/json lines go when `to_stdout` is set. @default process.stderr */
+  stream?: NodeJS.WritableStream;
+}
+
+/**
+ * Builds the apps' logger from the `logger` section: level (names or the original's 10/20/30/40/50), stdout and/or
+ * a file, `pretty` (one `time LEVEL name message key=value ...` line per event) or `json` lines. Values of secret
+ * fields (tokens, passwords) are masked.
+ *
+ * @example
+ * const log = createLogger(config.data.logger);
+ * log.info('hub listening', { port: 5000 });
+ */
+export function createLogger(settings: ConfigData['logger'], options: CreateLoggerOptions = {}): AppLogger {
+  const stream = options.stream ?? process.stderr;
+  const minLevel = toTsLogLevel(settings.loglevel);
+  const tslog = new TsLogger({
+    name: settings.name,
+    type: 'hidden',
+    minLevel,
+    stack: { capture: 'off' },
+    mask: { keys: SECRET_KEYS, caseInsensitive: true },
+  } as ConstructorParameters<typeof TsLogger>[0]);
+  const json = settings.style === 'json';
+  if (settings.to_stdout) {
+    tslog.attachTransport((record: unknown) => {
+      const r = record as Record_;
+      stream.write(`${json ? toJsonLine(r, settings.name) : toPrettyLine(r, settings.name)}\n`);
+    });
+  }
+  let file: ReturnType<typeof fileTransport> | undefined;
+  if (settings.to_file) {
+    mkdirSync(dirname(settings.filename), { recursive: true });
+    file = fileTransport({
+      path: settings.filename,
+      format: (record: unknown) =>
+        json ? toJsonLine(record as Record_, settings.name) : toPrettyLine(record as Record_, settings.name),
+    } as Parameters<typeof fileTransport>[0]);
+    tslog.attachTransport(file);
+  }
+  const emit = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: LogFields) => {
+    if (fields) tslog[level](message, fields);
+    else tslog[level](message);
+  };
+  return {
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    async flush() {
+      await file?.flush?.();
+    },
+  };
+}
+
+/** tslog levels: 0 silly, 1 trace, 2 debug, 3 info, 4 warn, 5 error, 6 fatal. */
+export function toTsLogLevel(level: ConfigData['logger']['loglevel']): number {
+  if (typeof level === 'number') {
+    // Python: NOTSET 0, DEBUG 10, INFO 20, WARNING 30, ERROR 40, CRITICAL 50.
+    return ({ 0: 0, 10: 2, 20: 3, 30: 4, 40: 5, 50: 6 } as Record<number, number>)[level] ?? 3;
+  }
+  const byName: Record<string, number> = {
+    silly: 0,
+    trace: 1,
+    debug: 2,
+    info: 3,
+    warn: 4,
+    warning: 4,
+    error: 5,
+    fatal: 6,
+    critical: 6,
+  };
+  return byName[level] ?? 3;
+}
+
+type Record_ = Record<string, unknown> & {
+  _meta?: unknown;
+  _logMeta?: { date?: Date | string; logLevelName?: string };
+};
+
+function parts(record: Record_): { message: string; fields: Record<string, unknown>; level: string; date: Date } {
+  const meta = record._logMeta ?? {};
+  const args = Object.entries(record)
+    .filter(([k]) => k !== '_logMeta' && k !== '_meta')
+    .map(([, v]) => v);
+  const message = typeof args[0] === 'string' ? args[0] : '';
+  const fields = (args.find((a) => a !== null && typeof a === 'object') as Record<string, unknown> | undefined) ?? {};
+  const date = meta.date ? new Date(meta.date) : new Date();
+  return { message, fields, level: meta.logLevelName ?? 'INFO', date };
+}
+
+function toPrettyLine(record: Record_, name: string): string {
+  const { message, fields, level, date } = parts(record);
+  const kv = Object.entries(fields).map(([k, v]) => `${k}=${formatValue(v)}`);
+  return [date.toISOString(), level.padEnd(5), name, message, ...kv].join(' ');
+}
+
+function toJsonLine(record: Record_, name: string): string {
+  const { message, fields, level, date } = parts(record);
+  return JSON.stringify({ time: date.toISOString(), level, name, message, ...fields });
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === 'string') return /[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v;
+  if (v instanceof Error) return JSON.stringify(v.message);
+  if (typeof v === 'object' && v !== null) return JSON.stringify(v);
+  return String(v);
+}

@@ -1,0 +1,140 @@
+import { MESSAGE_TYPES } from '@janitor/protocol';
+import { z } from 'zod';
+
+// The shape of config.yaml: the original's v0.1 layout (every key it read keeps its meaning) plus additions with
+// defaults. Objects strip unknown keys so an original file with keys we no longer use still loads; those keys are
+// reported as warnings by `unknownKeys`.
+
+const messageType = z.enum(MESSAGE_TYPES as ['none', 'info', 'warning', 'error', 'alarm']);
+
+const logLevelNames = ['silly', 'trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'critical'] as const;
+
+/** Log level: a name, or one of the original's Python numeric levels (0, 10, 20, 30, 40, 50). */
+const logLevel = z.union([
+  z.enum(logLevelNames),
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(50)
+    .refine((n) => n % 10 === 0, { message: 'expected one of 0, 10, 20, 30, 40, 50 or a level name' }),
+]);
+
+const templateSet = z.object({
+  /** The content warning when the message has a summary. */
+  spoiler: z.string().optional(),
+  /** The text when the message has a summary. */
+  text: z.string().optional(),
+  /** The text when the message has no summary. */
+  text_without_summary: z.string().optional(),
+});
+
+const nonEmpty = z.string().trim().min(1, 'expected a non-empty string');
+
+export const configSchema = z.object({
+  app: z
+    .object({
+      name: nonEmpty.default('Janitor'),
+      run_control: z.object({ dry_run: z.boolean().default(false) }).prefault({}),
+      service: z
+        .object({
+          listen: z
+            .object({
+              host: nonEmpty.default('127.0.0.1'),
+              port: z.number().int().min(0).max(65535).default(5000),
+            })
+            .prefault({}),
+          remote_url: z
+            .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+            .default('http://127.0.0.1:5000'),
+        })
+        .prefault({}),
+      schedules: z.array(z.object({ name: nonEmpty, when: nonEmpty, action: nonEmpty }).loose()).default([]),
+      state_dir: nonEmpty.default('.janitor'),
+    })
+    .prefault({}),
+  mastodon: z
+    .object({
+      app_name: nonEmpty.default('Janitor'),
+      api_base_url: z
+        .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+        .default('https://mastodon.social'),
+      instance_type: z
+        .enum(['mastodon', 'pleroma', 'akkoma', 'gotosocial'], {
+          error: 'expected one of mastodon, pleroma, akkoma, gotosocial',
+        })
+        .default('mastodon'),
+      credentials: z
+        .object({
+          access_token: z.string().optional(),
+          client_file: nonEmpty.default('client.secret'),
+          user_file: nonEmpty.default('user.secret'),
+          user: z.object({ email: z.string().optional(), password: z.string().optional() }).optional(),
+        })
+        .prefault({}),
+      status_post: z
+        .object({
+          max_length: z.number().int().positive().default(500),
+          content_type: z
+            .enum(['text/plain', 'text/markdown', 'text/html', 'text/bbcode'], {
+              error: 'expected one of text/plain, text/markdown, text/html, text/bbcode',
+            })
+            .default('text/plain'),
+          visibility: z
+            .enum(['public', 'unlisted', 'private', 'direct'], {
+              error: 'expected one of public, unlisted, private, direct',
+            })
+            .default('public'),
+          username_to_dm: z.string().nullish(),
+          merge_summary_into_text: z.boolean().default(false),
+          language: z.string().nullish(),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  system_info: z
+    .object({
+      // Validated in depth by @janitor/thresholds' parseThresholds (key paths, operators, metrics).
+      thresholds: z.record(z.string(), z.unknown()).optional(),
+      // Where the original's earliest files kept the formatting keys; still read.
+      report_item_names_map: z.record(z.string(), z.string()).optional(),
+      human_readable: z.boolean().optional(),
+      human_readable_exceptions: z.array(z.string()).optional(),
+      /** Metrics listed in the report, in this order (crossed metrics are always listed). */
+      report_keys: z.array(z.string()).optional(),
+    })
+    .prefault({}),
+  formatting: z
+    .object({
+      system_info: z
+        .object({
+          report_item_names_map: z.record(z.string(), z.string()).optional(),
+          human_readable: z.boolean().optional(),
+          human_readable_exceptions: z.array(z.string()).optional(),
+        })
+        .prefault({}),
+      icons: z.partialRecord(messageType, z.string()).optional(),
+      templates: z.partialRecord(messageType, templateSet).optional(),
+    })
+    .prefault({}),
+  logger: z
+    .object({
+      loglevel: logLevel.default('info'),
+      name: nonEmpty.default('janitor'),
+      to_file: z.boolean().default(false),
+      filename: nonEmpty.default('log/janitor.log'),
+      to_stdout: z.boolean().default(true),
+      /** The original's Python format string: accepted so old files load, not used. */
+      format: z.string().optional(),
+      /** `pretty`: one readable line per event; `json`: one JSON object per line. */
+      style: z.enum(['pretty', 'json']).default('pretty'),
+    })
+    .prefault({}),
+});
+
+/** The config file as written (input) and as validated with defaults applied (output). */
+export type RawConfig = z.input<typeof configSchema>;
+export type ConfigData = z.output<typeof configSchema>;
+
+/** The original's config files kept `status_post` at the top level; it now lives under `mastodon`. */
+export const LEGACY_TOP_LEVEL_KEYS = ['status_post'] as const;
