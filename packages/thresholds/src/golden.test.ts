@@ -1,8 +1,7 @@
-// The original's measured reports (packages/testkit/fixtures/original-v0.1.json, read by relative path: the
-// testkit package is not linked into this package's node_modules).
+// The original's measured reports, from @janitor/testkit's copy of the compatibility file.
 import type { LegacySysData } from '@janitor/protocol';
+import { goldens as fixture } from '@janitor/testkit';
 import { describe, expect, it } from 'vitest';
-import fixture from '../../testkit/fixtures/original-v0.1.json' with { type: 'json' };
 import { evaluate } from './evaluation.ts';
 import { formatReport } from './report.ts';
 import { fromLegacy } from './report-input.ts';
