@@ -1,6 +1,18 @@
+export type { FormBodyOptions, FormFields } from './form-body.ts';
+export { parseFormBody } from './form-body.ts';
+export type {
+  ClientMessage,
+  JanitorClient,
+  JanitorClientErrorOptions,
+  JanitorClientOptions,
+} from './janitor-client.ts';
+export { createJanitorClient, JanitorClientError } from './janitor-client.ts';
+export type { JsonBodyOptions, Utf8Options } from './json-body.ts';
+export { decodeUtf8Strict, parseJsonBody } from './json-body.ts';
 export type { LogFields, Logger } from './logger.ts';
 export { silentLogger } from './logger.ts';
 export type { Message } from './message.ts';
+export { parseMessageFields } from './message-fields.ts';
 export type { MessageType } from './message-type.ts';
 export {
   CROSSED_MARKER,
@@ -11,5 +23,12 @@ export {
   parseMessageType,
   worstType,
 } from './message-type.ts';
+export type { ParsedReport } from './report.ts';
+export { parseReport } from './report.ts';
+export type { BodyKind, RawRequest, RawRequestOptions } from './request-body.ts';
+export { bodyKind, parseMessageRequest, parseReportRequest } from './request-body.ts';
 export type { DiskSample, LegacyMetricKey, LegacySysData, NetworkSample, ReportV2, Sample } from './sample.ts';
 export { EXTRA_METRIC_KEYS, LEGACY_METRIC_KEYS, REPORT_VERSION, toLegacySysData } from './sample.ts';
+export type { ParseResult, WireError, WireErrorBody, WireIssue, WireStatus } from './wire-error.ts';
+export { wireErrorBody } from './wire-error.ts';
+export { METRIC_NAME_PATTERN, WIRE_LIMITS } from './wire-limits.ts';
