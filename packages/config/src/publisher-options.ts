@@ -19,6 +19,22 @@ export function publisherSettings(config: LoadedConfig) {
     ...(post.username_to_dm ? { usernameToDm: post.username_to_dm } : {}),
     ...(post.language ? { language: post.language } : {}),
     ...(formatting.icons ? { icons: formatting.icons as Partial<Record<MessageType, string>> } : {}),
-    ...(formatting.templates ? { templates: formatting.templates } : {}),
+    ...(formatting.templates ? { templates: templatesOf(formatting.templates) } : {}),
   };
+}
+
+type TemplateConfig = NonNullable<LoadedConfig['data']['formatting']['templates']>;
+
+/** The file's snake_case template keys, as the publisher names them. */
+function templatesOf(templates: TemplateConfig) {
+  const out: Partial<Record<MessageType, { spoiler?: string; text?: string; textWithoutSummary?: string }>> = {};
+  for (const [type, t] of Object.entries(templates) as [MessageType, TemplateConfig[MessageType]][]) {
+    if (!t) continue;
+    out[type] = {
+      ...(t.spoiler !== undefined ? { spoiler: t.spoiler } : {}),
+      ...(t.text !== undefined ? { text: t.text } : {}),
+      ...(t.text_without_summary !== undefined ? { textWithoutSummary: t.text_without_summary } : {}),
+    };
+  }
+  return out;
 }
