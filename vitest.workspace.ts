@@ -1,2 +1,3 @@
 // The list of vitest projects. Vitest 5 ignores a workspace file on its own: vitest.config.ts imports this list.
-export default ['packages/*', 'apps/*'];
+// `scripts` holds the repository-wide checks (import boundaries).
+export default ['packages/*', 'apps/*', 'scripts'];

@@ -1,0 +1,38 @@
+import { type Command, CommanderError, InvalidArgumentError } from 'commander';
+import { describeFailure, EXIT } from './runtime.ts';
+
+/**
+ * Runs a commander program the way every Janitor command behaves: `--help`/`--version` exit 0, a usage error exits
+ * 2 with commander's one-line message, any other failure prints one line (`janitor: ...`) and its exit code. No
+ * stack traces for user errors.
+ */
+export async function runProgram(program: Command, argv: readonly string[] = process.argv): Promise<number> {
+  program.exitOverride();
+  for (const cmd of allCommands(program)) cmd.exitOverride();
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      if (error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    const { message, exitCode } = describeFailure(error);
+    process.stderr.write(`${program.name()}: ${message}\n`);
+    return exitCode;
+  }
+}
+
+function allCommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** Parses a duration option: plain seconds (`60`) or with a unit (`30s`, `5m`, `1h`). */
+export function parseDurationSeconds(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected seconds, or a number with s, m or h (e.g. 60, 30s, 5m)');
+  const n = Number(match[1]) * ({ s: 1, m: 60, h: 3600 } as Record<string, number>)[match[2] ?? 's']!;
+  if (n <= 0) throw new InvalidArgumentError('expected a duration above zero');
+  return n;
+}
