@@ -1,0 +1,79 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/** One step of the schema. Steps are applied in order; step `i` takes the schema from version `i` to `i + 1`. */
+export interface Migration {
+  /** What the step adds, e.g. `outbox and kv`. */
+  readonly name: string;
+  readonly up: (db: DatabaseSync) => void;
+}
+
+/**
+ * The schema of the store, oldest first. Append new steps at the end; never edit or reorder a released one (a file
+ * records how many steps it has had in `PRAGMA user_version`).
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'outbox and kv',
+    up: (db) =>
+      db.exec(`
+        -- AUTOINCREMENT: an id is never reused, even after the newest entry was deleted and the process restarted.
+        CREATE TABLE outbox (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          created_at_ms INTEGER NOT NULL,
+          payload TEXT NOT NULL,
+          group_key TEXT,
+          idempotency_key TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          not_before_ms INTEGER NOT NULL,
+          last_error TEXT,
+          state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'dead'))
+        ) STRICT;
+        CREATE INDEX outbox_by_state ON outbox (state, id);
+        CREATE INDEX outbox_by_group ON outbox (group_key, state, id);
+        CREATE TABLE kv (
+          key TEXT PRIMARY KEY NOT NULL,
+          value TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+      `),
+  },
+];
+
+/** The schema version of a file (`PRAGMA user_version`): how many migrations it has had. */
+export function schemaVersion(db: DatabaseSync): number {
+  const row = db.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;
+  return row?.user_version ?? 0;
+}
+
+/**
+ * Brings the file to the newest schema: applies the migrations it has not had, all in one write transaction, and
+ * records the new version. Safe with several processes opening the same file: the version is read again under the
+ * write lock. A file written by a newer version (more steps than `migrations`) is refused rather than damaged.
+ * @returns the version before and after.
+ */
+export function migrate(
+  db: DatabaseSync,
+  migrations: readonly Migration[] = MIGRATIONS,
+): { fromVersion: number; toVersion: number } {
+  const target = migrations.length;
+  const before = schemaVersion(db);
+  checkNotNewer(before, target);
+  if (before === target) return { fromVersion: before, toVersion: target };
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const current = schemaVersion(db);
+    checkNotNewer(current, target);
+    for (let version = current; version < target; version++) migrations[version]!.up(db);
+    db.exec(`PRAGMA user_version = ${target}`);
+    db.exec('COMMIT');
+    return { fromVersion: current, toVersion: target };
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+function checkNotNewer(version: number, target: number): void {
+  if (version > target) {
+    throw new Error(`schema version ${version} is newer than this @janitor/store knows (${target}): upgrade janitor`);
+  }
+}

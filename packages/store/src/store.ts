@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import { createContext, openDatabase, type SynchronousMode } from './database.ts';
+import { createKeyValue, type KeyValue } from './key-value.ts';
+import { migrate } from './migrations.ts';
+import { createOutbox, type Outbox } from './outbox.ts';
+import { describeCause, StoreError } from './store-error.ts';
+
+/** Where and how to open a store. */
+export interface StoreOptions {
+  /** The database file (created if missing, with its folder), or `:memory:` for a store that dies with the process. */
+  path: string;
+  /** The clock of `createdAtMs` and "due now". @default Date.now */
+  now?: () => number;
+  /** How long to wait for another process holding the write lock before failing with a retryable error. @default 5000 */
+  busyTimeoutMs?: number;
+  /**
+   * `FULL`: a committed entry survives a power loss. `NORMAL`: it survives a crash or SIGKILL of the process, not
+   * necessarily a power loss; commits are cheaper. @default 'FULL'
+   */
+  synchronous?: SynchronousMode;
+}
+
+/** One SQLite file holding Janitor's durable state. */
+export interface Store {
+  readonly outbox: Outbox;
+  readonly kv: KeyValue;
+  /** The absolute path of the database file (or `:memory:`). */
+  readonly path: string;
+  /**
+   * Runs `fn` in one write transaction: everything it writes through this store is committed together, or not at all
+   * if it throws (e.g. an alert's new state and its post). Nested calls are savepoints. Synchronous only: do not
+   * await inside.
+   */
+  transaction<T>(fn: () => T): T;
+  /** Whether SQLite's `PRAGMA integrity_check` finds the file sound. */
+  checkIntegrity(): boolean;
+  /** Closes the file (a checkpoint folds the WAL back into it). Later calls on the store throw; closing twice is fine. */
+  close(): void;
+}
+
+/**
+ * Opens (creating if needed) the store at `path`: WAL mode, the durability of `synchronous`, the schema brought up to
+ * date. A new file and its -wal/-shm companions are private (mode 0600): they hold post texts.
+ * @throws StoreError `cannot open store at PATH: ...` (a folder that cannot be created, no permission, not a
+ * database, a disk full, a file from a newer janitor).
+ * @example
+ * const store = openStore({ path: '/var/lib/janitor/janitor.db' });
+ * const entry = store.outbox.enqueue({ payload: { status: 'disk full on pi' }, groupKey: 'pi' });
+ * // ...acknowledge the sender; later, in the worker:
+ * const due = store.outbox.next();
+ * if (due) store.outbox.complete(due.id, due.idempotencyKey);
+ */
+export function openStore(options: StoreOptions): Store {
+  const { now = Date.now, busyTimeoutMs = 5000, synchronous = 'FULL' } = options;
+  const path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
+  const db = openDatabase(path, busyTimeoutMs, synchronous);
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw new StoreError(`cannot open store at ${path}: ${describeCause(error)}`, { path, cause: error });
+  }
+  const context = createContext(db, path, now);
+  const integrity = db.prepare('PRAGMA integrity_check');
+  return {
+    outbox: createOutbox(context),
+    kv: createKeyValue(context),
+    path,
+    transaction: (fn) => context.guard('transaction', () => context.transaction(fn)),
+    checkIntegrity: () =>
+      context.guard('checkIntegrity', () => {
+        const rows = integrity.all() as { integrity_check: string }[];
+        return rows.length === 1 && rows[0]!.integrity_check === 'ok';
+      }),
+    close: () => {
+      if (db.isOpen) db.close();
+    },
+  };
+}
