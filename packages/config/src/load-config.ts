@@ -116,6 +116,14 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
   const data = resolvePaths(parsed.data, baseDir);
   const token = env.JANITOR_MASTODON_ACCESS_TOKEN;
   if (token) data.mastodon.credentials.access_token = token;
+  // JANITOR_HUB_TOKEN: the token this machine's agent presents, and one more token the hub accepts.
+  const hubToken = env.JANITOR_HUB_TOKEN?.trim();
+  if (hubToken) {
+    data.app.service.remote_token = hubToken;
+    if (!data.app.service.tokens.some((t) => t.token === hubToken)) {
+      data.app.service.tokens.push({ name: 'JANITOR_HUB_TOKEN', token: hubToken });
+    }
+  }
 
   return deepFreeze({
     data,

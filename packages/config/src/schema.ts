@@ -1,5 +1,6 @@
 import { MESSAGE_TYPES } from '@janitor/protocol';
 import { z } from 'zod';
+import { isCidr } from './cidr.ts';
 
 // The shape of config.yaml: the original's v0.1 layout (every key it read keeps its meaning) plus additions with
 // defaults. Objects strip unknown keys so an original file with keys we no longer use still loads; those keys are
@@ -47,6 +48,20 @@ export const configSchema = z.object({
           remote_url: z
             .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
             .default('http://127.0.0.1:5000'),
+          /** Client side: the bearer token this machine's agent presents to the hub. */
+          remote_token: z.string().optional(),
+          /** Hub side: the tokens agents and scripts may present. */
+          tokens: z
+            .array(
+              z.object({
+                name: nonEmpty,
+                token: z.string().min(16, 'expected a token of at least 16 characters'),
+                hosts: z.array(nonEmpty).optional(),
+              }),
+            )
+            .default([]),
+          /** Hub side: networks (CIDR) allowed without a token. */
+          allow_networks: z.array(z.string().refine(isCidr, 'expected a network such as 192.168.1.0/24')).default([]),
         })
         .prefault({}),
       schedules: z.array(z.object({ name: nonEmpty, when: nonEmpty, action: nonEmpty }).loose()).default([]),

@@ -23,6 +23,8 @@ export {
   passwordGrant,
   registerApp,
 } from './oauth.ts';
+export type { DrainResult, OutboxPayload, OutboxPort, OutboxWorker, OutboxWorkerOptions } from './outbox-worker.ts';
+export { createOutboxWorker } from './outbox-worker.ts';
 export type { PublishErrorDetails } from './publish-error.ts';
 export { PublishError } from './publish-error.ts';
 export type { PostOptions, Publisher, PublisherOptions, PublishResult } from './publisher.ts';

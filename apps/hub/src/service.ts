@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppLogger, LoadedConfig } from '@janitor/config';
+import { publisherSettings, resolveAccessToken } from '@janitor/config';
+import { createOutboxWorker, createPublisher, type OutboxWorker } from '@janitor/publisher';
+import { openStore, type Store } from '@janitor/store';
+import type { Context, Hono } from 'hono';
+import { createAccessPolicy } from './access.ts';
+import { createHub, type PublisherState } from './create-hub.ts';
+
+export interface HubServiceOptions {
+  config: LoadedConfig;
+  logger: AppLogger;
+  /** Log posts instead of making them (the `--dry-run` flag or `app.run_control.dry_run`). */
+  dryRun: boolean;
+  remoteAddress: (c: Context) => string | undefined;
+  env?: Record<string, string | undefined>;
+  /** @default `<state_dir>/janitor.db` */
+  storePath?: string;
+}
+
+/** The hub with everything behind it: the store, the publisher and the outbox worker. */
+export interface HubService {
+  app: Hono;
+  store: Store;
+  worker: OutboxWorker | undefined;
+  publisherState: PublisherState;
+  /** Stops the worker after the post in flight, then closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the hub: opens the store (`<state_dir>/janitor.db`), builds the publisher from the config and starts the
+ * outbox worker. Without an access token outside dry run, requests are still accepted and queued; nothing is
+ * posted until a token exists and the hub restarts (and /health says so).
+ */
+export function createHubService(options: HubServiceOptions): HubService {
+  const { config, logger, dryRun, env = process.env } = options;
+  const storePath = options.storePath ?? join(config.data.app.state_dir, 'janitor.db');
+  mkdirSync(config.data.app.state_dir, { recursive: true });
+  const store = openStore({ path: storePath });
+  const token = resolveAccessToken(config, env);
+  const publisherState: PublisherState = dryRun ? 'dry-run' : token ? 'ready' : 'no-token';
+  let worker: OutboxWorker | undefined;
+  if (publisherState !== 'no-token') {
+    const publisher = createPublisher({
+      ...publisherSettings(config),
+      dryRun,
+      logger,
+      ...(token ? { accessToken: token.token } : {}),
+    });
+    const instanceType = config.data.mastodon.instance_type;
+    worker = createOutboxWorker({
+      outbox: store.outbox,
+      publisher,
+      logger,
+      errorResponsesCached: instanceType === 'pleroma' || instanceType === 'akkoma',
+    });
+    worker.start();
+  } else {
+    logger.error('no Mastodon access token: messages are queued but not posted; run janitor login, then restart', {
+      file: config.data.mastodon.credentials.user_file,
+    });
+  }
+  const { tokens, allow_networks } = config.data.app.service;
+  const access = createAccessPolicy({ tokens, allowNetworks: allow_networks });
+  const app = createHub({
+    config,
+    outbox: store.outbox,
+    access,
+    remoteAddress: options.remoteAddress,
+    onQueued: () => worker?.notify(),
+    publisherState: () => publisherState,
+    storeWritable: () => {
+      // A real write, cheap enough for every health check (integrity_check would scan the whole file).
+      try {
+        store.kv.set('hub.health_probe', Date.now());
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    logger,
+  });
+  return {
+    app,
+    store,
+    worker,
+    publisherState,
+    async close() {
+      await worker?.stop();
+      store.close();
+    },
+  };
+}
