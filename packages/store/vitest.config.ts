@@ -1,3 +1,3 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'store' } });
+export default defineProject({ test: { name: 'store', testTimeout: 20_000, hookTimeout: 20_000 } });

@@ -1,3 +1,3 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'thresholds' } });
+export default defineProject({ test: { name: 'thresholds', testTimeout: 20_000, hookTimeout: 20_000 } });

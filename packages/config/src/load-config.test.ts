@@ -123,7 +123,7 @@ describe('finding the file', () => {
   it('reports a YAML syntax error as a config error', async () => {
     const problems = await problemsOf('app:\n  name: [unclosed\n');
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/cannot read the config/);
+    expect(problems[0]).toMatch(/cannot read the config: YAML Error in .*config\.yaml: .*\(\d+:\d+\)/);
   });
 
   it('rejects a file that is not a mapping', async () => {

@@ -68,7 +68,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    // YAML errors span lines: "YAML Error in FILE:", the reason with (line:column), then an excerpt. Keep the reason.
+    const lines = error instanceof Error ? error.message.split('\n').filter((l) => l.trim()) : [String(error)];
+    const message = lines.length > 1 && /^YAML Error/.test(lines[0] ?? '') ? `${lines[0]} ${lines[1]}` : lines[0];
     throw new ConfigError([{ path: '', message: `cannot read the config: ${message}` }], undefined, { cause: error });
   }
   if (!result) return parseConfig({}, { baseDir: cwd, env });

@@ -170,7 +170,7 @@ export async function passwordGrant(options: PasswordGrantOptions): Promise<stri
     if (!(error instanceof AuthError)) throw error;
     if (error.reason === 'grant-unsupported') {
       throw new AuthError(
-        `${error.message}. This server does not accept a user name and password (Mastodon 4.4 and later, ` +
+        `${error.message.replace(/\.$/, '')}. This server does not accept a user name and password (Mastodon 4.4 and later, ` +
           'GoToSocial): paste a token made in Preferences > Development, or use the authorization-code login',
         { cause: error.cause, reason: 'grant-unsupported', retryable: false, statusCode: error.statusCode },
       );
