@@ -3,8 +3,8 @@ import { describeFailure, EXIT } from './runtime.ts';
 
 /**
  * Runs a commander program the way every Janitor command behaves: `--help`/`--version` exit 0, a usage error exits
- * 2 with commander's one-line message, any other failure prints one line (`janitor: ...`) and its exit code. No
- * stack traces for user errors.
+ * 2 with commander's one-line message (a missing subcommand: with the usage), any other failure prints one line
+ * (`janitor: ...`) and its exit code. No stack traces for user errors.
  */
 export async function runProgram(program: Command, argv: readonly string[] = process.argv): Promise<number> {
   program.exitOverride();
@@ -15,7 +15,8 @@ export async function runProgram(program: Command, argv: readonly string[] = pro
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-      if (error.code === 'commander.help') return EXIT.ok;
+      // `janitor help` asked for help (0); `janitor run` without its subcommand printed it instead of running (1).
+      if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return EXIT.usage;
     }
     const { message, exitCode } = describeFailure(error);
@@ -35,4 +36,18 @@ export function parseDurationSeconds(value: string): number {
   const n = Number(match[1]) * ({ s: 1, m: 60, h: 3600 } as Record<string, number>)[match[2] ?? 's']!;
   if (n <= 0) throw new InvalidArgumentError('expected a duration above zero');
   return n;
+}
+
+/** Parses a `--hub` option: an absolute http(s) URL such as `http://hub.lan:5000`. */
+export function parseHubUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected the hub’s address, e.g. http://hub.lan:5000');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError(`expected an http or https address, got ${url.protocol}`);
+  }
+  return value;
 }

@@ -1,13 +1,5 @@
-import {
-  type AppLogger,
-  ConfigError,
-  createLogger,
-  type LoadedConfig,
-  loadConfig,
-  publisherSettings,
-  resolveAccessToken,
-} from '@janitor/config';
-import { AuthError, createPublisher, PublishError, type Publisher } from '@janitor/publisher';
+import { type AppLogger, ConfigError, createLogger, type LoadedConfig, loadConfig } from '@janitor/config';
+import { JanitorClientError } from '@janitor/protocol';
 
 /** Exit codes shared by janitor and janitor-agent (documented in the README). */
 export const EXIT = {
@@ -56,39 +48,30 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   return { config, logger, dryRun };
 }
 
-/**
- * The publisher the config describes. Outside dry run it needs an access token and fails with a
- * {@link CliError} saying where to put one.
- */
-export function publisherFor(runtime: Runtime, env: Record<string, string | undefined> = process.env): Publisher {
-  const { config, logger, dryRun } = runtime;
-  const token = resolveAccessToken(config, env);
-  if (!dryRun && !token) {
-    throw new CliError(
-      `no Mastodon access token: run 'janitor login', set JANITOR_MASTODON_ACCESS_TOKEN, or put the token on the first line of ${config.data.mastodon.credentials.user_file}`,
-      EXIT.credentials,
-    );
-  }
-  return createPublisher({
-    ...publisherSettings(config),
-    dryRun,
-    logger,
-    ...(token ? { accessToken: token.token } : {}),
-  });
-}
-
 /** Maps any error to the one line and exit code a user sees. */
 export function describeFailure(error: unknown): { message: string; exitCode: number } {
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
   if (error instanceof ConfigError) return { message: error.message, exitCode: EXIT.config };
-  if (error instanceof AuthError) return { message: error.message, exitCode: EXIT.credentials };
-  if (error instanceof PublishError) {
+  // @janitor/publisher's errors are matched by name, not instanceof: importing it (and masto) here would slow down
+  // every command that never publishes, such as a cron run of remote mode.
+  if (isNamed<{ reason?: string; retryable?: boolean }>(error, 'AuthError')) {
+    // A login step that never got the server's answer (network down, a 5xx) is a failed job, not bad credentials.
+    const unanswered = error.reason === 'request-failed' && error.retryable === true;
+    return { message: error.message, exitCode: unanswered ? EXIT.failure : EXIT.credentials };
+  }
+  if (isNamed<{ statusCode?: number }>(error, 'PublishError')) {
     const auth = error.statusCode === 401 || error.statusCode === 403;
     const hint = auth ? " (the access token was refused: run 'janitor login')" : '';
     return { message: `${error.message}${hint}`, exitCode: auth ? EXIT.credentials : EXIT.failure };
   }
+  // The hub refused or could not be reached (janitor send/exec): its own words, which name the field.
+  if (error instanceof JanitorClientError) return { message: error.message, exitCode: EXIT.failure };
   const message = error instanceof Error ? error.message : String(error);
   return { message: `unexpected error: ${message}`, exitCode: EXIT.failure };
+}
+
+function isNamed<T>(error: unknown, name: string): error is Error & T {
+  return error instanceof Error && error.name === name;
 }
 
 /** A dry-run post as a person reads it: the content warning, then the text, between rules. */

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError, EXIT } from 'janitor-agent';
@@ -20,10 +20,17 @@ export function distConfigPath(): string {
  */
 export function initConfig(target: string): string {
   const path = resolve(target);
-  if (existsSync(path)) {
-    throw new CliError(`${path} already exists; edit it, or remove it first to start over`, EXIT.failure);
+  const template = readFileSync(distConfigPath());
+  try {
+    // Created 0600 and only if absent ('wx'): never a moment where others can read it, never an overwrite.
+    writeFileSync(path, template, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new CliError(`${path} already exists; edit it, or remove it first to start over`, EXIT.failure);
+    }
+    throw new CliError(`cannot write ${path}: ${(error as Error).message}`, EXIT.failure, { cause: error });
   }
-  copyFileSync(distConfigPath(), path);
+  // The umask may have narrowed the mode further, never widened it; set it exactly.
   chmodSync(path, 0o600);
   return path;
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readClientCredentials, writeSecretFile } from '@janitor/config';
 import {
   type Account,
+  AuthError,
   authorizationUrl,
   createPkce,
   DEFAULT_SCOPES,
@@ -87,14 +88,27 @@ export async function login(runtime: Runtime, options: LoginOptions): Promise<{ 
       process.env.JANITOR_MASTODON_PASSWORD ??
       mastodon.credentials.user?.password ??
       (await ask('Password: ', 'password'));
-    token = await passwordGrant({
-      url,
-      clientId: app.clientId,
-      clientSecret: app.clientSecret,
-      username,
-      password,
-      scopes: DEFAULT_SCOPES,
-    });
+    try {
+      token = await passwordGrant({
+        url,
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+        username,
+        password,
+        scopes: DEFAULT_SCOPES,
+      });
+    } catch (error) {
+      // The publisher's message names the server's settings page; here the user needs the commands instead.
+      if (error instanceof AuthError && error.reason === 'grant-unsupported') {
+        throw new CliError(
+          `${url} no longer allows logging in with a password (Mastodon 4.4 and later, GoToSocial): run ` +
+            "'janitor login --token' with a token made in Preferences > Development, or 'janitor login --oauth'",
+          EXIT.credentials,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
   }
   const account = await verifyCredentials({ url, accessToken: token });
   const file = mastodon.credentials.user_file;

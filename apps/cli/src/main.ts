@@ -1,12 +1,36 @@
 #!/usr/bin/env node
 // janitor: the command line. Thin: each command reads the config and calls the packages and the agent.
 import { hostname } from 'node:os';
+import { toTsLogLevel } from '@janitor/config';
+import { MESSAGE_TYPES, type MessageType } from '@janitor/protocol';
 import { Command, Option } from 'commander';
-import { formatDryRunPost, openRuntime, publisherFor, type RuntimeOptions, runLocalCheck } from 'janitor-agent';
-import { runProgram } from 'janitor-agent/cli-support';
+import {
+  describeFailure,
+  formatDryRunPost,
+  openRuntime,
+  publisherFor,
+  type RuntimeOptions,
+  remoteOnceCommand,
+  remoteTarget,
+  resolveStateDir,
+  runLocalCheck,
+} from 'janitor-agent';
+import { parseHubUrl, runProgram } from 'janitor-agent/cli-support';
 import pkg from '../package.json' with { type: 'json' };
+import { execMessage, runCommand } from './exec.ts';
 import { initConfig } from './init.ts';
+import {
+  hubEntryPoint,
+  hubFiles,
+  hubState,
+  localUrl,
+  probeHealth,
+  runHubForeground,
+  startHubDetached,
+  stopHub,
+} from './listen.ts';
 import { ensureApp, login, requireMethod } from './login.ts';
+import { readMessageFrom, sendMessage } from './send.ts';
 
 interface Common {
   config?: string;
@@ -45,6 +69,19 @@ run
     const publisher = publisherFor(runtime);
     const outcome = await runLocalCheck({ config: runtime.config, publisher, logger: runtime.logger });
     if (outcome.published?.dryRun) out(formatDryRunPost(outcome.published.draft));
+    await runtime.logger.flush();
+  });
+
+run
+  .command('remote')
+  .description('collect this machine’s metrics and send them to the hub (spooled while the hub is unreachable)')
+  .option('--dry-run', 'print the report that would be sent instead of sending it')
+  .option('--hub <url>', 'the hub’s address (default: app.service.remote_url)', parseHubUrl)
+  .option('--token <token>', 'the hub’s bearer token (default: $JANITOR_HUB_TOKEN, app.service.remote_token)')
+  .option('--legacy', 'send the original’s {"sys_data": …} report, for hubs of Janitor 0.1')
+  .action(async (o: HubFlags & { legacy?: boolean }, cmd: Command) => {
+    const runtime = await openRuntime(runtimeOptions(cmd));
+    await remoteOnceCommand(runtime, { ...hubChoice(o), ...(o.legacy ? { legacy: true } : {}) }, out);
     await runtime.logger.flush();
   });
 
@@ -118,5 +155,187 @@ mastodon
     else out(result.url ?? `posted (status id ${result.id})`);
     await runtime.logger.flush();
   });
+
+interface HubFlags {
+  hub?: string;
+  token?: string;
+}
+
+function hubChoice(o: HubFlags): { hub?: string; token?: string } {
+  return { ...(o.hub ? { hub: o.hub } : {}), ...(o.token ? { token: o.token } : {}) };
+}
+
+function withHubOptions(cmd: Command): Command {
+  return cmd
+    .option('--hub <url>', 'the hub’s address (default: app.service.remote_url)', parseHubUrl)
+    .option('--token <token>', 'the hub’s bearer token (default: $JANITOR_HUB_TOKEN, app.service.remote_token)')
+    .option('--hostname <name>', 'who the message is about (default: this machine’s hostname)');
+}
+
+withHubOptions(
+  program
+    .command('send')
+    .description('post a message through the hub (MESSAGE "-" reads it from stdin)')
+    .argument('<message>', 'the text of the message, or - to read it from stdin'),
+)
+  .addOption(new Option('--type <type>', 'the message type (its icon)').choices(MESSAGE_TYPES).default('none'))
+  .option('--summary <text>', 'a summary: the post’s content warning')
+  .action(
+    async (text: string, o: HubFlags & { type: MessageType; summary?: string; hostname?: string }, cmd: Command) => {
+      const runtime = await openRuntime(runtimeOptions(cmd));
+      const target = remoteTarget(runtime, hubChoice(o));
+      const message = text === '-' ? await readMessageFrom(process.stdin) : text;
+      const receipt = await sendMessage({
+        url: target.url,
+        ...(target.token ? { token: target.token } : {}),
+        message: {
+          text: message,
+          type: o.type,
+          hostname: o.hostname ?? hostname(),
+          ...(o.summary ? { summary: o.summary } : {}),
+        },
+      });
+      out(receipt.id === undefined ? 'sent' : `queued as #${receipt.id}`);
+    },
+  );
+
+withHubOptions(
+  program
+    .command('exec')
+    .description('run a command and report its outcome through the hub: an error when it fails')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .usage('[options] -- <command> [args...]'),
+)
+  .addOption(
+    new Option('--on-success <type>', 'also report a successful run, as this message type')
+      .choices(['info', 'none'])
+      .default('none'),
+  )
+  .option('--summary <text>', 'the summary of the report (default: "`cmd` failed (exit 3) after 1.2 s on host")')
+  .option(
+    '--tail-lines <n>',
+    'lines of output in the report',
+    (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 1000) throw new Error('expected a number of lines, 0-1000');
+      return n;
+    },
+    20,
+  )
+  .action(
+    async (
+      words: string[],
+      o: HubFlags & { onSuccess: 'info' | 'none'; summary?: string; tailLines: number; hostname?: string },
+      cmd: Command,
+    ) => {
+      const [command = '', ...args] = words;
+      const result = await runCommand({ command, args, tailLines: o.tailLines });
+      if (result.end.kind === 'not-started') process.stderr.write(`janitor exec: ${command}: ${result.end.reason}\n`);
+      const ok = result.end.kind === 'exited' && result.end.code === 0;
+      // Exit with the command's own status whatever happens to the report: cron sees the job, not janitor.
+      process.exitCode = result.exitCode;
+      if (ok && o.onSuccess === 'none') return;
+      try {
+        // The config is read after the command: a broken config.yaml never stops the job itself.
+        const runtime = await openRuntime(runtimeOptions(cmd));
+        const target = remoteTarget(runtime, hubChoice(o));
+        const message = execMessage(result, {
+          command,
+          args,
+          hostname: o.hostname ?? hostname(),
+          ...(o.summary ? { summary: o.summary } : {}),
+        });
+        await sendMessage({ url: target.url, ...(target.token ? { token: target.token } : {}), message });
+      } catch (error) {
+        process.stderr.write(
+          `janitor exec: warning: the outcome was not reported: ${describeFailure(error).message}\n`,
+        );
+      }
+      process.exitCode = result.exitCode;
+    },
+  );
+
+interface ListenFlags {
+  detach?: boolean;
+  dryRun?: boolean;
+  host?: string;
+  port?: number;
+}
+
+const listen = program
+  .command('listen')
+  .description('run the hub: in the foreground, or in the background with --detach (see also: status, stop)')
+  .option('--detach', 'run in the background: log to <state_dir>/hub.log, PID in <state_dir>/hub.pid')
+  .option('--dry-run', 'log the posts instead of making them')
+  .option('--host <host>', 'address to listen on (default: app.service.listen.host)')
+  .option('--port <port>', 'port to listen on (default: app.service.listen.port)', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('expected a port number 0-65535');
+    return n;
+  })
+  .action(async (o: ListenFlags, cmd: Command) => {
+    const configPath = cmd.optsWithGlobals<Common>().config;
+    const args = {
+      ...(configPath ? { config: configPath } : {}),
+      ...(o.host ? { host: o.host } : {}),
+      ...(o.port === undefined ? {} : { port: o.port }),
+      ...(o.dryRun ? { dryRun: true } : {}),
+    };
+    if (!o.detach) {
+      process.exitCode = await runHubForeground(args);
+      return;
+    }
+    const runtime = await openRuntime(runtimeOptions(cmd));
+    const { listen: where } = runtime.config.data.app.service;
+    const port = o.port ?? where.port;
+    const logger = runtime.config.data.logger;
+    const files = hubFiles(resolveStateDir(runtime.config));
+    const started = await startHubDetached({
+      args,
+      files,
+      ...(port === 0 ? {} : { expectedUrl: localUrl(o.host ?? where.host, port) }),
+      logsListening: logger.to_stdout && toTsLogLevel(logger.loglevel) <= 3,
+    });
+    out(`hub running with PID ${started.pid} on ${started.url} (log: ${files.logFile})`);
+    if (started.health !== 'ready') out(`warning: the hub is ${started.health}: see GET ${started.url}/health`);
+  });
+
+listen
+  .command('status')
+  .description('say whether the hub started with --detach is running (exit 0) or not (exit 3)')
+  .action(async (_o, cmd: Command) => {
+    const runtime = await openRuntime(runtimeOptions(cmd));
+    const files = hubFiles(resolveStateDir(runtime.config));
+    const state = hubState(files, hubEntryPoint());
+    if (state.state === 'running') {
+      const health = state.url ? await probeHealth(state.url) : undefined;
+      const where = state.url ? ` on ${state.url}` : '';
+      out(`hub running with PID ${state.pid}${where}${health ? ` (${health})` : ''}`);
+      return;
+    }
+    out(
+      state.state === 'stopped'
+        ? 'hub not running'
+        : `hub not running (stale pid file ${files.pidFile}: PID ${state.pid} ${state.reason === 'gone' ? 'is gone' : `is ${state.reason}`})`,
+    );
+    process.exitCode = EXIT_NOT_RUNNING;
+  });
+
+listen
+  .command('stop')
+  .description('stop the hub started with --detach (SIGTERM; SIGKILL after 10 s)')
+  .action(async (_o, cmd: Command) => {
+    const runtime = await openRuntime(runtimeOptions(cmd));
+    const files = hubFiles(resolveStateDir(runtime.config));
+    const { stopped, killed } = await stopHub(files);
+    if (stopped.state !== 'running') {
+      out(stopped.state === 'stale' ? 'hub not running (stale pid file removed)' : 'hub not running');
+      return;
+    }
+    out(killed ? `hub (PID ${stopped.pid}) did not stop in time and was killed` : `hub stopped (PID ${stopped.pid})`);
+  });
+
+/** LSB: `status` of a service that is not running. */
+const EXIT_NOT_RUNNING = 3;
 
 process.exitCode = await runProgram(program);

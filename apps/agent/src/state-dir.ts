@@ -1,0 +1,13 @@
+import { dirname } from 'node:path';
+import type { LoadedConfig } from '@janitor/config';
+import { defaultStateFile } from '@janitor/metrics';
+
+/**
+ * Where this machine's agent keeps its state (metric counters, the report spool, the hub's pid file): the config's
+ * `app.state_dir` when a config file was found, else the per-user state folder that @janitor/metrics uses
+ * (`$XDG_STATE_HOME/janitor`, or `~/.local/state/janitor`), so `janitor-agent --hub URL` on a machine with no
+ * config file does not litter the working directory.
+ */
+export function resolveStateDir(config: LoadedConfig, env: Record<string, string | undefined> = process.env): string {
+  return config.filepath === undefined ? dirname(defaultStateFile(env)) : config.data.app.state_dir;
+}

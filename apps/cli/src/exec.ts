@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { basename } from 'node:path';
+import { type ClientMessage, WIRE_LIMITS } from '@janitor/protocol';
+import { createOutputTail } from './output-tail.ts';
+
+/** How a command ended: `exited` with a code, `signalled`, or it never ran (`not-started`: not found, not executable). */
+export type CommandEnd =
+  | { kind: 'exited'; code: number }
+  | { kind: 'signalled'; signal: NodeJS.Signals }
+  | { kind: 'not-started'; reason: string; errno: string | undefined };
+
+/** What {@link runCommand} observed. */
+export interface CommandResult {
+  end: CommandEnd;
+  durationMs: number;
+  /** The last lines of stdout and stderr together, cleaned of terminal escapes. */
+  tail: string[];
+  /** The exit status a shell would give: the code, 128 + signal number, 127 not found, 126 not executable. */
+  exitCode: number;
+}
+
+export interface RunCommandOptions {
+  command: string;
+  args: readonly string[];
+  /** Lines of output kept for the report. @default 20 */
+  tailLines?: number;
+  /** Where the command's output is copied as it comes. @default process.stdout / process.stderr */
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  /** Signals sent to this process that are passed on to the command. @default ['SIGTERM', 'SIGHUP'] */
+  forward?: readonly NodeJS.Signals[];
+}
+
+/**
+ * Runs a command without a shell, its stdin inherited and its output copied to ours as it comes, keeping the last
+ * lines in bounded memory. SIGTERM and SIGHUP sent to janitor are passed on; SIGINT is left to the terminal, which
+ * sends it to the command too, and janitor waits for the command to end.
+ */
+export async function runCommand(options: RunCommandOptions): Promise<CommandResult> {
+  const {
+    command,
+    args,
+    tailLines = 20,
+    stdout = process.stdout,
+    stderr = process.stderr,
+    forward = ['SIGTERM', 'SIGHUP'],
+  } = options;
+  const tail = createOutputTail({ maxLines: tailLines });
+  const started = performance.now();
+  const child = spawn(command, [...args], { stdio: ['inherit', 'pipe', 'pipe'] });
+  const relay = (signal: NodeJS.Signals) => child.kill(signal);
+  const ignore = () => {};
+  for (const signal of forward) process.on(signal, relay);
+  process.on('SIGINT', ignore);
+  // A reader that went away (`janitor exec -- job | head -1`) ends the copy, not the job nor its report. The
+  // listeners stay: an EPIPE may still be reported after the job ended.
+  const closed = new Set<NodeJS.WritableStream>();
+  const onWriteError = (stream: NodeJS.WritableStream) => () => closed.add(stream);
+  const stdoutError = onWriteError(stdout);
+  const stderrError = onWriteError(stderr);
+  stdout.on('error', stdoutError);
+  stderr.on('error', stderrError);
+  child.stdout.on('data', (chunk: Buffer) => {
+    tail.push('stdout', chunk);
+    if (!closed.has(stdout)) stdout.write(chunk);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    tail.push('stderr', chunk);
+    if (!closed.has(stderr)) stderr.write(chunk);
+  });
+  try {
+    const end = await new Promise<CommandEnd>((resolve) => {
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        resolve({ kind: 'not-started', reason: spawnReason(error), errno: error.code });
+      });
+      // 'close' waits for the output to be read to its end, unlike 'exit'.
+      child.once('close', (code, signal) => {
+        resolve(signal ? { kind: 'signalled', signal } : { kind: 'exited', code: code ?? 1 });
+      });
+    });
+    return { end, durationMs: performance.now() - started, tail: tail.lines(), exitCode: shellStatus(end) };
+  } finally {
+    for (const signal of forward) process.removeListener(signal, relay);
+    process.removeListener('SIGINT', ignore);
+  }
+}
+
+function spawnReason(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOENT') return 'command not found';
+  if (error.code === 'EACCES') return 'permission denied';
+  return error.message;
+}
+
+function shellStatus(end: CommandEnd): number {
+  if (end.kind === 'exited') return end.code;
+  if (end.kind === 'signalled') return 128 + (constants.signals[end.signal] ?? 0);
+  return end.errno === 'ENOENT' ? 127 : 126;
+}
+
+/** `1.2 s`, `850 ms`, `3 min 20 s`, `2 h 5 min`: a duration as a person reads it in a post. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
+
+/** A command line as it would be typed in a shell: arguments with spaces or quotes are quoted. */
+export function formatCommandLine(command: string, args: readonly string[]): string {
+  return [command, ...args]
+    .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`))
+    .join(' ');
+}
+
+export interface ExecMessageOptions {
+  command: string;
+  args: readonly string[];
+  hostname: string;
+  /** Replaces the generated summary. */
+  summary?: string;
+}
+
+/**
+ * The message that reports a run: `error` when the command failed, did not start or was killed, `info` when it
+ * succeeded; the summary names the command, how it ended, how long it took and where, the text adds the command line
+ * and the tail of its output.
+ */
+export function execMessage(result: CommandResult, options: ExecMessageOptions): ClientMessage {
+  const { command, args, hostname } = options;
+  const name = `\`${basename(command)}\``;
+  const took = formatDuration(result.durationMs);
+  const { end } = result;
+  const outcome =
+    end.kind === 'exited'
+      ? end.code === 0
+        ? `succeeded after ${took}`
+        : `failed (exit ${end.code}) after ${took}`
+      : end.kind === 'signalled'
+        ? `was killed by ${end.signal} after ${took}`
+        : `could not start (${end.reason})`;
+  const ok = end.kind === 'exited' && end.code === 0;
+  const status =
+    end.kind === 'exited'
+      ? `exit ${end.code} after ${took}`
+      : end.kind === 'signalled'
+        ? `killed by ${end.signal} after ${took}`
+        : `not started: ${end.reason}`;
+  const head = [`$ ${formatCommandLine(command, args)}`.slice(0, 2000), status, ''];
+  // The hub takes at most 64 KiB of text: the oldest lines of the tail give way first.
+  const tail = [...result.tail];
+  let size = head.join('\n').length + 40 + tail.reduce((n, line) => n + line.length + 1, 0);
+  while (size > WIRE_LIMITS.messageLength && tail.length > 0) size -= tail.shift()!.length + 1;
+  const output =
+    tail.length === 0
+      ? ['(no output)']
+      : [`last ${tail.length} line${tail.length === 1 ? '' : 's'} of output:`, ...tail];
+  return {
+    type: ok ? 'info' : 'error',
+    hostname,
+    summary: options.summary ?? `${name} ${outcome} on ${hostname}`,
+    text: [...head, ...output].join('\n'),
+  };
+}
