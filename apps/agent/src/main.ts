@@ -34,6 +34,7 @@ const program = new Command('janitor-agent')
   .option('--interval <duration>', 'time between runs when long-running (60, 30s, 5m)', parseDurationSeconds, 60)
   .option('-c, --config <path>', 'the config file (default: $JANITOR_CONFIG, or config.yaml found upward)')
   .option('--dry-run', 'log the post (local) or the report (remote) instead of making or sending it')
+  .option('--no-dry-run', 'make or send it even when app.run_control.dry_run is set')
   .option('--hub <url>', 'remote: the hub’s address (default: app.service.remote_url)', parseHubUrl)
   .option('--token <token>', 'remote: the hub’s bearer token (default: $JANITOR_HUB_TOKEN, app.service.remote_token)')
   .option('--legacy', 'remote: send the original’s {"sys_data": …} report, for hubs of Janitor 0.1')
@@ -44,7 +45,7 @@ const program = new Command('janitor-agent')
     }
     const runtime = await openRuntime({
       ...(options.config ? { configPath: options.config } : {}),
-      ...(options.dryRun ? { dryRun: true } : {}),
+      ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
     });
     if (mode === 'remote') await remote(runtime, options);
     else await local(runtime, options);

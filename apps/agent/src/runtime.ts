@@ -26,7 +26,7 @@ export class CliError extends Error {
 
 export interface RuntimeOptions {
   configPath?: string;
-  /** Forces dry run on (the `--dry-run` flag); the config's `app.run_control.dry_run` otherwise. */
+  /** true: dry run whatever the config says; false: never; undefined: `app.run_control.dry_run`. */
   dryRun?: boolean;
   env?: Record<string, string | undefined>;
 }
@@ -44,7 +44,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const config = await loadConfig({ ...(options.configPath ? { configPath: options.configPath } : {}), env });
   const logger = createLogger(config.data.logger);
   for (const warning of config.warnings) logger.warn(warning, { file: config.filepath });
-  const dryRun = options.dryRun === true || config.data.app.run_control.dry_run;
+  // An explicit flag wins over the config (--dry-run, or --no-dry-run where a command offers it).
+  const dryRun = options.dryRun ?? config.data.app.run_control.dry_run;
   return { config, logger, dryRun };
 }
 

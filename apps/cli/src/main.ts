@@ -15,7 +15,7 @@ import {
   resolveStateDir,
   runLocalCheck,
 } from 'janitor-agent';
-import { parseHubUrl, runProgram } from 'janitor-agent/cli-support';
+import { parseDurationSeconds, parseHubUrl, runProgram } from 'janitor-agent/cli-support';
 import pkg from '../package.json' with { type: 'json' };
 import { execMessage, runCommand } from './exec.ts';
 import { initConfig } from './init.ts';
@@ -31,6 +31,7 @@ import {
 } from './listen.ts';
 import { ensureApp, login, requireMethod } from './login.ts';
 import { readMessageFrom, sendMessage } from './send.ts';
+import { runMainJob } from './start.ts';
 
 interface Common {
   config?: string;
@@ -261,6 +262,21 @@ interface ListenFlags {
   host?: string;
   port?: number;
 }
+
+program
+  .command('start')
+  .description('the main job: the hub, and an agent of this machine reporting to it (dry run until logged in)')
+  .option('--interval <duration>', 'time between two reports of this machine (60, 30s, 5m)', parseDurationSeconds, 60)
+  .action(async (o: { interval: number }, cmd: Command) => {
+    const configPath = cmd.optsWithGlobals<Common>().config;
+    const runtime = await openRuntime(runtimeOptions(cmd));
+    process.exitCode = await runMainJob({
+      runtime,
+      ...(configPath ? { configPath } : {}),
+      intervalSeconds: o.interval,
+      out,
+    });
+  });
 
 const listen = program
   .command('listen')
