@@ -9,5 +9,6 @@ import { defaultStateFile } from '@janitor/metrics';
  * config file does not litter the working directory.
  */
 export function resolveStateDir(config: LoadedConfig, env: Record<string, string | undefined> = process.env): string {
+  // loadConfig already puts embedded defaults' state there; a config built another way is mapped here too.
   return config.filepath === undefined ? dirname(defaultStateFile(env)) : config.data.app.state_dir;
 }

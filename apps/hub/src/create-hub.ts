@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '@janitor/config';
 import {
-  bodyKind,
+  decodeUtf8Strict,
   type Logger,
   type Message,
   type ParsedReport,
@@ -68,12 +68,15 @@ export function createHub(deps: HubDeps): Hono {
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       from: remoteAddress(c) ?? 'unknown',
+      // Who spoke, by the token's name (never the token).
+      ...(c.get('tokenName' as never) ? { tokenName: c.get('tokenName' as never) as string } : {}),
     });
   });
 
   app.get('/health', (c) => {
-    const counts = outbox.counts();
-    const storeWritable = deps.storeWritable?.() ?? true;
+    // A store that fails outright is the answer, not a reason for the health check itself to fail.
+    const counts = countsOrUndefined();
+    const storeWritable = counts !== undefined && (deps.storeWritable?.() ?? true);
     const publisher = deps.publisherState?.() ?? 'ready';
     const problems = [
       ...(storeWritable ? [] : ['the store is not writable']),
@@ -85,11 +88,24 @@ export function createHub(deps: HubDeps): Hono {
         problems,
         store: { writable: storeWritable },
         publisher,
-        outbox: { pending: counts.pending, dead: counts.dead, oldestPendingMs: counts.oldestPendingMs },
+        outbox: counts
+          ? { pending: counts.pending, dead: counts.dead, oldestPendingMs: counts.oldestPendingMs }
+          : { pending: null, dead: null, oldestPendingMs: null },
       },
       problems.length === 0 ? 200 : 503,
     );
   });
+
+  function countsOrUndefined() {
+    try {
+      return outbox.counts();
+    } catch (error) {
+      logger.error('health: the outbox cannot be read', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return undefined;
+    }
+  }
 
   app.post('/sysinfo', async (c) => {
     const denied = authorize(c);
@@ -100,6 +116,10 @@ export function createHub(deps: HubDeps): Hono {
     const hostname = reportHostname(report);
     const hostDenied = checkHost(c, hostname);
     if (hostDenied) return hostDenied;
+    if (report.kind === 'v2' && isReplay(hostname ?? '', report.sample.collectedAtMs)) {
+      // An agent retrying a report whose answer it never got (see the agent's spool): taken already, say so.
+      return c.json({ status: 'duplicate', crossed: [] });
+    }
     const input = report.kind === 'legacy' ? fromLegacy(report.sysData) : fromSample(report.sample, reportKeys());
     const evaluation = evaluate(input, config.rules);
     if (evaluation.breaches.length === 0) return c.json({ status: 'ok', crossed: [] });
@@ -142,6 +162,16 @@ export function createHub(deps: HubDeps): Hono {
     return c.json({ error: 'the hub could not accept this request now; retry later' }, 503);
   });
 
+  // The newest collectedAtMs taken per host. A v2 report no newer than that is a replay; the original's reports
+  // carry no time and cannot be told apart. Kept in memory: bounded by the number of hosts.
+  const lastCollected = new Map<string, number>();
+  function isReplay(hostname: string, collectedAtMs: number): boolean {
+    const last = lastCollected.get(hostname);
+    if (last !== undefined && collectedAtMs <= last) return true;
+    lastCollected.set(hostname, collectedAtMs);
+    return false;
+  }
+
   function reportKeys() {
     const keys = config.data.system_info.report_keys;
     return keys ? { keys } : {};
@@ -151,6 +181,7 @@ export function createHub(deps: HubDeps): Hono {
     const decision = access.check(remoteAddress(c), c.req.header('authorization'));
     if (decision.allowed) {
       c.set('hosts' as never, (decision.via === 'token' ? decision.hosts : undefined) as never);
+      if (decision.via === 'token') c.set('tokenName' as never, decision.tokenName as never);
       return undefined;
     }
     return c.json({ error: decision.error, ...(decision.field ? { field: decision.field } : {}) }, decision.status, {
@@ -193,20 +224,41 @@ async function readBody<T>(
 
 async function readMessage(c: Context): Promise<ParseResult<Message>> {
   const type = c.req.header('content-type') ?? '';
-  if (/^multipart\/form-data/i.test(type) && bodyKind(type) === undefined) {
-    const tooBig = declaredTooBig(c);
-    if (tooBig) return tooBig;
-    try {
-      const form = await c.req.parseBody();
-      const fields = Object.fromEntries(
-        Object.entries(form).map(([k, v]) => [k, typeof v === 'string' ? v : Array.isArray(v) ? v : '[file]']),
-      );
-      return parseMessageFields(fields);
-    } catch {
-      return { ok: false, error: { status: 400, error: 'malformed multipart body', field: 'body' } };
-    }
+  if (!/^\s*multipart\/form-data/i.test(type)) return readBody(c, parseMessageRequest);
+  // curl -F: read under the same limit as every other body (a chunked upload has no Content-Length to check).
+  const tooBig = declaredTooBig(c);
+  if (tooBig) return tooBig;
+  const body = await readLimited(c);
+  if (!body.ok) return body;
+  return parseMultipart(type, body.value);
+}
+
+/** A `multipart/form-data` body as curl -F sends it, to the fields of a message. */
+async function parseMultipart(contentType: string, body: Uint8Array): Promise<ParseResult<Message>> {
+  // Strict UTF-8 like the other encodings: the multipart parser would silently replace invalid bytes with U+FFFD.
+  const text = decodeUtf8Strict(body);
+  if (!text.ok) return text;
+  let form: FormData;
+  try {
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return { ok: false, error: { status: 400, error: 'malformed multipart body', field: 'body' } };
   }
-  return readBody(c, parseMessageRequest);
+  // No prototype: a part named `__proto__` is just a field. Repeated names become arrays, refused like a form's.
+  const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  let count = 0;
+  for (const [name, value] of form) {
+    count += 1;
+    if (count > WIRE_LIMITS.formFields) {
+      const error = `multipart body must not have more than ${WIRE_LIMITS.formFields} fields`;
+      return { ok: false, error: { status: 400, error, field: 'body' } };
+    }
+    // A file where a text field belongs is not a string: parseMessageFields refuses it, naming the field.
+    const field: unknown = typeof value === 'string' ? value : { file: value.name };
+    const previous = fields[name];
+    fields[name] = previous === undefined ? field : Array.isArray(previous) ? [...previous, field] : [previous, field];
+  }
+  return parseMessageFields(fields);
 }
 
 function declaredTooBig(c: Context): ParseResult<never> | undefined {
@@ -217,7 +269,11 @@ function declaredTooBig(c: Context): ParseResult<never> | undefined {
   return undefined;
 }
 
-/** Reads the body, stopping at the limit even when no Content-Length was sent (chunked). */
+/**
+ * Reads the body, stopping at the limit even when no Content-Length was sent (chunked). Past the limit the rest is
+ * read and dropped (up to {@link DRAIN_LIMIT_BYTES}), so the client, still sending, gets its 413 instead of a reset
+ * connection.
+ */
 async function readLimited(c: Context): Promise<ParseResult<Uint8Array>> {
   const stream = c.req.raw.body;
   if (!stream) return { ok: true, value: new Uint8Array() };
@@ -229,7 +285,7 @@ async function readLimited(c: Context): Promise<ParseResult<Uint8Array>> {
     if (done) break;
     size += value.byteLength;
     if (size > WIRE_LIMITS.bodyBytes) {
-      await reader.cancel().catch(() => {});
+      await drain(reader, size);
       return { ok: false, error: { status: 413, error: `body over ${WIRE_LIMITS.bodyBytes} bytes`, field: 'body' } };
     }
     chunks.push(value);
@@ -241,4 +297,21 @@ async function readLimited(c: Context): Promise<ParseResult<Uint8Array>> {
     offset += chunk.byteLength;
   }
   return { ok: true, value: out };
+}
+
+/** How much of an oversized body is read and dropped before the hub gives up on it (the connection is then cut). */
+const DRAIN_LIMIT_BYTES = 16 * WIRE_LIMITS.bodyBytes;
+
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): Promise<void> {
+  let size = alreadyRead;
+  try {
+    while (size <= DRAIN_LIMIT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing left to drain.
+  }
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // janitor-hub: receives metrics (POST /sysinfo) and messages (POST /message), checks them and publishes.
 // The only place that starts an HTTP server.
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Command } from 'commander';
-import { openRuntime } from 'janitor-agent';
+import { CliError, EXIT, openRuntime, resolveStateDir } from 'janitor-agent';
 import { runProgram } from 'janitor-agent/cli-support';
 import pkg from '../package.json' with { type: 'json' };
 import { createHubService } from './service.ts';
@@ -42,13 +44,24 @@ const program = new Command('janitor-hub')
       logger,
       dryRun: runtime.dryRun,
       remoteAddress: (c) => getConnInfo(c).remote.address,
+      storePath: join(resolveStateDir(config), 'janitor.db'),
     });
     const host = options.host ?? config.data.app.service.listen.host;
     const port = options.port ?? config.data.app.service.listen.port;
-    const server: ServerType = await new Promise((resolve, reject) => {
-      const s = serve({ fetch: service.app.fetch, hostname: host, port }, () => resolve(s));
-      s.once('error', reject);
-    });
+    let server: ServerType;
+    try {
+      server = await new Promise((resolve, reject) => {
+        const s = serve({ fetch: service.app.fetch, hostname: host, port }, () => resolve(s));
+        s.once('error', reject);
+      });
+    } catch (error) {
+      // Nothing must keep the process alive after it could not listen (the worker, the store).
+      await service.close();
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'EADDRINUSE' ? 'the address is in use (another hub?)' : (error as Error).message;
+      throw new CliError(`cannot listen on ${host}:${port}: ${reason}`, EXIT.failure, { cause: error });
+    }
+    const closeIdle = trackConnections(server);
     const address = server.address() as AddressInfo;
     logger.info('hub listening', {
       url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
@@ -61,29 +74,63 @@ const program = new Command('janitor-hub')
       );
     }
     await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
+      let stopping = false;
+      // A second signal (a process group and its parent both sending one) must not cut the graceful stop short.
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          logger.info('already stopping', { signal });
+          return;
+        }
+        stopping = true;
         logger.info('stopping', { signal });
         resolve();
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, stop);
     });
-    await shutdown(server);
+    await shutdown(server, closeIdle);
     await service.close();
     logger.info('hub stopped');
     await logger.flush();
+    // A post abandoned at the grace deadline may still hold a socket open: do not wait for its timeout.
+    setTimeout(() => process.exit(), 100).unref();
   });
 
-/** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets, cuts the rest at the deadline. */
-async function shutdown(server: ServerType): Promise<void> {
+/**
+ * Stops accepting, lets in-flight requests finish, closes the other connections (idle keep-alive ones, and those that
+ * never sent a request, which `closeIdleConnections` leaves open), cuts the rest at the deadline.
+ */
+async function shutdown(server: ServerType, idle: () => void): Promise<void> {
   const http = server as import('node:http').Server;
   const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-  const idle = setInterval(() => http.closeIdleConnections?.(), 100);
+  const closeIdle = () => {
+    http.closeIdleConnections?.();
+    idle();
+  };
+  const sweep = setInterval(closeIdle, 100);
   const deadline = setTimeout(() => http.closeAllConnections?.(), SHUTDOWN_DEADLINE_MS);
-  http.closeIdleConnections?.();
+  closeIdle();
   await closed;
-  clearInterval(idle);
+  clearInterval(sweep);
   clearTimeout(deadline);
+}
+
+/** Counts the requests in progress on each connection; `closeIdle()` destroys the connections that have none. */
+function trackConnections(server: ServerType): () => void {
+  const inProgress = new Map<Socket, number>();
+  server.on('connection', (socket: Socket) => {
+    inProgress.set(socket, 0);
+    socket.once('close', () => inProgress.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    inProgress.set(socket, (inProgress.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      if (inProgress.has(socket)) inProgress.set(socket, (inProgress.get(socket) ?? 1) - 1);
+    });
+  });
+  return () => {
+    for (const [socket, count] of inProgress) if (count === 0) socket.destroy();
+  };
 }
 
 process.exitCode = await runProgram(program);

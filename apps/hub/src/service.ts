@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { publisherSettings, resolveAccessToken } from '@janitor/config';
 import { createOutboxWorker, createPublisher, type OutboxWorker } from '@janitor/publisher';
@@ -25,8 +25,14 @@ export interface HubService {
   store: Store;
   worker: OutboxWorker | undefined;
   publisherState: PublisherState;
-  /** Stops the worker after the post in flight, then closes the store. */
-  close(): Promise<void>;
+  /**
+   * Stops the worker, letting the post in flight finish for up to `graceMs` (a post still unconfirmed then stays in
+   * the outbox and goes out at the next start, under the same idempotency key), then closes the store.
+   */
+  close(options?: {
+    /** @default 2000 */
+    graceMs?: number;
+  }): Promise<void>;
 }
 
 /**
@@ -37,7 +43,7 @@ export interface HubService {
 export function createHubService(options: HubServiceOptions): HubService {
   const { config, logger, dryRun, env = process.env } = options;
   const storePath = options.storePath ?? join(config.data.app.state_dir, 'janitor.db');
-  mkdirSync(config.data.app.state_dir, { recursive: true });
+  mkdirSync(dirname(storePath), { recursive: true });
   const store = openStore({ path: storePath });
   const token = resolveAccessToken(config, env);
   const publisherState: PublisherState = dryRun ? 'dry-run' : token ? 'ready' : 'no-token';
@@ -87,9 +93,26 @@ export function createHubService(options: HubServiceOptions): HubService {
     store,
     worker,
     publisherState,
-    async close() {
-      await worker?.stop();
+    async close({ graceMs = 2000 } = {}) {
+      if (worker && !(await settlesWithin(worker.stop(), graceMs))) {
+        logger.warn('a post was still in flight at shutdown: it stays queued and goes out at the next start', {
+          graceMs,
+        });
+      }
       store.close();
     },
   };
+}
+
+/** True when `promise` settles within `ms` (a server that never answers must not hold up a shutdown). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -6,7 +6,7 @@ export { isReadableByOthers, readClientCredentials, resolveAccessToken, writeSec
 export type { ConfigProblem } from './errors.ts';
 export { ConfigError } from './errors.ts';
 export type { LoadConfigOptions, LoadedConfig, ParseConfigOptions } from './load-config.ts';
-export { loadConfig, parseConfig } from './load-config.ts';
+export { defaultStateDir, loadConfig, parseConfig } from './load-config.ts';
 export { publisherSettings } from './publisher-options.ts';
 export type { ConfigData, RawConfig } from './schema.ts';
 export { configSchema } from './schema.ts';

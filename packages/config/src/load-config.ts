@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   DEFAULT_REPORT_FORMAT,
   DEFAULT_THRESHOLDS,
@@ -73,7 +74,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     const message = lines.length > 1 && /^YAML Error/.test(lines[0] ?? '') ? `${lines[0]} ${lines[1]}` : lines[0];
     throw new ConfigError([{ path: '', message: `cannot read the config: ${message}` }], undefined, { cause: error });
   }
-  if (!result) return parseConfig({}, { baseDir: cwd, env });
+  // No file anywhere: embedded defaults, with state kept where per-user state belongs rather than in the cwd.
+  if (!result) return parseConfig({ app: { state_dir: defaultStateDir(env) } }, { baseDir: cwd, env });
   const raw = result.isEmpty ? {} : result.config;
   return parseConfig(raw, { baseDir: dirname(result.filepath), filepath: result.filepath, env });
 }
@@ -83,6 +85,16 @@ export interface ParseConfigOptions {
   baseDir: string;
   filepath?: string;
   env?: Record<string, string | undefined>;
+}
+
+/**
+ * Per-user state when no config file says where: `$XDG_STATE_HOME/janitor`, else `~/.local/state/janitor` (the folder
+ * @janitor/metrics keeps its counters in).
+ */
+export function defaultStateDir(env: Record<string, string | undefined> = process.env): string {
+  const xdg = env.XDG_STATE_HOME;
+  const base = xdg?.startsWith('/') ? xdg : join(homedir(), '.local', 'state');
+  return join(base, 'janitor');
 }
 
 /** Validates an already-parsed config object (what `loadConfig` does after reading the file). */
