@@ -37,6 +37,11 @@ export interface OutboxWorkerOptions {
    * 5xx answered after the post was made. @default false
    */
   errorResponsesCached?: boolean;
+  /**
+   * How long {@link OutboxWorker.stop} lets the post in flight run before aborting it. An aborted post stays in the
+   * outbox as it was (same key, no attempt counted) for the next start. @default 5000
+   */
+  stopGraceMs?: number;
 }
 
 /** What one pass over the due entries did. */
@@ -49,11 +54,17 @@ export interface DrainResult {
 export interface OutboxWorker {
   /** Posts every entry due now, in order, then returns (cron-style runs, tests). */
   drain(): Promise<DrainResult>;
-  /** Runs until {@link stop}: posts due entries, then sleeps until the next is due or {@link notify} is called. */
+  /**
+   * Runs until {@link stop}: posts due entries, then sleeps until the next is due or {@link notify} is called. A
+   * failing store is logged and looked at again after `retryBaseMs`.
+   */
   start(): void;
   /** A new entry was enqueued: wake up. */
   notify(): void;
-  /** Finishes the post in flight and stops. */
+  /**
+   * Starts no other post, lets the one in flight finish (aborting it after `stopGraceMs`: it stays owed), and
+   * resolves once the loop has ended.
+   */
   stop(): Promise<void>;
 }
 
@@ -75,34 +86,48 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     idlePollMs = 30_000,
     random = Math.random,
     errorResponsesCached = false,
+    stopGraceMs = 5000,
   } = options;
   let running = false;
+  let generations = 0;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  /** Aborts the post in flight; set while one is. */
+  let inFlight: AbortController | undefined;
+  /** stop() aborted the post in flight. */
+  let abandoned = false;
 
   async function postOne(entry: { id: number; payload: unknown; idempotencyKey: string; attempts: number }) {
     const payload = entry.payload as OutboxPayload;
-    const opts = { idempotencyKey: entry.idempotencyKey };
-    let result: PublishResult;
-    if (payload?.kind === 'message') result = await publisher.publish(payload.message, opts);
-    else if (payload?.kind === 'report') result = await publisher.publishReport(payload.report, opts);
-    else throw new PublishError(`outbox entry ${entry.id} has no known payload`, { retryable: false });
-    return result;
+    const controller = new AbortController();
+    const opts = { idempotencyKey: entry.idempotencyKey, signal: controller.signal };
+    inFlight = controller;
+    try {
+      if (payload?.kind === 'message') return await publisher.publish(payload.message, opts);
+      if (payload?.kind === 'report') return await publisher.publishReport(payload.report, opts);
+      throw new PublishError(`outbox entry ${entry.id} has no known payload`, { retryable: false });
+    } finally {
+      inFlight = undefined;
+    }
   }
 
-  async function drain(): Promise<DrainResult> {
+  /** Posts due entries, oldest first, while `proceed()` holds (the loop of {@link OutboxWorker.start} stops early). */
+  async function drainWhile(proceed: () => boolean): Promise<DrainResult> {
     const result: DrainResult = { posted: 0, retried: 0, dead: 0 };
-    for (;;) {
+    while (proceed()) {
       const entry = outbox.next(now());
       if (!entry) return result;
+      let posted: PublishResult;
       try {
-        const posted = await postOne(entry);
-        outbox.complete(entry.id, entry.idempotencyKey);
-        result.posted++;
-        logger.info('posted', { entry: entry.id, ...(posted.dryRun ? { dryRun: true } : { url: posted.url }) });
+        posted = await postOne(entry);
       } catch (error) {
         const failure = error instanceof PublishError ? error : undefined;
         const message = error instanceof Error ? error.message : String(error);
+        if (abandoned) {
+          // stop() ran out of patience: not a failure of the post, which stays owed exactly as it was.
+          logger.warn('post abandoned at stop, kept for the next start', { entry: entry.id });
+          return result;
+        }
         if (failure?.retryable) {
           const notBeforeMs = retryAt(failure, entry.attempts);
           const rotateKey = errorResponsesCached && failure.statusCode !== undefined;
@@ -120,8 +145,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         outbox.kill(entry.id, message);
         result.dead++;
         logger.error('post refused, kept as a dead letter', { entry: entry.id, error: message });
+        continue;
       }
+      // Outside the try: if the store cannot delete a posted entry, that is the store failing (thrown to the
+      // caller), not the post being refused. The entry stays pending and its next attempt reuses the key.
+      outbox.complete(entry.id, entry.idempotencyKey);
+      result.posted++;
+      logger.info('posted', { entry: entry.id, ...(posted.dryRun ? { dryRun: true } : { url: posted.url }) });
+      // A dry run (or a very fast server) answers without I/O: let the process serve its requests between posts.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    return result;
   }
 
   function retryAt(error: PublishError, attempts: number): number {
@@ -134,17 +168,21 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return Math.round(at);
   }
 
-  async function run() {
-    while (running) {
+  /** The loop of {@link OutboxWorker.start}: runs while `proceed()` holds. */
+  async function run(proceed: () => boolean) {
+    while (proceed()) {
+      let waitMs: number;
       try {
-        await drain();
+        await drainWhile(proceed);
+        const due = outbox.nextDueAtMs();
+        waitMs = Math.max(0, Math.min(idlePollMs, due === null ? idlePollMs : due - now()));
       } catch (error) {
-        // The outbox itself failed (disk full, database locked): log and try again later.
+        // The outbox itself failed (disk full, database locked): log and look again after a pause, rather than
+        // spinning on an entry that was posted but could not be removed.
         logger.error('outbox worker failed', { error: error instanceof Error ? error.message : String(error) });
+        waitMs = Math.min(idlePollMs, retryBaseMs);
       }
-      if (!running) break;
-      const due = outbox.nextDueAtMs();
-      const waitMs = Math.max(0, Math.min(idlePollMs, due === null ? idlePollMs : due - now()));
+      if (!proceed()) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, waitMs);
         function done() {
@@ -158,11 +196,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   return {
-    drain,
+    drain: () => drainWhile(() => true),
     start() {
       if (running) return;
       running = true;
-      loop = run();
+      // A loop still finishing after stop() must neither go on nor overlap the new one.
+      const generation = ++generations;
+      const previous = loop;
+      loop = (async () => {
+        await previous?.catch(() => undefined);
+        await run(() => running && generations === generation);
+      })();
     },
     notify() {
       wake?.();
@@ -170,7 +214,21 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     async stop() {
       running = false;
       wake?.();
-      await loop;
+      const ended = loop ?? Promise.resolve();
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'grace over'>((resolve) => {
+        timer = setTimeout(() => resolve('grace over'), stopGraceMs);
+      });
+      try {
+        if ((await Promise.race([ended, graceOver])) === 'grace over' && inFlight) {
+          abandoned = true;
+          inFlight.abort(new Error('the outbox worker is stopping'));
+        }
+        await ended;
+      } finally {
+        clearTimeout(timer);
+        abandoned = false;
+      }
     },
   };
 }

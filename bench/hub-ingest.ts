@@ -1,0 +1,243 @@
+// Hub ingest: the original client's `POST /sysinfo` payload (under the default thresholds, so nothing is queued)
+// at 32 connections on loopback, against the hub started as users run it (`node apps/hub/src/main.ts --config ...
+// --port ...`, dry run), compared with a bare Hono JSON echo served by @hono/node-server IN THE SAME RUN.
+//
+//   node bench/hub-ingest.ts [--seconds 10] [--warmup 2] [--rounds 2] [--connections 32] [--hub PATH]
+//
+// --hub runs another copy of the hub's main.ts (e.g. a patched one), to measure a change against the same baseline.
+//
+// Three servers, each its own process: the bare Hono echo, the hub with logger level warn (no per-request lines),
+// and the hub with the default info level writing one line per request to a file (to_stdout false, to_file true).
+// The load generator (autocannon) runs in this process, so it and the server under test each have a core of the
+// two. Runs alternate (bare, hub warn, hub info, bare, ...) to spread machine drift over all three; each measured
+// run follows a warm-up run of its own that is discarded.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
+import untypedAutocannon from 'autocannon';
+import { goldens } from '../packages/testkit/src/index.ts';
+import { fmt, machine, median } from './stats.ts';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  mismatches: number;
+  duration: number;
+}
+const autocannon = untypedAutocannon as (options: Record<string, unknown>) => Promise<AutocannonResult>;
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
+};
+const SECONDS = option('--seconds', 10);
+const WARMUP = option('--warmup', 2);
+const ROUNDS = option('--rounds', 2);
+const CONNECTIONS = option('--connections', 32);
+/** The machine's 1-minute load average when the bench began: other work on its 2 cores skews every figure. */
+const loadBefore = loadavg()[0]!;
+const root = join(import.meta.dirname, '..');
+const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
+const TARGET_RATIO = 0.7;
+const TARGET_P99_MS = 15;
+
+const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-ingest-'));
+const body = goldens.remote_client_request.body;
+const headers = { 'content-type': 'application/json' };
+
+/** A port nobody listens on now (the hub takes it a moment later). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Server {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** What a successful answer must be, when known. */
+  expectBody?: string;
+}
+
+/** Starts a server process and waits (10 s at most) until it answers HTTP on `port`. */
+async function startServer(
+  name: string,
+  command: string[],
+  port: number,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Server> {
+  const child = spawn(process.execPath, command, {
+    cwd: options.cwd ?? root,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr}`);
+    try {
+      await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      return { name, url, child };
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill();
+        throw new Error(`${name} did not listen on ${url} within 10 s: ${stderr}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()));
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 8000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function hubConfig(name: string, logger: string): string {
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(
+    path,
+    [
+      `app: { run_control: { dry_run: true }, state_dir: ${JSON.stringify(join(dir, `${name}-state`))} }`,
+      `logger: ${logger}`,
+    ].join('\n'),
+  );
+  return path;
+}
+
+const BARE_SERVER = `
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+const app = new Hono().post('/sysinfo', async (c) => c.json(await c.req.json()));
+serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env.PORT) });
+`;
+
+async function load(server: Server, seconds: number): Promise<AutocannonResult> {
+  return autocannon({
+    url: `${server.url}/sysinfo`,
+    method: 'POST',
+    headers,
+    body,
+    connections: CONNECTIONS,
+    duration: seconds,
+    ...(server.expectBody ? { expectBody: server.expectBody } : {}),
+  });
+}
+
+const servers: Server[] = [];
+const rows: { server: string; round: number; result: AutocannonResult }[] = [];
+try {
+  const logFile = join(dir, 'hub.log');
+  const [barePort, warnPort, infoPort] = [await freePort(), await freePort(), await freePort()];
+  // The bare server runs from apps/hub, where hono and @hono/node-server resolve.
+  const bare = await startServer('bare Hono echo', ['--input-type=module', '-e', BARE_SERVER], barePort!, {
+    cwd: join(root, 'apps/hub'),
+    env: { ...process.env, PORT: String(barePort) },
+  });
+  servers.push(bare);
+  const hubArgs = (config: string, port: number) => [hubMain, '--config', config, '--port', String(port)];
+  const warnConfig = hubConfig('warn', '{ loglevel: warn }');
+  const infoConfig = hubConfig(
+    'info',
+    `{ loglevel: info, to_stdout: false, to_file: true, filename: ${JSON.stringify(logFile)} }`,
+  );
+  const hubWarn = await startServer('hub, log level warn', hubArgs(warnConfig, warnPort!), warnPort!);
+  servers.push(hubWarn);
+  const hubInfo = await startServer('hub, info lines to a file', hubArgs(infoConfig, infoPort!), infoPort!);
+  servers.push(hubInfo);
+  const ok = '{"status":"ok","crossed":[]}';
+  hubWarn.expectBody = ok;
+  hubInfo.expectBody = ok;
+
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const server of servers) {
+      await load(server, WARMUP);
+      rows.push({ server: server.name, round, result: await load(server, SECONDS) });
+    }
+  }
+
+  // Nothing may have been queued: the payload is under the default thresholds.
+  for (const hub of [hubWarn, hubInfo]) {
+    const health = (await (await fetch(`${hub.url}/health`)).json()) as { outbox: { pending: number; dead: number } };
+    if (health.outbox.pending + health.outbox.dead !== 0) {
+      throw new Error(`${hub.name} queued something: ${JSON.stringify(health.outbox)}`);
+    }
+  }
+} finally {
+  await Promise.all(servers.map(stopServer));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// --- report --------------------------------------------------------------------------------------------------------
+const table = [
+  ['server', 'round', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'mismatches'],
+  ...rows.map(({ server, round, result: r }) => [
+    server,
+    String(round),
+    fmt(r.requests.total / r.duration, 0),
+    fmt(r.latency.p50, 0),
+    fmt(r.latency.p99, 0),
+    fmt(r.latency.max, 0),
+    String(r.errors + r.timeouts),
+    String(r.non2xx),
+    String(r.mismatches),
+  ]),
+];
+const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+const line = (row: string[]) =>
+  row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
+console.log(`machine: ${await machine()}`);
+console.log(
+  `load average (1 min): ${fmt(loadBefore, 2)} before, ${fmt(loadavg()[0]!, 2)} after (other processes share the cores)`,
+);
+console.log(
+  `POST /sysinfo (original client payload, ${body.length} bytes, under thresholds), ${CONNECTIONS} connections, ` +
+    `loopback, ${SECONDS} s per run after ${WARMUP} s warm-up, ${ROUNDS} rounds alternating; ` +
+    'each server and the load generator (autocannon, this process) in separate processes',
+);
+console.log(line(table[0]!));
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const row of table.slice(1)) console.log(line(row));
+
+const of = (name: string) => rows.filter((r) => r.server === name).map((r) => r.result);
+const rate = (results: AutocannonResult[]) =>
+  results.reduce((sum, r) => sum + r.requests.total, 0) / results.reduce((sum, r) => sum + r.duration, 0);
+const bareRate = rate(of('bare Hono echo'));
+const failures = rows.reduce((sum, { result: r }) => sum + r.errors + r.timeouts + r.non2xx + r.mismatches, 0);
+let failed = failures > 0;
+if (failures > 0) console.log(`FAIL: ${failures} requests failed or answered something else than expected`);
+for (const name of ['hub, log level warn', 'hub, info lines to a file']) {
+  const results = of(name);
+  const ratio = rate(results) / bareRate;
+  const p99 = Math.max(...results.map((r) => r.latency.p99));
+  const ratioPass = ratio >= TARGET_RATIO;
+  const p99Pass = p99 < TARGET_P99_MS;
+  failed ||= !ratioPass || !p99Pass;
+  console.log(
+    `${name}: ${fmt(rate(results), 0)} req/s vs bare ${fmt(bareRate, 0)} req/s, ratio ${fmt(ratio, 2)} ` +
+      `(target >= ${TARGET_RATIO}): ${ratioPass ? 'PASS' : 'FAIL'}`,
+  );
+  console.log(
+    `${name}: p99 ${fmt(p99, 0)} ms, worst of ${results.length} runs (median of runs ${fmt(median(results.map((r) => r.latency.p99)), 0)} ms) ` +
+      `(target < ${TARGET_P99_MS} ms): ${p99Pass ? 'PASS' : 'FAIL'}`,
+  );
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,231 @@
+// Hub memory: the resident size of a hub process after 100 000 reports from 1 000 distinct hosts.
+//
+//   node bench/hub-memory.ts [--reports 100000] [--hosts 1000] [--connections 32] [--idle 5] [--hub PATH]
+//
+// The hub is started as users run it (`node apps/hub/src/main.ts --config ... --port ...`, logger level warn), with
+// dry_run false and no access token: no worker runs and everything that crosses a threshold stays in the outbox, so
+// the store grows during the run (the worst case for a hub whose server is unreachable). Host n sends, in turn, the
+// original client's legacy payload (`{"sys_data": ...}` with its own hostname) and a v2 report with one disk and one
+// interface; every 50th report has cpu_percent 95 (over the default 80) and is queued, the rest are under the
+// default thresholds. The load generator (autocannon, 32 connections) runs in this process, the hub in its own.
+// VmRSS and VmHWM come from /proc/<hub pid>/status: before the load, and after it plus a short idle.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
+import untypedAutocannon from 'autocannon';
+import { goldens } from '../packages/testkit/src/index.ts';
+import { fmt, machine } from './stats.ts';
+
+interface AutocannonResult {
+  requests: { total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  duration: number;
+}
+const autocannon = untypedAutocannon as (options: Record<string, unknown>) => Promise<AutocannonResult>;
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
+};
+const REPORTS = option('--reports', 100_000);
+const HOSTS = option('--hosts', 1000);
+const CONNECTIONS = option('--connections', 32);
+const IDLE_S = option('--idle', 5);
+const CROSS_EVERY = 50;
+/** 150 MB, in MiB (the figures /proc gives are KiB). */
+const TARGET_RSS_MIB = 150e6 / 2 ** 20;
+
+/** The machine's 1-minute load average when the bench began: other work on its 2 cores skews every figure. */
+const loadBefore = loadavg()[0]!;
+const root = join(import.meta.dirname, '..');
+const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
+const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-memory-'));
+const legacy = (JSON.parse(goldens.remote_client_request.body) as { sys_data: Record<string, number | string> })
+  .sys_data;
+
+/** Report number n: host n % HOSTS, legacy and v2 in turn for each host, every CROSS_EVERY-th over a threshold. */
+function report(n: number): string {
+  const hostname = `host-${String(n % HOSTS).padStart(4, '0')}`;
+  const cpu = n % CROSS_EVERY === 0 ? 95 : 10 + (n % 600) / 10;
+  if (Math.floor(n / HOSTS) % 2 === 0) return JSON.stringify({ sys_data: { ...legacy, hostname, cpu_percent: cpu } });
+  return JSON.stringify({
+    version: 2,
+    sample: {
+      hostname,
+      collectedAtMs: Date.now(),
+      metrics: {
+        cpu_percent: cpu,
+        cpu_count: 4,
+        memory_total: 8_000_000_000,
+        memory_used: 2_000_000_000,
+        memory_avail: 6_000_000_000,
+        memory_free: 5_000_000_000,
+        memory_percent: 25,
+        load_1: 0.4,
+        uptime_seconds: 86_400 + n,
+      },
+      disks: [
+        {
+          mount: '/',
+          device: '/dev/sda1',
+          fsType: 'ext4',
+          totalBytes: 100e9,
+          usedBytes: 30e9,
+          freeBytes: 70e9,
+          usedPercent: 30,
+        },
+      ],
+      network: [{ iface: 'eth0', rxBytesPerSecond: 1200 + n, txBytesPerSecond: 800 }],
+    },
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** VmRSS and VmHWM of a process, in MiB. */
+function memory(pid: number): { rssMiB: number; hwmMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024 };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let child: ChildProcess | undefined;
+let before: { rssMiB: number; hwmMiB: number };
+let afterLoad: { rssMiB: number; hwmMiB: number };
+let result: AutocannonResult;
+let queuedAnswers = 0;
+let outbox: { pending: number; dead: number };
+let publisher: string;
+try {
+  const port = await freePort();
+  const config = join(dir, 'config.yaml');
+  writeFileSync(
+    config,
+    [
+      `app: { run_control: { dry_run: false }, state_dir: ${JSON.stringify(join(dir, 'state'))} }`,
+      `mastodon: { credentials: { user_file: ${JSON.stringify(join(dir, 'no-such-user.secret'))} } }`,
+      'logger: { loglevel: warn }',
+    ].join('\n'),
+  );
+  const env = { ...process.env };
+  delete env.JANITOR_MASTODON_ACCESS_TOKEN;
+  child = spawn(process.execPath, [hubMain, '--config', config, '--port', String(port)], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the hub exited with ${child.exitCode}: ${stderr}`);
+    try {
+      await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`the hub did not listen on ${url} within 10 s: ${stderr}`);
+      await sleep(50);
+    }
+  }
+  await sleep(1000);
+  before = memory(child.pid!);
+
+  let next = 0;
+  result = await autocannon({
+    url: `${url}/sysinfo`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    connections: CONNECTIONS,
+    amount: REPORTS,
+    timeout: 30,
+    requests: [
+      {
+        setupRequest: (request: { body?: string }) => {
+          request.body = report(next++);
+          return request;
+        },
+        onResponse: (status: number, body: string) => {
+          if (status === 200 && body.startsWith('{"status":"queued"')) queuedAnswers++;
+        },
+      },
+    ],
+  });
+  await sleep(IDLE_S * 1000);
+  afterLoad = memory(child.pid!);
+  const health = (await (await fetch(`${url}/health`)).json()) as {
+    publisher: string;
+    outbox: { pending: number; dead: number };
+  };
+  outbox = health.outbox;
+  publisher = health.publisher;
+} finally {
+  if (child && child.exitCode === null) {
+    const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child?.kill('SIGKILL'), 8000);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// --- report --------------------------------------------------------------------------------------------------------
+const table = [
+  ['when', 'VmRSS MiB', 'VmHWM MiB'],
+  ['started, 1 s idle', fmt(before.rssMiB), fmt(before.hwmMiB)],
+  [`after ${result.requests.total} reports, ${IDLE_S} s idle`, fmt(afterLoad.rssMiB), fmt(afterLoad.hwmMiB)],
+];
+const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+const line = (row: string[]) =>
+  row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
+console.log(`machine: ${await machine()}`);
+console.log(
+  `load average (1 min): ${fmt(loadBefore, 2)} before, ${fmt(loadavg()[0]!, 2)} after (other processes share the cores)`,
+);
+console.log(
+  `POST /sysinfo: ${REPORTS} reports from ${HOSTS} hosts (legacy and v2 in turn), 1 in ${CROSS_EVERY} over a ` +
+    `threshold; hub with no token (publisher ${publisher}), so queued reports stay in the outbox; ${CONNECTIONS} ` +
+    'connections; the hub and the load generator (autocannon, this process) in separate processes',
+);
+console.log(
+  `load: ${fmt(result.requests.total / result.duration, 0)} req/s, p50 ${fmt(result.latency.p50, 0)} ms, ` +
+    `p99 ${fmt(result.latency.p99, 0)} ms, errors ${result.errors + result.timeouts}, non-2xx ${result.non2xx}; ` +
+    `${queuedAnswers} answered queued, outbox ${JSON.stringify(outbox)}`,
+);
+console.log(line(table[0]!));
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const row of table.slice(1)) console.log(line(row));
+
+const complete =
+  result.requests.total === REPORTS &&
+  result.errors + result.timeouts + result.non2xx === 0 &&
+  queuedAnswers === REPORTS / CROSS_EVERY &&
+  outbox.pending === queuedAnswers;
+const pass = afterLoad.rssMiB < TARGET_RSS_MIB;
+console.log(
+  `every report answered 200 and every crossing one queued: ${complete ? 'PASS' : 'FAIL'} ` +
+    `(${queuedAnswers} queued, ${outbox.pending} pending, expected ${REPORTS / CROSS_EVERY})`,
+);
+console.log(
+  `hub VmRSS after the load ${fmt(afterLoad.rssMiB)} MiB (peak VmHWM ${fmt(afterLoad.hwmMiB)} MiB) ` +
+    `(target < 150 MB = ${fmt(TARGET_RSS_MIB)} MiB): ${pass ? 'PASS' : 'FAIL'}`,
+);
+process.exitCode = complete && pass ? 0 : 1;

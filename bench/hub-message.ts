@@ -1,0 +1,223 @@
+// Hub messages: `POST /message` (the original's form fields, as curl and its Python client send them) at 32
+// connections on loopback. Every 200 means the message is durably in the outbox (SQLite, synchronous FULL, group
+// commit), so this measures accepted-to-durable latency as a sender sees it.
+//
+//   node bench/hub-message.ts [--seconds 10] [--warmup 2] [--rounds 2] [--connections 32] [--hub PATH]
+//
+// Two hubs, each started as users run it (`node apps/hub/src/main.ts --config ... --port ...`, logger level warn),
+// each its own process; the load generator (autocannon) runs in this process:
+//   - "dry run, worker draining": app.run_control.dry_run true, so the outbox worker takes every entry out as it
+//     comes (one commit per post) while requests keep arriving: a hub with a token, minus the network;
+//   - "no token, accumulating": dry_run false and no access token, so no worker runs (health says no-token) and the
+//     outbox grows by every accepted message; afterwards its count must equal the number of 200s.
+// Runs alternate between the two (after a warm-up run of their own each) to spread machine drift.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
+import untypedAutocannon from 'autocannon';
+import { fmt, machine, median } from './stats.ts';
+
+interface AutocannonResult {
+  requests: { total: number };
+  latency: { p50: number; p99: number; max: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  mismatches: number;
+  duration: number;
+  '2xx': number;
+}
+const autocannon = untypedAutocannon as (options: Record<string, unknown>) => Promise<AutocannonResult>;
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
+};
+const SECONDS = option('--seconds', 10);
+const WARMUP = option('--warmup', 2);
+const ROUNDS = option('--rounds', 2);
+const CONNECTIONS = option('--connections', 32);
+const TARGET_P99_MS = 15;
+
+/** The machine's 1-minute load average when the bench began: other work on its 2 cores skews every figure. */
+const loadBefore = loadavg()[0]!;
+const root = join(import.meta.dirname, '..');
+const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
+const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-message-'));
+const body = new URLSearchParams({
+  hostname: 'backup-host',
+  message: 'Nightly backup finished: 1 204 files, 3.2 GB, 4 min 12 s',
+  summary: 'Backup',
+  message_type: 'info',
+}).toString();
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Hub {
+  name: string;
+  url: string;
+  child: ChildProcess;
+}
+
+/** Starts a hub and waits (10 s at most) until /health answers. */
+async function startHub(name: string, dryRun: boolean): Promise<Hub> {
+  const port = await freePort();
+  const config = join(dir, `${dryRun ? 'dry-run' : 'no-token'}.yaml`);
+  writeFileSync(
+    config,
+    [
+      `app: { run_control: { dry_run: ${dryRun} }, state_dir: ${JSON.stringify(`${config}-state`)} }`,
+      // A token file that does not exist: outside dry run the hub has no token and only queues.
+      `mastodon: { credentials: { user_file: ${JSON.stringify(join(dir, 'no-such-user.secret'))} } }`,
+      'logger: { loglevel: warn }',
+    ].join('\n'),
+  );
+  const env = { ...process.env };
+  delete env.JANITOR_MASTODON_ACCESS_TOKEN;
+  const child = spawn(process.execPath, [hubMain, '--config', config, '--port', String(port)], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr}`);
+    try {
+      await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      return { name, url, child };
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill();
+        throw new Error(`${name} did not listen on ${url} within 10 s: ${stderr}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function stopHub(hub: Hub): Promise<void> {
+  if (hub.child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => hub.child.once('exit', () => resolve()));
+  hub.child.kill('SIGTERM');
+  const timer = setTimeout(() => hub.child.kill('SIGKILL'), 8000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface Health {
+  publisher: string;
+  outbox: { pending: number; dead: number };
+}
+const health = async (hub: Hub) => (await (await fetch(`${hub.url}/health`)).json()) as Health;
+
+async function load(hub: Hub, seconds: number): Promise<AutocannonResult> {
+  return autocannon({
+    url: `${hub.url}/message`,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+    connections: CONNECTIONS,
+    duration: seconds,
+    verifyBody: (answer: string) => answer.startsWith('{"status":"queued","id":'),
+  });
+}
+
+const DRAINING = 'dry run, worker draining';
+const ACCUMULATING = 'no token, accumulating';
+const hubs: Hub[] = [];
+const rows: { hub: string; round: number; result: AutocannonResult }[] = [];
+const after: Record<string, Health> = {};
+let accepted = 0;
+try {
+  hubs.push(await startHub(DRAINING, true), await startHub(ACCUMULATING, false));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const hub of hubs) {
+      const warm = await load(hub, WARMUP);
+      const result = await load(hub, SECONDS);
+      if (hub.name === ACCUMULATING) accepted += warm['2xx'] + result['2xx'];
+      rows.push({ hub: hub.name, round, result });
+    }
+  }
+  for (const hub of hubs) after[hub.name] = await health(hub);
+} finally {
+  await Promise.all(hubs.map(stopHub));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// --- report --------------------------------------------------------------------------------------------------------
+const table = [
+  ['hub', 'round', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'mismatches'],
+  ...rows.map(({ hub, round, result: r }) => [
+    hub,
+    String(round),
+    fmt(r.requests.total / r.duration, 0),
+    fmt(r.latency.p50, 0),
+    fmt(r.latency.p99, 0),
+    fmt(r.latency.max, 0),
+    String(r.errors + r.timeouts),
+    String(r.non2xx),
+    String(r.mismatches),
+  ]),
+];
+const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+const line = (row: string[]) =>
+  row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
+console.log(`machine: ${await machine()}`);
+console.log(
+  `load average (1 min): ${fmt(loadBefore, 2)} before, ${fmt(loadavg()[0]!, 2)} after (other processes share the cores)`,
+);
+console.log(
+  `POST /message (form, ${body.length} bytes), ${CONNECTIONS} connections, loopback, ${SECONDS} s per run after ` +
+    `${WARMUP} s warm-up, ${ROUNDS} rounds alternating; 200 = durably queued (SQLite WAL, synchronous FULL); ` +
+    'each hub and the load generator (autocannon, this process) in separate processes',
+);
+console.log(line(table[0]!));
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const row of table.slice(1)) console.log(line(row));
+for (const [name, h] of Object.entries(after)) {
+  console.log(`${name}: after the runs /health says publisher ${h.publisher}, outbox ${JSON.stringify(h.outbox)}`);
+}
+
+let failed = false;
+const failures = rows.reduce((sum, { result: r }) => sum + r.errors + r.timeouts + r.non2xx + r.mismatches, 0);
+if (failures > 0) {
+  failed = true;
+  console.log(`FAIL: ${failures} requests failed or were not answered {"status":"queued",...}`);
+}
+// Requests in flight when a run stops are queued without autocannon counting their answer: at most one per
+// connection per run (warm-up runs included).
+const queued = after[ACCUMULATING]?.outbox.pending ?? 0;
+const inFlight = CONNECTIONS * ROUNDS * 2;
+const durable = queued >= accepted && queued <= accepted + inFlight;
+failed ||= !durable;
+console.log(
+  `${ACCUMULATING}: ${accepted} messages answered 200, ${queued} in the outbox (at most ${inFlight} more than ` +
+    `answered: cut off in flight): ${durable ? 'PASS' : 'FAIL'} (every acknowledged message is queued)`,
+);
+for (const name of [DRAINING, ACCUMULATING]) {
+  const results = rows.filter((r) => r.hub === name).map((r) => r.result);
+  const rate = results.reduce((s, r) => s + r.requests.total, 0) / results.reduce((s, r) => s + r.duration, 0);
+  const p99 = Math.max(...results.map((r) => r.latency.p99));
+  const pass = p99 < TARGET_P99_MS;
+  failed ||= !pass;
+  console.log(
+    `${name}: ${fmt(rate, 0)} req/s accepted; p99 ${fmt(p99, 0)} ms, worst of ${results.length} runs ` +
+      `(median of runs ${fmt(median(results.map((r) => r.latency.p99)), 0)} ms) (target < ${TARGET_P99_MS} ms): ${pass ? 'PASS' : 'FAIL'}`,
+  );
+}
+process.exitCode = failed ? 1 : 0;
