@@ -63,9 +63,14 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
     } as Parameters<typeof fileTransport>[0]);
     tslog.attachTransport(file);
   }
-  const emit = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: LogFields) => {
-    if (fields) tslog[level](message, fields);
-    else tslog[level](message);
+  const levelIds = { debug: 2, info: 3, warn: 4, error: 5 } as const;
+  const emit = (level: 'debug' | 'info' | 'warn' | 'error') => {
+    // Below the level: return before tslog builds (and masks) a record. A hub logs every request at info.
+    if (levelIds[level] < minLevel) return () => {};
+    return (message: string, fields?: LogFields) => {
+      if (fields) tslog[level](message, fields);
+      else tslog[level](message);
+    };
   };
   return {
     debug: emit('debug'),
@@ -104,20 +109,21 @@ type Record_ = Record<string, unknown> & {
 };
 
 function parts(record: Record_): { message: string; fields: Record<string, unknown>; level: string; date: Date } {
+  // tslog puts the call's arguments under the keys "0", "1"... beside its metadata: (message, fields?).
   const meta = record._logMeta ?? {};
-  const args = Object.entries(record)
-    .filter(([k]) => k !== '_logMeta' && k !== '_meta')
-    .map(([, v]) => v);
-  const message = typeof args[0] === 'string' ? args[0] : '';
-  const fields = (args.find((a) => a !== null && typeof a === 'object') as Record<string, unknown> | undefined) ?? {};
-  const date = meta.date ? new Date(meta.date) : new Date();
+  const first = record['0'];
+  const second = record['1'];
+  const message = typeof first === 'string' ? first : '';
+  const fields = (second !== null && typeof second === 'object' ? second : {}) as Record<string, unknown>;
+  const date = meta.date instanceof Date ? meta.date : meta.date ? new Date(meta.date) : new Date();
   return { message, fields, level: meta.logLevelName ?? 'INFO', date };
 }
 
 function toPrettyLine(record: Record_, name: string): string {
   const { message, fields, level, date } = parts(record);
-  const kv = Object.entries(fields).map(([k, v]) => `${k}=${formatValue(v)}`);
-  return [date.toISOString(), level.padEnd(5), name, message, ...kv].join(' ');
+  let line = `${date.toISOString()} ${level.padEnd(5)} ${name} ${message}`;
+  for (const key in fields) line += ` ${key}=${formatValue(fields[key])}`;
+  return line;
 }
 
 function toJsonLine(record: Record_, name: string): string {
