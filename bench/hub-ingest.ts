@@ -18,6 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
 import untypedAutocannon from 'autocannon';
+import { HUB_NODE_FLAGS } from '../apps/hub/src/node-flags.ts';
 import { goldens } from '../packages/testkit/src/index.ts';
 import { fmt, machine, median } from './stats.ts';
 
@@ -153,7 +154,14 @@ try {
     env: { ...process.env, PORT: String(barePort) },
   });
   servers.push(bare);
-  const hubArgs = (config: string, port: number) => [hubMain, '--config', config, '--port', String(port)];
+  const hubArgs = (config: string, port: number) => [
+    ...HUB_NODE_FLAGS,
+    hubMain,
+    '--config',
+    config,
+    '--port',
+    String(port),
+  ];
   const warnConfig = hubConfig('warn', '{ loglevel: warn }');
   const infoConfig = hubConfig(
     'info',

@@ -16,6 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
 import untypedAutocannon from 'autocannon';
+import { HUB_NODE_FLAGS } from '../apps/hub/src/node-flags.ts';
 import { goldens } from '../packages/testkit/src/index.ts';
 import { fmt, machine } from './stats.ts';
 
@@ -124,7 +125,7 @@ try {
   );
   const env = { ...process.env };
   delete env.JANITOR_MASTODON_ACCESS_TOKEN;
-  child = spawn(process.execPath, [hubMain, '--config', config, '--port', String(port)], {
+  child = spawn(process.execPath, [...HUB_NODE_FLAGS, hubMain, '--config', config, '--port', String(port)], {
     cwd: root,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -18,6 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
 import untypedAutocannon from 'autocannon';
+import { HUB_NODE_FLAGS } from '../apps/hub/src/node-flags.ts';
 import { fmt, machine, median } from './stats.ts';
 
 interface AutocannonResult {
@@ -84,7 +85,7 @@ async function startHub(name: string, dryRun: boolean): Promise<Hub> {
   );
   const env = { ...process.env };
   delete env.JANITOR_MASTODON_ACCESS_TOKEN;
-  const child = spawn(process.execPath, [hubMain, '--config', config, '--port', String(port)], {
+  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, hubMain, '--config', config, '--port', String(port)], {
     cwd: root,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -15,6 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CliError, EXIT } from 'janitor-agent';
+import { HUB_NODE_FLAGS } from 'janitor-hub/node-flags';
 
 /**
  * The hub's entry point: `main.ts` (or, once built, `main.js`) beside the `janitor-hub` package's entry, or the
@@ -54,7 +55,7 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
 
 /** `janitor listen`: the hub in the foreground, with our stdio; resolves with its exit status. */
 export async function runHubForeground(args: HubArgs, hubMain = hubEntryPoint()): Promise<number> {
-  const child = spawn(process.execPath, [hubMain, ...hubArgv(args)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, hubMain, ...hubArgv(args)], { stdio: 'inherit' });
   const relay = (signal: NodeJS.Signals) => child.kill(signal);
   const ignore = () => {};
   for (const s of FORWARDED) process.on(s, relay);
@@ -181,7 +182,7 @@ export async function startHubDetached(options: DetachOptions): Promise<{ pid: n
   let pid: number;
   const exited: { code: number | null; signal: NodeJS.Signals | null }[] = [];
   try {
-    const child = spawn(process.execPath, [hubMain, ...hubArgv(args)], {
+    const child = spawn(process.execPath, [...HUB_NODE_FLAGS, hubMain, ...hubArgv(args)], {
       detached: true,
       stdio: ['ignore', log, log],
       env,

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { resolveAccessToken } from '@janitor/config';
 import { CliError, EXIT, type Runtime } from 'janitor-agent';
+import { HUB_NODE_FLAGS } from 'janitor-hub/node-flags';
 import { hubArgv, hubEntryPoint, localUrl, probeHealth } from './listen.ts';
 
 /** janitor-agent's entry point, beside the package's entry. */
@@ -38,7 +39,11 @@ export async function runMainJob(options: MainJobOptions): Promise<number> {
   const dryRun = runtime.dryRun || !token;
   const hub = spawn(
     process.execPath,
-    [hubEntryPoint(), ...hubArgv({ ...(options.configPath ? { config: options.configPath } : {}), dryRun })],
+    [
+      ...HUB_NODE_FLAGS,
+      hubEntryPoint(),
+      ...hubArgv({ ...(options.configPath ? { config: options.configPath } : {}), dryRun }),
+    ],
     { stdio: 'inherit' },
   );
   const children: ChildProcess[] = [hub];

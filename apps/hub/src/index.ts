@@ -2,5 +2,6 @@ export type { AccessDecision, AccessPolicyOptions, HubToken } from './access.ts'
 export { createAccessPolicy, PRIVATE_NETWORKS } from './access.ts';
 export type { HubDeps, HubOutbox, PublisherState } from './create-hub.ts';
 export { createHub } from './create-hub.ts';
+export { HUB_NODE_FLAGS } from './node-flags.ts';
 export type { HubService, HubServiceOptions } from './service.ts';
 export { createHubService } from './service.ts';
