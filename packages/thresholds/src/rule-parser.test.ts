@@ -192,7 +192,7 @@ describe('parseThresholds: problems', () => {
       [
         {
           path: `${P}.cpu_percent.mesage_type`,
-          message: 'unknown key; expected value, message_type, type, operator, mount',
+          message: 'unknown key; expected value, message_type, type, operator, mount, for, repeat, clear, levels',
         },
       ],
     ],
@@ -225,6 +225,271 @@ describe('parseThresholds: problems', () => {
     const inherited = Object.create({ value: 80 }) as object;
     expect(parseThresholds({ cpu_percent: inherited }).problems).toEqual([
       { path: `${P}.cpu_percent.value`, message: 'required: expected a finite number' },
+    ]);
+  });
+});
+
+describe('parseThresholds: the alert lifecycle keys', () => {
+  it.each<[string, unknown, Rule[]]>([
+    [
+      '`for` and `repeat` as durations, `clear` as a number',
+      { cpu_percent: { value: 80, for: '5m', repeat: '2h', clear: 70 } },
+      [
+        {
+          metric: 'cpu_percent',
+          value: 80,
+          operator: '>',
+          type: 'warning',
+          forMs: 300_000,
+          repeatMs: 7_200_000,
+          clear: 70,
+        },
+      ],
+    ],
+    [
+      '`for` in seconds, `repeat: never` is 0',
+      { cpu_percent: { value: 80, for: 90, repeat: 'never' } },
+      [{ metric: 'cpu_percent', value: 80, operator: '>', type: 'warning', forMs: 90_000, repeatMs: 0 }],
+    ],
+    [
+      '`clear` equal to the limit is allowed (no hysteresis)',
+      { cpu_percent: { value: 80, clear: 80 } },
+      [{ metric: 'cpu_percent', value: 80, operator: '>', type: 'warning', clear: 80 }],
+    ],
+    [
+      'a `<` rule clears above its limit',
+      { disk_usage_free: { value: 1000, operator: '<', clear: 1500 } },
+      [{ metric: 'disk_usage_free', value: 1000, operator: '<', type: 'warning', clear: 1500 }],
+    ],
+    [
+      '`levels` gives one rule per level, least severe first, sharing operator, mount and timing',
+      { disk_usage_percent: { levels: { alarm: 95, warning: 80 }, mount: '/data', for: '1m' } },
+      [
+        { metric: 'disk_usage_percent', value: 80, operator: '>', type: 'warning', mount: '/data', forMs: 60_000 },
+        { metric: 'disk_usage_percent', value: 95, operator: '>', type: 'alarm', mount: '/data', forMs: 60_000 },
+      ],
+    ],
+    [
+      'a level may set its own `clear`; the entry `clear` is the least severe level’s',
+      { cpu_percent: { levels: { warning: 80, alarm: { value: 95, clear: 90 } }, clear: 70 } },
+      [
+        { metric: 'cpu_percent', value: 80, operator: '>', type: 'warning', clear: 70 },
+        { metric: 'cpu_percent', value: 95, operator: '>', type: 'alarm', clear: 90 },
+      ],
+    ],
+    [
+      'a list of rules on one metric makes the levels of one alert',
+      {
+        cpu_percent: [
+          { value: 80, for: '5m' },
+          { value: 95, message_type: 'alarm' },
+        ],
+      },
+      [
+        { metric: 'cpu_percent', value: 80, operator: '>', type: 'warning', forMs: 300_000 },
+        { metric: 'cpu_percent', value: 95, operator: '>', type: 'alarm' },
+      ],
+    ],
+    [
+      'rules in opposite directions on one metric are two alerts, not levels',
+      {
+        cpu_temperature: [
+          { value: 80, message_type: 'alarm' },
+          { value: 5, operator: '<', message_type: 'warning' },
+        ],
+      },
+      [
+        { metric: 'cpu_temperature', value: 80, operator: '>', type: 'alarm' },
+        { metric: 'cpu_temperature', value: 5, operator: '<', type: 'warning' },
+      ],
+    ],
+  ])('%s', (_meaning, raw, rules) => {
+    expect(parseThresholds(raw)).toEqual({ rules, problems: [] });
+  });
+
+  it.each<[string, unknown, { path: string; message: string }[]]>([
+    [
+      'clear above the limit of a ">" rule cannot work',
+      { cpu_percent: { value: 80, clear: 85 } },
+      [{ path: `${P}.cpu_percent.clear`, message: 'must be at or below value 80 for a ">" rule, got 85' }],
+    ],
+    [
+      'clear below the limit of a "<" rule cannot work',
+      { disk_usage_free: { value: 1000, operator: '<', clear: 900 } },
+      [{ path: `${P}.disk_usage_free.clear`, message: 'must be at or above value 1000 for a "<" rule, got 900' }],
+    ],
+    [
+      'a level clear on the wrong side names the level',
+      { cpu_percent: { levels: { warning: 80, alarm: { value: 95, clear: 99 } } } },
+      [{ path: `${P}.cpu_percent.levels.alarm.clear`, message: 'must be at or below value 95 for a ">" rule, got 99' }],
+    ],
+    [
+      'a negative `for`',
+      { cpu_percent: { value: 80, for: '-5m' } },
+      [{ path: `${P}.cpu_percent.for`, message: 'must not be negative, got "-5m"' }],
+    ],
+    [
+      'a negative `repeat`',
+      { cpu_percent: { value: 80, repeat: -1 } },
+      [{ path: `${P}.cpu_percent.repeat`, message: 'must not be negative, got -1 (or "never")' }],
+    ],
+    [
+      'an unreadable `for`',
+      { cpu_percent: { value: 80, for: 'soon' } },
+      [
+        {
+          path: `${P}.cpu_percent.for`,
+          message: 'expected a duration such as "30s", "5m", "1h" or a number of seconds, got "soon"',
+        },
+      ],
+    ],
+    [
+      'a non-numeric clear',
+      { cpu_percent: { value: 80, clear: '70' } },
+      [{ path: `${P}.cpu_percent.clear`, message: 'expected a finite number, got "70"' }],
+    ],
+    [
+      '`levels` with `value` as well',
+      { cpu_percent: { value: 80, levels: { alarm: 95 } } },
+      [
+        {
+          path: `${P}.cpu_percent.levels`,
+          message: 'give either value (with message_type) or levels, not both (value)',
+        },
+      ],
+    ],
+    [
+      '`levels` that is not an object',
+      { cpu_percent: { levels: [80, 95] } },
+      [
+        {
+          path: `${P}.cpu_percent.levels`,
+          message: 'expected an object of message types to limits, e.g. { warning: 80, alarm: 95 }, got a list',
+        },
+      ],
+    ],
+    [
+      'an empty `levels`',
+      { cpu_percent: { levels: {} } },
+      [{ path: `${P}.cpu_percent.levels`, message: 'expected at least one level, e.g. { warning: 80, alarm: 95 }' }],
+    ],
+    [
+      'a level that is not a message type',
+      { cpu_percent: { levels: { critical: 95 } } },
+      [
+        {
+          path: `${P}.cpu_percent.levels.critical`,
+          message: 'unknown message type; expected one of none, info, warning, error, alarm',
+        },
+      ],
+    ],
+    [
+      'a level given twice in two spellings',
+      { cpu_percent: { levels: { alarm: 95, Alarm: 96 } } },
+      [
+        {
+          path: `${P}.cpu_percent.levels.Alarm`,
+          message: `the same level as ${P}.cpu_percent.levels.alarm: give each message type once`,
+        },
+      ],
+    ],
+    [
+      'a level with an unknown key or a non-numeric value',
+      { cpu_percent: { levels: { warning: { value: 'x', clr: 1 } } } },
+      [
+        { path: `${P}.cpu_percent.levels.warning.clr`, message: 'unknown key; expected value, clear' },
+        { path: `${P}.cpu_percent.levels.warning.value`, message: 'expected a finite number, got "x"' },
+      ],
+    ],
+    [
+      'a more severe level with a lower limit, in `levels`',
+      { cpu_percent: { levels: { warning: 95, alarm: 80 } } },
+      [
+        {
+          path: `${P}.cpu_percent.levels.alarm`,
+          message: `alarm at 80 must be above warning at 95 (${P}.cpu_percent.levels.warning): a more severe level needs a higher limit`,
+        },
+      ],
+    ],
+    [
+      'a more severe level with a higher limit, on a "<" rule',
+      {
+        disk_usage_free: [
+          { value: 1000, operator: '<', type: 'alarm' },
+          { value: 500, operator: '<' },
+        ],
+      },
+      [
+        {
+          path: `${P}.disk_usage_free[0].value`,
+          message: `alarm at 1000 must be below warning at 500 (${P}.disk_usage_free[1]): a more severe level needs a lower limit`,
+        },
+      ],
+    ],
+    [
+      'two rules of one type on one alert',
+      { cpu_percent: [{ value: 80 }, { value: 90 }] },
+      [
+        {
+          path: `${P}.cpu_percent[1]`,
+          message: `a second warning level of one alert (the first is ${P}.cpu_percent[0])`,
+        },
+      ],
+    ],
+    [
+      'two `for` on one alert',
+      {
+        cpu_percent: [
+          { value: 80, for: '5m' },
+          { value: 95, type: 'alarm', for: '1m' },
+        ],
+      },
+      [
+        {
+          path: `${P}.cpu_percent[1].for`,
+          message: `conflicts with ${P}.cpu_percent[0].for: the levels of one alert share one for`,
+        },
+      ],
+    ],
+    [
+      'two `repeat` on one alert',
+      {
+        cpu_percent: [
+          { value: 80, repeat: '1h' },
+          { value: 95, type: 'alarm', repeat: 'never' },
+        ],
+      },
+      [
+        {
+          path: `${P}.cpu_percent[1].repeat`,
+          message: `conflicts with ${P}.cpu_percent[0].repeat: the levels of one alert share one repeat`,
+        },
+      ],
+    ],
+    [
+      'a filesystem rule whose level is out of order with the `*` rule it joins',
+      {
+        disk_usage_percent: [
+          { value: 90, message_type: 'alarm', mount: '*' },
+          { value: 95, message_type: 'warning', mount: '/data' },
+        ],
+      },
+      [
+        {
+          path: `${P}.disk_usage_percent[1].value`,
+          message: `alarm at 90 must be above warning at 95 (${P}.disk_usage_percent[0]): a more severe level needs a higher limit`,
+        },
+      ],
+    ],
+  ])('%s', (_meaning, raw, problems) => {
+    expect(parseThresholds(raw).problems).toEqual(problems);
+  });
+
+  it('keeps the rules of the entries without problems', () => {
+    const { rules } = parseThresholds({ cpu_percent: [{ value: 80 }, { value: 90 }], memory_percent: { value: 90 } });
+    expect(rules.map((r) => [r.metric, r.value])).toEqual([
+      ['cpu_percent', 80],
+      ['memory_percent', 90],
     ]);
   });
 });
