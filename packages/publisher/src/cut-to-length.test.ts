@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cutToLength, type LengthCounting, statusLength } from './cut-to-length.ts';
+import { cutToLength, type LengthCounting, splitToLength, statusLength } from './cut-to-length.ts';
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const graphemes = (text: string) => [...segmenter.segment(text)].map((s) => s.segment);
@@ -136,6 +136,73 @@ describe('cutToLength', () => {
           expect(graphemes(kept)).toEqual(graphemes(text).slice(0, graphemes(kept).length));
         },
       ),
+    );
+  });
+});
+
+describe('splitToLength', () => {
+  it.each([
+    // What the case means, then text, max, counting and the pieces.
+    ['text that fits is the only piece', 'short', 10, 'mastodon', ['short']],
+    ['blank text gives no piece', '  \n ', 10, 'mastodon', []],
+    ['breaks at the last space that fits', 'one two three four', 9, 'mastodon', ['one two', 'three', 'four']],
+    ['prefers a line break to a space', 'aaaa bb\ncc dd', 10, 'mastodon', ['aaaa bb', 'cc dd']],
+    [
+      'prefers a blank line to a line break',
+      'first paragraph\n\nsecond line\nthird',
+      30,
+      'mastodon',
+      ['first paragraph', 'second line\nthird'],
+    ],
+    [
+      'a break that leaves the piece under half full is not taken',
+      'a bcdefghijklmn',
+      8,
+      'mastodon',
+      ['a bcdefg', 'hijklmn'],
+    ],
+    ['a word longer than max is broken', 'abcdefghij', 4, 'mastodon', ['abcd', 'efgh', 'ij']],
+    ['graphemes stay whole', `${FAMILY}${FAMILY}${FAMILY}`, 2, 'graphemes', [`${FAMILY}${FAMILY}`, FAMILY]],
+    ['code points: an emoji of two code points goes whole', `a${WARNING}b`, 2, 'code-points', ['a', WARNING, 'b']],
+    ['a link is not broken and counts 23 on Mastodon', `x ${LONG_URL} y`, 25, 'mastodon', [`x ${LONG_URL}`, 'y']],
+    [
+      'a mention is not broken',
+      'hi @someone@example.org there',
+      22,
+      'graphemes',
+      ['hi', '@someone@example.org', 'there'],
+    ],
+  ] as const)('%s', (_what, text, max, counting, expected) => {
+    expect(splitToLength(text, max, { counting })).toEqual(expected);
+  });
+
+  it('refuses a limit that is not a positive integer', () => {
+    expect(() => splitToLength('x', 0)).toThrow(RangeError);
+  });
+
+  it('every piece fits, and together they keep every non-space character in order', () => {
+    const countings: LengthCounting[] = ['mastodon', 'graphemes', 'code-points'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom('a', 'bb ', ' ', '\n', '\n\n', FAMILY, E_ACUTE, WARNING, `${LONG_URL} `, '@u@x.org '),
+          {
+            maxLength: 60,
+          },
+        ),
+        fc.integer({ min: 30, max: 120 }),
+        fc.constantFrom(...countings),
+        (chunks, max, counting) => {
+          const text = chunks.join('');
+          const pieces = splitToLength(text, max, { counting });
+          for (const piece of pieces) {
+            expect(statusLength(piece, { counting })).toBeLessThanOrEqual(max);
+            expect(isWellFormed(piece)).toBe(true);
+          }
+          expect(pieces.join('').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -76,6 +76,81 @@ export function cutToLength(text: string, max: number, options: CutOptions = {})
   return kept.trimEnd() + ellipsis;
 }
 
+/** Options of {@link splitToLength}. */
+export interface SplitOptions {
+  /** @default 'mastodon' */
+  counting?: LengthCounting;
+}
+
+/**
+ * Splits `text` into pieces that each fit in `max` as the server counts them, for a thread. Each piece ends at the
+ * last blank line, else line break, else space that leaves it at least half full; only a word longer than that is
+ * broken, and never inside a grapheme cluster, a link or a mention (a link longer than `max` itself is broken). The
+ * whitespace at a break is dropped. Text that fits is returned as the only piece; blank text gives no piece.
+ *
+ * @example splitToLength('one two three', 8) // ['one two', 'three']
+ */
+export function splitToLength(text: string, max: number, options: SplitOptions = {}): string[] {
+  const { counting = 'mastodon' } = options;
+  if (!Number.isInteger(max) || max < 1)
+    throw new RangeError(`splitToLength: max must be a positive integer, got ${max}`);
+  const all: Unit[] = [];
+  for (const unit of units(text, counting)) {
+    // A link or mention that cannot fit in any piece is broken like a word.
+    if (unit.weight > max) pushGraphemes(all, unit.text, counting);
+    else all.push(unit);
+  }
+  const weights = [0];
+  for (const unit of all) weights.push(weights.at(-1)! + unit.weight);
+
+  const pieces: string[] = [];
+  let start = 0;
+  for (;;) {
+    while (start < all.length && isBlank(all[start]!.text)) start++;
+    if (start >= all.length) return pieces;
+    let end = start;
+    while (end < all.length && weights[end + 1]! - weights[start]! <= max) end++;
+    if (end < all.length) {
+      // A grapheme heavier than max (max 1, an emoji of two code points) goes alone rather than never.
+      end = end === start ? start + 1 : breakBefore(all, weights, start, end, max);
+    }
+    const piece = all
+      .slice(start, end)
+      .map((unit) => unit.text)
+      .join('')
+      .trimEnd();
+    if (piece !== '') pieces.push(piece);
+    start = end;
+  }
+}
+
+/**
+ * Where to end the piece that starts at `start` and could run to `end` (exclusive): before the last blank line, else
+ * line break, else space, that leaves the piece at least half full; else at `end`.
+ */
+function breakBefore(all: Unit[], weights: number[], start: number, end: number, max: number): number {
+  const isBreak: Array<(i: number) => boolean> = [
+    (i) => isNewline(all[i]!.text) && all[i + 1] !== undefined && isNewline(all[i + 1]!.text),
+    (i) => isNewline(all[i]!.text),
+    (i) => isBlank(all[i]!.text),
+  ];
+  for (const test of isBreak) {
+    for (let i = end; i > start; i--) {
+      if (weights[i]! - weights[start]! < max / 2) break;
+      if (i < all.length && test(i)) return i;
+    }
+  }
+  return end;
+}
+
+function isBlank(text: string): boolean {
+  return /^\s+$/u.test(text);
+}
+
+function isNewline(text: string): boolean {
+  return text.includes('\n');
+}
+
 function plainLength(text: string, counting: LengthCounting): number {
   if (counting === 'code-points') return codePoints(text);
   let n = 0;

@@ -1,8 +1,45 @@
 import { STATUS_CODES } from 'node:http';
 import { MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from 'masto';
 
+/**
+ * How a request failed, which tells whether the server may have acted on it:
+ * - `http`: the server answered an error in JSON (it did not act);
+ * - `error-page`: an error answered as HTML or plain text (a proxy's 502: the server behind it did not act);
+ * - `unreachable`: no connection was made (refused, unknown host): the request never left;
+ * - `connection`: the connection broke after the request was sent (reset): it may have been acted on;
+ * - `timeout`: no answer in time: it may have been acted on;
+ * - `invalid-response`: an answer that could not be read (malformed JSON): it probably was acted on;
+ * - `aborted`: the caller's signal;
+ * - `other`: anything else.
+ */
+export type FailureKind =
+  | 'http'
+  | 'error-page'
+  | 'unreachable'
+  | 'connection'
+  | 'timeout'
+  | 'invalid-response'
+  | 'aborted'
+  | 'other';
+
+/** True when the server may have done what the failed request asked (no answer, or one that could not be read). */
+export function mayHaveTakenEffect(kind: FailureKind): boolean {
+  return kind === 'connection' || kind === 'timeout' || kind === 'invalid-response' || kind === 'aborted';
+}
+
+/** Network errors that mean no connection was made: nothing reached the server. */
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
+
 /** What went wrong in one request made through masto, in the terms a caller decides on. */
 export interface HttpFailure {
+  kind: FailureKind;
   /** Whether the same request may succeed later. */
   retryable: boolean;
   /** The HTTP status, when the server's answer could be read. */
@@ -40,23 +77,37 @@ export function describeFailure(error: unknown, context: FailureContext = {}): H
   const { timeoutMs, signal, now = Date.now } = context;
   if (error instanceof MastoHttpError) return describeHttpError(error, now);
   if (error instanceof MastoTimeoutError || isDomException(error, 'TimeoutError')) {
-    return { retryable: true, detail: timeoutMs === undefined ? 'timed out' : `timed out after ${timeoutMs} ms` };
+    return {
+      kind: 'timeout',
+      retryable: true,
+      detail: timeoutMs === undefined ? 'timed out' : `timed out after ${timeoutMs} ms`,
+    };
   }
   if (signal?.aborted || isDomException(error, 'AbortError')) {
-    return { retryable: true, detail: 'aborted' };
+    return { kind: 'aborted', retryable: true, detail: 'aborted' };
   }
   if (error instanceof TypeError) {
     if (error.message === 'fetch failed') {
       const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
       const why =
         typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
-      return { retryable: true, detail: why ? `fetch failed (${why})` : 'fetch failed' };
+      const code = networkCode(error);
+      return {
+        kind: code !== undefined && NOT_CONNECTED.has(code) ? 'unreachable' : 'connection',
+        retryable: true,
+        detail: why ? `fetch failed (${why})` : 'fetch failed',
+      };
     }
-    return { retryable: true, detail: 'the server answered with an HTML page instead of JSON (a proxy error?)' };
+    return {
+      kind: 'error-page',
+      retryable: true,
+      detail: 'the server answered with an HTML page instead of JSON (a proxy error?)',
+    };
   }
   if (error instanceof MastoUnexpectedError) {
     const failed = error.message.includes('may be down');
     return {
+      kind: failed ? 'error-page' : 'invalid-response',
       retryable: true,
       detail: failed
         ? 'the server answered an error with a body that is not JSON (a proxy error?)'
@@ -64,9 +115,9 @@ export function describeFailure(error: unknown, context: FailureContext = {}): H
     };
   }
   if (error instanceof MastoDeserializeError) {
-    return { retryable: true, detail: 'the server answered with malformed JSON' };
+    return { kind: 'invalid-response', retryable: true, detail: 'the server answered with malformed JSON' };
   }
-  return { retryable: false, detail: error instanceof Error ? error.message : String(error) };
+  return { kind: 'other', retryable: false, detail: error instanceof Error ? error.message : String(error) };
 }
 
 function describeHttpError(error: MastoHttpError, now: () => number): HttpFailure {
@@ -76,7 +127,7 @@ function describeHttpError(error: MastoHttpError, now: () => number): HttpFailur
   const serverText = [error.message, error.description].filter((s) => typeof s === 'string' && s !== '').join(': ');
   let detail = reason ? `${status} ${reason}` : String(status);
   if (serverText && serverText.toLowerCase() !== reason.toLowerCase()) detail += `: ${serverText}`;
-  const failure: HttpFailure = { retryable: isRetryableStatus(status), statusCode: status, detail };
+  const failure: HttpFailure = { kind: 'http', retryable: isRetryableStatus(status), statusCode: status, detail };
   if (typeof error.message === 'string' && error.message !== '') failure.serverError = error.message;
   const headers = response?.headers;
   const reset = parseResetAt(headers?.get('x-ratelimit-reset'));
@@ -101,6 +152,17 @@ export function parseRetryAfter(value: string | null | undefined, now: () => num
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now());
+}
+
+/** The system error code behind `fetch failed` (undici puts it on the cause, or on the cause's cause). */
+function networkCode(error: TypeError): string | undefined {
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 3 && cause && typeof cause === 'object'; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && !code.startsWith('UND_ERR')) return code;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function isDomException(error: unknown, name: string): boolean {

@@ -2,10 +2,13 @@ export type { Account, VerifyCredentialsOptions } from './account.ts';
 export { verifyCredentials } from './account.ts';
 export type { AuthErrorDetails, AuthFailureReason } from './auth-error.ts';
 export { AuthError } from './auth-error.ts';
-export type { CutOptions, LengthCounting, LengthOptions } from './cut-to-length.ts';
-export { cutToLength, statusLength, URL_LENGTH } from './cut-to-length.ts';
+export type { CutOptions, LengthCounting, LengthOptions, SplitOptions } from './cut-to-length.ts';
+export { cutToLength, splitToLength, statusLength, URL_LENGTH } from './cut-to-length.ts';
+export type { FailureKind } from './http-failure.ts';
 export type { MessageTemplate, MessageTemplates, TemplateValues } from './message-template.ts';
 export { DEFAULT_TEMPLATE, fillTemplate } from './message-template.ts';
+export type { NeutralizeOptions } from './neutralize.ts';
+export { NEUTRALIZER, neutralize } from './neutralize.ts';
 export type {
   AppCredentials,
   AuthorizationUrlOptions,
@@ -23,11 +26,31 @@ export {
   passwordGrant,
   registerApp,
 } from './oauth.ts';
-export type { DrainResult, OutboxPayload, OutboxPort, OutboxWorker, OutboxWorkerOptions } from './outbox-worker.ts';
+export type { MergedPost, OutboxPayload, PostItem, PostProgress } from './outbox-payload.ts';
+export { isOutboxPayload, mergePayloads, payloadDraft } from './outbox-payload.ts';
+export type {
+  DrainResult,
+  OutboxPort,
+  OutboxPortEntry,
+  OutboxWorker,
+  OutboxWorkerOptions,
+} from './outbox-worker.ts';
 export { createOutboxWorker } from './outbox-worker.ts';
+export type { BudgetState, PostBudget, PostBudgetOptions, PostWindow } from './post-budget.ts';
+export { createPostBudget, POST_BUDGETS } from './post-budget.ts';
 export type { PublishErrorDetails } from './publish-error.ts';
 export { PublishError } from './publish-error.ts';
-export type { PostOptions, Publisher, PublisherOptions, PublishResult } from './publisher.ts';
-export { createPublisher } from './publisher.ts';
+export type {
+  FindPostedOptions,
+  PostedStatus,
+  PostOptions,
+  Publisher,
+  PublisherOptions,
+  PublishResult,
+  ReportPost,
+} from './publisher.ts';
+export { createPublisher, partKey } from './publisher.ts';
 export type { ContentType, InstanceType, RenderOptions, StatusDraft, Visibility } from './status-draft.ts';
 export { renderMessage, withDirectMention } from './status-draft.ts';
+export type { LongText, StatusPartsOptions } from './status-parts.ts';
+export { statusParts } from './status-parts.ts';

@@ -1,103 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Message, silentLogger } from '@janitor/protocol';
-// A real store, by path: @janitor/store is not (yet) a devDependency of this package.
-import { openStore, type Store } from '@janitor/store';
-import { type FakeMastodon, type Flavour, type RecordedRequest, startFakeMastodon } from '@janitor/testkit';
+import { silentLogger } from '@janitor/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOutboxWorker, type OutboxPayload, type OutboxPort, type OutboxWorkerOptions } from './outbox-worker.ts';
-import { createPublisher } from './publisher.ts';
+import { postOnly, posts, runCleanups, setup, T0, until, withDeadline } from './outbox-worker.test-support.ts';
 
-const STATUSES = '/api/v1/statuses';
-const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** A clock the test moves by hand. */
-function manualClock(start = T0) {
-  let t = start;
-  return {
-    now: () => t,
-    set(ms: number) {
-      t = ms;
-    },
-  };
-}
-
-interface SetupOptions {
-  flavour?: Flavour;
-  worker?: Partial<OutboxWorkerOptions>;
-  /** Wraps the store's outbox, e.g. to make one call fail. */
-  port?: (outbox: OutboxPort) => OutboxPort;
-}
-
-/** A real store in a temporary folder, the fake server, a real publisher and the worker, all on one manual clock. */
-async function setup(options: SetupOptions = {}) {
-  const { flavour = 'mastodon' } = options;
-  const dir = mkdtempSync(join(tmpdir(), 'janitor-outbox-worker-'));
-  const clock = manualClock();
-  const store: Store = openStore({ path: join(dir, 'janitor.db'), now: clock.now });
-  const fake = await startFakeMastodon({ flavour });
-  const publisher = createPublisher({
-    url: fake.url,
-    accessToken: 'test-token',
-    instanceType: flavour,
-    hostname: 'this-host',
-    timeoutMs: 5000,
-  });
-  const worker = createOutboxWorker({
-    outbox: options.port ? options.port(store.outbox) : store.outbox,
-    publisher,
-    now: clock.now,
-    random: () => 0.25,
-    ...options.worker,
-  });
-  cleanups.push(async () => {
-    await withDeadline(worker.stop(), 5000, 'worker.stop() in cleanup');
-    store.close();
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const enqueue = (hostname: string, text: string) =>
-    store.outbox.enqueue({ payload: messagePayload(hostname, text), groupKey: hostname });
-  return { clock, store, fake, worker, enqueue };
-}
-
-function messagePayload(hostname: string, text: string): OutboxPayload {
-  const message: Message = { type: 'info', hostname, text };
-  return { kind: 'message', message };
-}
-
-/** The status posts the fake received, in order. */
-const posts = (fake: FakeMastodon): RecordedRequest[] =>
-  fake.requests.filter((r) => r.method === 'POST' && r.path === STATUSES);
-
-const postOnly = { path: STATUSES, method: 'POST' } as const;
-
-async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Resolves once `probe` is true, checking every 5 ms; rejects after the deadline. */
-async function until(probe: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+afterEach(runCleanups);
 
 describe('drain', () => {
   it('posts entries oldest first and removes each only after the server confirmed it', async () => {
@@ -113,7 +18,7 @@ describe('drain', () => {
     expect(store.outbox.get(first.id)).toBeDefined();
     expect(fake.statuses).toHaveLength(0);
 
-    expect(await drained).toEqual({ posted: 3, retried: 0, dead: 0 });
+    expect(await drained).toMatchObject({ posted: 3, retried: 0, dead: 0 });
     expect(fake.statuses.map((s) => s.status)).toEqual([
       expect.stringContaining('first'),
       expect.stringContaining('second'),
@@ -130,7 +35,7 @@ describe('drain', () => {
     fake.failNext({ kind: 'status', status: 503 }, { ...postOnly, times: 2 });
 
     // Attempt 1 fails: backoff 2000 ms, jittered into [1000, 2000): random 0.25 gives 1250.
-    expect(await worker.drain()).toEqual({ posted: 0, retried: 1, dead: 0 });
+    expect(await worker.drain()).toMatchObject({ posted: 0, retried: 1, dead: 0 });
     const once = store.outbox.get(entry.id)!;
     expect(once).toMatchObject({ state: 'pending', attempts: 1, idempotencyKey: entry.idempotencyKey });
     expect(once.lastError).toContain('503');
@@ -140,19 +45,19 @@ describe('drain', () => {
 
     // Not before its time.
     clock.set(once.notBeforeMs - 1);
-    expect(await worker.drain()).toEqual({ posted: 0, retried: 0, dead: 0 });
+    expect(await worker.drain()).toMatchObject({ posted: 0, retried: 0, dead: 0 });
     expect(posts(fake)).toHaveLength(1);
 
     // Attempt 2 fails too: the backoff doubles, 4000 ms jittered into [2000, 4000).
     clock.set(once.notBeforeMs);
-    expect(await worker.drain()).toEqual({ posted: 0, retried: 1, dead: 0 });
+    expect(await worker.drain()).toMatchObject({ posted: 0, retried: 1, dead: 0 });
     const twice = store.outbox.get(entry.id)!;
     expect(twice.attempts).toBe(2);
     expect(twice.notBeforeMs - once.notBeforeMs).toBeGreaterThanOrEqual(2000);
     expect(twice.notBeforeMs - once.notBeforeMs).toBeLessThan(4000);
 
     clock.set(twice.notBeforeMs);
-    expect(await worker.drain()).toEqual({ posted: 1, retried: 0, dead: 0 });
+    expect(await worker.drain()).toMatchObject({ posted: 1, retried: 0, dead: 0 });
     expect(fake.statuses).toHaveLength(1);
     expect(store.outbox.get(entry.id)).toBeUndefined();
     expect(posts(fake).map((r) => r.headers['idempotency-key'])).toEqual(Array(3).fill(entry.idempotencyKey));
@@ -164,16 +69,16 @@ describe('drain', () => {
     const resetAtMs = T0 + 10 * 60_000;
     fake.failNext({ kind: 'rate-limit', resetAt: new Date(resetAtMs) }, postOnly);
 
-    expect(await worker.drain()).toEqual({ posted: 0, retried: 1, dead: 0 });
+    expect(await worker.drain()).toMatchObject({ posted: 0, retried: 1, dead: 0 });
     expect(store.outbox.get(entry.id)).toMatchObject({ attempts: 1, notBeforeMs: resetAtMs });
 
     // Well past the backoff (1-2 s) but before the reset: nothing is sent.
     clock.set(resetAtMs - 1);
-    expect(await worker.drain()).toEqual({ posted: 0, retried: 0, dead: 0 });
+    expect(await worker.drain()).toMatchObject({ posted: 0, retried: 0, dead: 0 });
     expect(posts(fake)).toHaveLength(1);
 
     clock.set(resetAtMs);
-    expect(await worker.drain()).toEqual({ posted: 1, retried: 0, dead: 0 });
+    expect(await worker.drain()).toMatchObject({ posted: 1, retried: 0, dead: 0 });
     expect(fake.statuses).toHaveLength(1);
   });
 
@@ -184,7 +89,7 @@ describe('drain', () => {
     enqueue('pi-1', 'later two');
     fake.failNext({ kind: 'status', status: 422, body: { error: 'Validation failed: Text is too long' } }, postOnly);
 
-    expect(await worker.drain()).toEqual({ posted: 2, retried: 0, dead: 1 });
+    expect(await worker.drain()).toMatchObject({ posted: 2, retried: 0, dead: 1 });
     expect(store.outbox.counts()).toMatchObject({ pending: 0, dead: 1 });
     const dead = store.outbox.get(refused.id)!;
     expect(dead).toMatchObject({ state: 'dead', attempts: 1 });
@@ -232,12 +137,12 @@ describe('drain', () => {
       const entry = enqueue('pi-1', 'posted but unanswered');
       fake.failNext({ kind: 'reset-after-commit' }, postOnly);
 
-      expect(await worker.drain()).toEqual({ posted: 0, retried: 1, dead: 0 });
+      expect(await worker.drain()).toMatchObject({ posted: 0, retried: 1, dead: 0 });
       expect(fake.statuses).toHaveLength(1);
       expect(store.outbox.get(entry.id)).toMatchObject({ attempts: 1, idempotencyKey: entry.idempotencyKey });
 
       clock.set(store.outbox.get(entry.id)!.notBeforeMs);
-      expect(await worker.drain()).toEqual({ posted: 1, retried: 0, dead: 0 });
+      expect(await worker.drain()).toMatchObject({ posted: 1, retried: 0, dead: 0 });
       expect(fake.statuses).toHaveLength(1);
       expect(posts(fake).map((r) => r.headers['idempotency-key'])).toEqual([
         entry.idempotencyKey,
@@ -251,10 +156,7 @@ describe('drain', () => {
     let failComplete = true;
     const { store, fake, worker, enqueue } = await setup({
       port: (outbox) => ({
-        next: (nowMs) => outbox.next(nowMs),
-        nextDueAtMs: () => outbox.nextDueAtMs(),
-        retry: (id, input) => outbox.retry(id, input),
-        kill: (id, error) => outbox.kill(id, error),
+        ...outbox,
         complete(id, key) {
           if (failComplete) {
             failComplete = false;
@@ -270,7 +172,7 @@ describe('drain', () => {
     expect(store.outbox.get(entry.id)).toMatchObject({ state: 'pending', attempts: 0 });
 
     // The next pass posts it again with the same key, which Mastodon recognises: still one status.
-    expect(await worker.drain()).toEqual({ posted: 1, retried: 0, dead: 0 });
+    expect(await worker.drain()).toMatchObject({ posted: 1, retried: 0, dead: 0 });
     expect(fake.statuses).toHaveLength(1);
     expect(store.outbox.counts().pending).toBe(0);
   });
@@ -293,7 +195,7 @@ describe('start, notify, stop', () => {
     worker.notify();
     // Stopped: a second drain by hand is the only thing that posts it.
     expect(fake.statuses).toHaveLength(1);
-    expect(await worker.drain()).toEqual({ posted: 1, retried: 0, dead: 0 });
+    expect(await worker.drain()).toMatchObject({ posted: 1, retried: 0, dead: 0 });
   });
 
   it('stop() lets the post in flight finish and starts no other', async () => {
@@ -342,14 +244,11 @@ describe('start, notify, stop', () => {
         logger: { ...silentLogger, error: (message, fields) => errors.push(`${message}: ${fields?.error}`) },
       },
       port: (outbox) => ({
-        next: (nowMs) => outbox.next(nowMs),
+        ...outbox,
         nextDueAtMs() {
           if (failures-- > 0) throw new Error('database is locked');
           return outbox.nextDueAtMs();
         },
-        retry: (id, input) => outbox.retry(id, input),
-        kill: (id, error) => outbox.kill(id, error),
-        complete: (id, key) => outbox.complete(id, key),
       }),
     });
 
@@ -361,5 +260,201 @@ describe('start, notify, stop', () => {
     worker.notify();
     await fake.waitFor(() => fake.statuses.length === 1, { timeoutMs: 5000 });
     await withDeadline(worker.stop(), 2000, 'worker.stop()');
+  });
+});
+
+describe('threads', () => {
+  const paragraphs = Array.from({ length: 10 }, (_, i) => `Part of the log ${i + 1}: ${'lines of output '.repeat(4)}`);
+  const longText = paragraphs.join('\n\n');
+
+  it('posts a long entry as a thread and completes it only when every part is posted', async () => {
+    const { store, fake, worker, enqueue } = await setup({ fake: { maxCharacters: 200 } });
+    const entry = enqueue('pi-1', longText);
+    expect(await worker.drain()).toMatchObject({ posted: 1, retried: 0, dead: 0 });
+    const n = fake.statuses.length;
+    expect(n).toBeGreaterThan(2);
+    fake.statuses.forEach((status, i) => {
+      expect(status.status.endsWith(`\n(${i + 1}/${n})`)).toBe(true);
+      expect(status.inReplyToId).toBe(i === 0 ? null : fake.statuses[i - 1]!.id);
+      expect(status.idempotencyKey).toBe(i === 0 ? entry.idempotencyKey : `${entry.idempotencyKey}.${i + 1}`);
+    });
+    expect(store.outbox.counts().pending).toBe(0);
+  });
+
+  it('a failure mid-thread keeps the posted parts and resumes with the rest, replying to the last one', async () => {
+    const { clock, store, fake, worker, enqueue } = await setup({ fake: { maxCharacters: 200 } });
+    const entry = enqueue('pi-1', longText);
+    // The first part goes through, the second gets a 503.
+    fake.failNext({ kind: 'delay', ms: 0 }, postOnly);
+    fake.failNext({ kind: 'status', status: 503 }, postOnly);
+
+    expect(await worker.drain()).toMatchObject({ posted: 0, retried: 1 });
+    expect(fake.statuses).toHaveLength(1);
+    const pending = store.outbox.get(entry.id)!;
+    const progress = pending.payload as { thread?: { parts: unknown[]; postedIds: string[] } };
+    expect(progress.thread?.postedIds).toEqual([fake.statuses[0]!.id]);
+    const total = progress.thread!.parts.length;
+
+    clock.set(pending.notBeforeMs);
+    expect(await worker.drain()).toMatchObject({ posted: 1, retried: 0 });
+    expect(fake.statuses).toHaveLength(total);
+    expect(fake.statuses.map((s) => s.status.match(/\((\d+)\/\d+\)$/)?.[1])).toEqual(
+      Array.from({ length: total }, (_, i) => String(i + 1)),
+    );
+    fake.statuses.forEach((status, i) => {
+      expect(status.inReplyToId).toBe(i === 0 ? null : fake.statuses[i - 1]!.id);
+    });
+    expect(store.outbox.counts().pending).toBe(0);
+  });
+
+  it('longText truncate posts one status cut to the limit', async () => {
+    const { fake, worker, enqueue } = await setup({
+      fake: { maxCharacters: 200 },
+      publisher: { longText: 'truncate' },
+    });
+    enqueue('pi-1', longText);
+    await worker.drain();
+    expect(fake.statuses).toHaveLength(1);
+    expect(fake.statuses[0]!.status.endsWith('\u2026')).toBe(true);
+  });
+});
+
+describe('GoToSocial ignores Idempotency-Key: look before sending again', () => {
+  const statusReads = (setupFake: { requests: readonly { method: string; path: string }[] }) =>
+    setupFake.requests.filter((r) => r.method === 'GET' && /^\/api\/v1\/accounts\/[^/]+\/statuses$/.test(r.path));
+
+  it('a post made although its answer was lost is found, not made twice', async () => {
+    const { clock, store, fake, worker, enqueue } = await setup({ flavour: 'gotosocial' });
+    const entry = enqueue('pi-1', 'posted but unanswered');
+    fake.failNext({ kind: 'reset-after-commit' }, postOnly);
+
+    expect(await worker.drain()).toMatchObject({ posted: 0, retried: 1 });
+    expect(fake.statuses).toHaveLength(1);
+    expect(store.outbox.get(entry.id)!.payload).toMatchObject({ unconfirmed: { part: 0, sinceMs: T0 } });
+
+    clock.set(store.outbox.get(entry.id)!.notBeforeMs);
+    expect(await worker.drain()).toMatchObject({ posted: 1, retried: 0 });
+    expect(fake.statuses).toHaveLength(1);
+    expect(posts(fake)).toHaveLength(1);
+    expect(statusReads(fake)).toHaveLength(1);
+    expect(store.outbox.counts().pending).toBe(0);
+  });
+
+  it('a post that timed out without being made is looked for, then sent', async () => {
+    const { clock, store, fake, worker, enqueue } = await setup({
+      flavour: 'gotosocial',
+      publisher: { timeoutMs: 150 },
+    });
+    const entry = enqueue('pi-1', 'the server stalled');
+    fake.failNext({ kind: 'stall' }, postOnly);
+
+    expect(await worker.drain()).toMatchObject({ retried: 1 });
+    expect(store.outbox.get(entry.id)!.lastError).toMatch(/timed out after 150 ms/);
+    clock.set(store.outbox.get(entry.id)!.notBeforeMs);
+    expect(await worker.drain()).toMatchObject({ posted: 1 });
+    expect(statusReads(fake)).toHaveLength(1);
+    expect(fake.statuses.map((s) => s.status)).toEqual([expect.stringContaining('the server stalled')]);
+  });
+
+  it('an error answer needs no look: the next attempt just sends', async () => {
+    const { clock, store, fake, worker, enqueue } = await setup({ flavour: 'gotosocial' });
+    const entry = enqueue('pi-1', 'refused once');
+    fake.failNext({ kind: 'status', status: 503, headers: { 'Retry-After': '30' } }, postOnly);
+    expect(await worker.drain()).toMatchObject({ retried: 1 });
+    expect(store.outbox.get(entry.id)!.notBeforeMs).toBe(T0 + 30_000);
+    clock.set(T0 + 30_000);
+    expect(await worker.drain()).toMatchObject({ posted: 1 });
+    expect(statusReads(fake)).toHaveLength(0);
+    expect(fake.statuses).toHaveLength(1);
+  });
+
+  it('a thread part lost mid-thread is found, and the thread goes on from there', async () => {
+    const { clock, store, fake, worker, enqueue } = await setup({
+      flavour: 'gotosocial',
+      fake: { maxCharacters: 200 },
+    });
+    const entry = enqueue(
+      'pi-1',
+      Array.from({ length: 8 }, (_, i) => `Block ${i}: ${'x y z '.repeat(8)}`).join('\n\n'),
+    );
+    fake.failNext({ kind: 'delay', ms: 0 }, postOnly);
+    fake.failNext({ kind: 'reset-after-commit' }, postOnly);
+
+    expect(await worker.drain()).toMatchObject({ retried: 1 });
+    expect(fake.statuses).toHaveLength(2);
+    clock.set(store.outbox.get(entry.id)!.notBeforeMs);
+    expect(await worker.drain()).toMatchObject({ posted: 1 });
+    const n = fake.statuses.length;
+    expect(new Set(fake.statuses.map((s) => s.status)).size).toBe(n);
+    fake.statuses.forEach((status, i) => {
+      expect(status.status.endsWith(`(${i + 1}/${n})`)).toBe(true);
+      expect(status.inReplyToId).toBe(i === 0 ? null : fake.statuses[i - 1]!.id);
+    });
+  });
+});
+
+describe('pacing under the posting limits', () => {
+  it('Pleroma: 15 posts in 10 s, then waits for the window instead of running into 429', async () => {
+    const { clock, fake, worker, store } = await setup({ flavour: 'pleroma' });
+    // 20 hosts, one post each: nothing to merge, only to pace.
+    for (let i = 0; i < 20; i++) {
+      store.outbox.enqueue({
+        payload: { kind: 'message', message: { type: 'info', hostname: `h${i}`, text: `n${i}` } },
+        groupKey: `h${i}`,
+      });
+    }
+    const first = await worker.drain();
+    expect(first).toMatchObject({ posted: 15, merged: 0, resumeAtMs: T0 + 10_000 });
+    expect(fake.statuses).toHaveLength(15);
+
+    // A restart remembers what was spent (the times are in the store's kv).
+    clock.set(T0 + 5_000);
+    expect(await worker.drain()).toMatchObject({ posted: 0 });
+    clock.set(T0 + 10_000);
+    expect(await worker.drain()).toMatchObject({ posted: 5, resumeAtMs: null });
+    expect(fake.requests.filter((r) => r.responseStatus === 429)).toEqual([]);
+    expect(fake.statuses.map((s) => s.status.split('\n\n')[1])).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`));
+  });
+
+  it('a restarted worker remembers the posts of the last one', async () => {
+    const { store, worker, newWorker } = await setup({ flavour: 'pleroma' });
+    for (let i = 0; i < 16; i++) {
+      store.outbox.enqueue({
+        payload: { kind: 'message', message: { type: 'info', hostname: `h${i}`, text: `n${i}` } },
+        groupKey: `h${i}`,
+      });
+    }
+    expect(await worker.drain()).toMatchObject({ posted: 15 });
+    expect(await newWorker().drain()).toMatchObject({ posted: 0, resumeAtMs: T0 + 10_000 });
+  });
+
+  it('start() sleeps until the window has room, then goes on', async () => {
+    let looks = 0;
+    const { clock, fake, worker, store } = await setup({
+      flavour: 'pleroma',
+      worker: { idlePollMs: 20 },
+      port: (outbox) => ({
+        ...outbox,
+        next(nowMs) {
+          looks++;
+          return outbox.next(nowMs);
+        },
+      }),
+    });
+    for (let i = 0; i < 17; i++) {
+      store.outbox.enqueue({
+        payload: { kind: 'message', message: { type: 'info', hostname: `h${i}`, text: `n${i}` } },
+        groupKey: `h${i}`,
+      });
+    }
+    worker.start();
+    await until(() => fake.statuses.length === 15, '15 posts');
+    // Polling on its short idle wait (the window ends in the future of the manual clock), it looks again and again
+    // but posts nothing until the clock says the window has moved.
+    const seen = looks;
+    await until(() => looks >= seen + 3, 'three more looks at the outbox');
+    expect(fake.statuses).toHaveLength(15);
+    clock.set(T0 + 10_000);
+    await until(() => fake.statuses.length === 17, 'the last 2 posts');
   });
 });

@@ -1,20 +1,33 @@
-import type { Logger, Message } from '@janitor/protocol';
+import type { Logger } from '@janitor/protocol';
 import { silentLogger } from '@janitor/protocol';
+import { isOutboxPayload, mergePayloads, type OutboxPayload, payloadDraft } from './outbox-payload.ts';
+import { type BudgetState, createPostBudget, POST_BUDGETS, type PostBudget, type PostWindow } from './post-budget.ts';
 import { PublishError } from './publish-error.ts';
-import type { Publisher, PublishResult, ReportPost } from './publisher.ts';
+import { type PostedStatus, type Publisher, type PublishResult, partKey } from './publisher.ts';
+import type { StatusDraft } from './status-draft.ts';
 
-/** What the outbox holds for one post: a message (rendered when posted) or a ready report. */
-export type OutboxPayload =
-  | { kind: 'message'; message: Message }
-  | { kind: 'report'; report: ReportPost & { hostname?: string } };
+/** One entry as the worker reads it from the outbox. */
+export interface OutboxPortEntry {
+  id: number;
+  payload: unknown;
+  groupKey?: string | null;
+  idempotencyKey: string;
+  attempts: number;
+}
 
 /** The part of a durable outbox the worker needs (@janitor/store's outbox fits it). */
 export interface OutboxPort {
-  next(nowMs?: number): { id: number; payload: unknown; idempotencyKey: string; attempts: number } | undefined;
+  next(nowMs?: number): OutboxPortEntry | undefined;
   nextDueAtMs(): number | null;
   complete(id: number, idempotencyKey?: string): boolean;
   retry(id: number, input: { notBeforeMs: number; error: string; rotateKey?: boolean }): boolean;
   kill(id: number, error: string): boolean;
+  /** Rewrites a pending entry's payload (the worker's progress), only while it has `idempotencyKey` when given. */
+  update(id: number, payload: unknown, options?: { idempotencyKey?: string }): boolean;
+  counts(): { pending: number };
+  list(filter: { state: 'pending' }): OutboxPortEntry[];
+  /** Merges pending entries into the oldest of them, with a new payload and key. */
+  replace(ids: readonly number[], input: { payload: unknown }): unknown;
 }
 
 export interface OutboxWorkerOptions {
@@ -34,14 +47,36 @@ export interface OutboxWorkerOptions {
   /**
    * The server replays a cached error for an idempotency key (Pleroma, Akkoma): after an error response, retry with a
    * new key. Mastodon keeps keys of successful posts only, so there the key is kept, which also protects against a
-   * 5xx answered after the post was made. @default false
+   * 5xx answered after the post was made. @default true for pleroma and akkoma (the publisher's instanceType)
    */
   errorResponsesCached?: boolean;
+  /**
+   * The server ignores `Idempotency-Key` (GoToSocial): before sending again a post whose answer never came, read the
+   * account's latest statuses and take an identical one as the post. @default true for gotosocial
+   */
+  checkBeforeResend?: boolean;
+  /**
+   * The posting limits to stay under, or false for none. @default POST_BUDGETS[publisher.instanceType]
+   */
+  budget?: readonly PostWindow[] | false;
+  /** Keeps the times of the posts made, so that a restart remembers the budget spent (@janitor/store's kv). */
+  state?: BudgetState;
+  /**
+   * When the pending posts cannot all go out within this time under the budget, the posts of one host are merged
+   * into one status (the biggest groups first, until they can). @default 900000 (15 min)
+   */
+  mergeHorizonMs?: number;
+  /** Part of each window's limit that merging keeps free for the posts still to come. @default 0.1 */
+  reserveRatio?: number;
   /**
    * How long {@link OutboxWorker.stop} lets the post in flight run before aborting it. An aborted post stays in the
    * outbox as it was (same key, no attempt counted) for the next start. @default 5000
    */
   stopGraceMs?: number;
+  /** Called after an entry was posted (every part of it), with what the publisher answered. */
+  onPosted?: (entry: OutboxPortEntry, result: PublishResult) => void;
+  /** Called after an attempt failed: the entry waits for a retry (`'retry'`) or became a dead letter (`'dead'`). */
+  onFailed?: (entry: OutboxPortEntry, error: unknown, fate: 'retry' | 'dead') => void;
 }
 
 /** What one pass over the due entries did. */
@@ -49,6 +84,13 @@ export interface DrainResult {
   posted: number;
   retried: number;
   dead: number;
+  /** Entries folded into others to stay under the posting limits (3 merged into 1 count 2). */
+  merged: number;
+  /**
+   * Set when the pass stopped early although entries are due: the server failed (the backoff), or the posting
+   * budget is spent. Nothing goes out before this time (epoch ms).
+   */
+  resumeAtMs: number | null;
 }
 
 export interface OutboxWorker {
@@ -68,12 +110,21 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
+/** How posting one entry ended. */
+type Outcome =
+  | { kind: 'posted'; result: PublishResult }
+  | { kind: 'paced'; atMs: number }
+  | { kind: 'failed'; error: unknown }
+  | { kind: 'abandoned' };
+
 /**
- * Posts what the outbox holds, oldest first, and removes an entry only after the server confirmed it. Retryable
- * failures (network, timeouts, 5xx, 429) wait with exponential backoff and jitter, or until the server's rate-limit
- * reset / Retry-After; other 4xx become dead letters. The idempotency key is kept across retries, so a server that
- * honours it can tell a retry of a post that did go through; where error responses are cached under the key
- * (`errorResponsesCached`), it is replaced after an error response.
+ * Posts what the outbox holds, oldest first, and removes an entry only after the server confirmed it (every part of
+ * a thread). Retryable failures (network, timeouts, 5xx, 429) pause all posting with exponential backoff and jitter,
+ * or until the server's rate-limit reset / Retry-After; other 4xx become dead letters. The idempotency key is kept
+ * across retries, so a server that honours it can tell a retry of a post that did go through; where error responses
+ * are cached under the key (`errorResponsesCached`), it is replaced after an error response; where keys are ignored
+ * (`checkBeforeResend`), the account's latest statuses are read before a post whose answer never came is sent again.
+ * Posts are paced under the server's posting limits (`budget`); a backlog too big for them is merged per host.
  */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const {
@@ -85,9 +136,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     retryMaxMs = 900_000,
     idlePollMs = 30_000,
     random = Math.random,
-    errorResponsesCached = false,
+    errorResponsesCached = publisher.instanceType === 'pleroma' || publisher.instanceType === 'akkoma',
+    checkBeforeResend = publisher.instanceType === 'gotosocial',
+    state,
+    mergeHorizonMs = 900_000,
+    reserveRatio = 0.1,
     stopGraceMs = 5000,
+    onPosted,
+    onFailed,
   } = options;
+  const windows = options.budget === undefined ? POST_BUDGETS[publisher.instanceType] : options.budget;
+  const budget: PostBudget | undefined = windows
+    ? createPostBudget({ windows, ...(state ? { state } : {}) })
+    : undefined;
   let running = false;
   let generations = 0;
   let loop: Promise<void> | undefined;
@@ -96,75 +157,206 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let inFlight: AbortController | undefined;
   /** stop() aborted the post in flight. */
   let abandoned = false;
+  /** After a retryable failure nothing is sent before this time: the server is down or limiting. */
+  let pausedUntilMs = 0;
 
-  async function postOne(entry: { id: number; payload: unknown; idempotencyKey: string; attempts: number }) {
-    const payload = entry.payload as OutboxPayload;
-    const controller = new AbortController();
-    const opts = { idempotencyKey: entry.idempotencyKey, signal: controller.signal };
-    inFlight = controller;
-    try {
-      if (payload?.kind === 'message') return await publisher.publish(payload.message, opts);
-      if (payload?.kind === 'report') return await publisher.publishReport(payload.report, opts);
-      throw new PublishError(`outbox entry ${entry.id} has no known payload`, { retryable: false });
-    } finally {
-      inFlight = undefined;
+  /** Posts every part of an entry not yet posted, recording progress in the entry as it goes. */
+  async function postEntry(entry: OutboxPortEntry): Promise<Outcome> {
+    if (!isOutboxPayload(entry.payload)) {
+      return {
+        kind: 'failed',
+        error: new PublishError(`outbox entry ${entry.id} has no known payload`, { retryable: false }),
+      };
     }
+    const payload: OutboxPayload = entry.payload;
+    let parts: StatusDraft[];
+    try {
+      parts = payload.thread?.parts ?? (await publisher.parts(payloadDraft(publisher, payload)));
+    } catch (error) {
+      return { kind: 'failed', error };
+    }
+    const postedIds = [...(payload.thread?.postedIds ?? [])];
+    const urls = new Map<string, string | null>();
+    let dryRun = false;
+    const save = (extra: Partial<OutboxPayload>) => {
+      const next = { ...payload, ...extra } as OutboxPayload;
+      if (parts.length > 1) next.thread = { parts, postedIds };
+      else delete next.thread;
+      if (!('unconfirmed' in extra)) delete next.unconfirmed;
+      outbox.update(entry.id, next, { idempotencyKey: entry.idempotencyKey });
+    };
+
+    for (let i = postedIds.length; i < parts.length; i++) {
+      if (budget) {
+        const freeAt = budget.nextFreeAtMs(now());
+        if (freeAt > now()) return { kind: 'paced', atMs: freeAt };
+      }
+      const previous = postedIds[i - 1];
+      const part: StatusDraft = i > 0 && previous ? { ...parts[i]!, inReplyToId: previous } : parts[i]!;
+      const unconfirmed = payload.unconfirmed?.part === i ? payload.unconfirmed : undefined;
+      const controller = new AbortController();
+      inFlight = controller;
+      const startedAtMs = now();
+      let made: PostedStatus | undefined;
+      try {
+        if (unconfirmed && checkBeforeResend) {
+          made = await publisher.findPosted(part, { sinceMs: unconfirmed.sinceMs, signal: controller.signal });
+          if (made) logger.info('an unanswered post was made after all: not sending it again', { entry: entry.id });
+        }
+        if (!made) {
+          const posted = await publisher.post(part, {
+            idempotencyKey: partKey(entry.idempotencyKey, i),
+            signal: controller.signal,
+          });
+          budget?.spend(now());
+          if (posted.dryRun) dryRun = true;
+          // A part is posted as one status, unless the server's limit shrank since the parts were made.
+          else made = posted.statuses.at(-1);
+        }
+      } catch (error) {
+        if (error instanceof PublishError && error.mayHavePosted) {
+          // The server may have made it: it counts against the limits, and the entry must not be merged or (where
+          // keys are ignored) sent again without looking first.
+          budget?.spend(now());
+          save({ unconfirmed: { part: i, sinceMs: unconfirmed?.sinceMs ?? startedAtMs } });
+        }
+        return abandoned ? { kind: 'abandoned' } : { kind: 'failed', error };
+      } finally {
+        inFlight = undefined;
+      }
+      postedIds.push(made?.id ?? '');
+      if (made) urls.set(made.id, made.url);
+      if (i < parts.length - 1 && !dryRun) save({});
+    }
+    if (dryRun) return { kind: 'posted', result: { dryRun: true, draft: parts[0]!, parts } };
+    const statuses = postedIds.map((id) => ({ id, url: urls.get(id) ?? null }));
+    const first = statuses[0]!;
+    return {
+      kind: 'posted',
+      result: { dryRun: false, draft: parts[0]!, id: first.id, url: first.url, parts, statuses },
+    };
+  }
+
+  /**
+   * When the pending posts cannot go out within `mergeHorizonMs` under the budget, merges the pending posts of a
+   * host into one, biggest hosts first, until they can. Entries that may have been posted are left alone.
+   */
+  function mergeBacklog(): number {
+    if (!budget) return 0;
+    const target = Math.max(1, budget.capacity(now(), mergeHorizonMs, reserveRatio));
+    let pending = outbox.counts().pending;
+    if (pending <= target) return 0;
+    const groups = new Map<string, OutboxPortEntry[]>();
+    for (const entry of outbox.list({ state: 'pending' })) {
+      if (entry.groupKey === null || entry.groupKey === undefined) continue;
+      const payload = entry.payload;
+      if (!isOutboxPayload(payload) || payload.unconfirmed || (payload.thread?.postedIds.length ?? 0) > 0) continue;
+      const group = groups.get(entry.groupKey);
+      if (group) group.push(entry);
+      else groups.set(entry.groupKey, [entry]);
+    }
+    const biggestFirst = [...groups.entries()]
+      .filter(([, entries]) => entries.length > 1)
+      .sort(([, a], [, b]) => b.length - a.length || a[0]!.id - b[0]!.id);
+    let merged = 0;
+    for (const [hostname, entries] of biggestFirst) {
+      if (pending <= target) break;
+      const payload = mergePayloads(
+        hostname,
+        entries.map((e) => e.payload as OutboxPayload),
+      );
+      outbox.replace(
+        entries.map((e) => e.id),
+        { payload },
+      );
+      merged += entries.length - 1;
+      pending -= entries.length - 1;
+    }
+    if (merged > 0) {
+      logger.warn('too many posts for the server’s limits: merged the posts of the busiest hosts', {
+        merged,
+        pending,
+        target,
+      });
+    }
+    return merged;
   }
 
   /** Posts due entries, oldest first, while `proceed()` holds (the loop of {@link OutboxWorker.start} stops early). */
   async function drainWhile(proceed: () => boolean): Promise<DrainResult> {
-    const result: DrainResult = { posted: 0, retried: 0, dead: 0 };
+    const result: DrainResult = { posted: 0, retried: 0, dead: 0, merged: 0, resumeAtMs: null };
+    if (now() < pausedUntilMs) {
+      if (outbox.nextDueAtMs() !== null) result.resumeAtMs = pausedUntilMs;
+      return result;
+    }
+    result.merged = mergeBacklog();
     while (proceed()) {
       const entry = outbox.next(now());
       if (!entry) return result;
-      let posted: PublishResult;
-      try {
-        posted = await postOne(entry);
-      } catch (error) {
+      const outcome = await postEntry(entry);
+      if (outcome.kind === 'abandoned') {
+        // stop() ran out of patience: not a failure of the post, which stays owed.
+        logger.warn('post abandoned at stop, kept for the next start', { entry: entry.id });
+        return result;
+      }
+      if (outcome.kind === 'paced') {
+        logger.info('posting limit reached: waiting', { entry: entry.id, untilMs: outcome.atMs });
+        result.resumeAtMs = outcome.atMs;
+        return result;
+      }
+      if (outcome.kind === 'failed') {
+        const { error } = outcome;
         const failure = error instanceof PublishError ? error : undefined;
         const message = error instanceof Error ? error.message : String(error);
-        if (abandoned) {
-          // stop() ran out of patience: not a failure of the post, which stays owed exactly as it was.
-          logger.warn('post abandoned at stop, kept for the next start', { entry: entry.id });
-          return result;
-        }
-        if (failure?.retryable) {
-          const notBeforeMs = retryAt(failure, entry.attempts);
-          const rotateKey = errorResponsesCached && failure.statusCode !== undefined;
+        if (failure?.retryable || (error as { retryable?: unknown })?.retryable === true) {
+          const notBeforeMs = failure ? retryAt(failure, entry.attempts) : backoffAt(entry.attempts);
+          const rotateKey = errorResponsesCached && failure?.statusCode !== undefined;
           outbox.retry(entry.id, { notBeforeMs, error: message, rotateKey });
           result.retried++;
+          // Nothing else can go out before the server is back: pause everything, not only this entry.
+          pausedUntilMs = notBeforeMs;
+          result.resumeAtMs = notBeforeMs;
           logger.warn('post failed, will retry', {
             entry: entry.id,
             attempt: entry.attempts + 1,
             retryInMs: notBeforeMs - now(),
             error: message,
           });
-          // Nothing else can go out before the server is back: stop this pass.
+          onFailed?.(entry, error, 'retry');
           return result;
         }
         outbox.kill(entry.id, message);
         result.dead++;
         logger.error('post refused, kept as a dead letter', { entry: entry.id, error: message });
+        onFailed?.(entry, error, 'dead');
         continue;
       }
-      // Outside the try: if the store cannot delete a posted entry, that is the store failing (thrown to the
+      // Outside postEntry's try: if the store cannot delete a posted entry, that is the store failing (thrown to the
       // caller), not the post being refused. The entry stays pending and its next attempt reuses the key.
       outbox.complete(entry.id, entry.idempotencyKey);
       result.posted++;
-      logger.info('posted', { entry: entry.id, ...(posted.dryRun ? { dryRun: true } : { url: posted.url }) });
+      const posted = outcome.result;
+      logger.info('posted', {
+        entry: entry.id,
+        ...(posted.dryRun ? { dryRun: true } : { url: posted.url }),
+        ...(posted.parts.length > 1 ? { parts: posted.parts.length } : {}),
+      });
+      onPosted?.(entry, posted);
       // A dry run (or a very fast server) answers without I/O: let the process serve its requests between posts.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return result;
   }
 
-  function retryAt(error: PublishError, attempts: number): number {
-    const t = now();
+  function backoffAt(attempts: number): number {
     const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempts, 20));
-    const jittered = backoff / 2 + random() * (backoff / 2);
-    let at = t + jittered;
+    return Math.round(now() + backoff / 2 + random() * (backoff / 2));
+  }
+
+  function retryAt(error: PublishError, attempts: number): number {
+    let at = backoffAt(attempts);
     if (error.rateLimitResetAt) at = Math.max(at, error.rateLimitResetAt.getTime());
-    if (error.retryAfterMs !== undefined) at = Math.max(at, t + error.retryAfterMs);
+    if (error.retryAfterMs !== undefined) at = Math.max(at, now() + error.retryAfterMs);
     return Math.round(at);
   }
 
@@ -173,8 +365,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     while (proceed()) {
       let waitMs: number;
       try {
-        await drainWhile(proceed);
-        const due = outbox.nextDueAtMs();
+        const drained = await drainWhile(proceed);
+        const due = drained.resumeAtMs ?? outbox.nextDueAtMs();
         waitMs = Math.max(0, Math.min(idlePollMs, due === null ? idlePollMs : due - now()));
       } catch (error) {
         // The outbox itself failed (disk full, database locked): log and look again after a pause, rather than

@@ -193,16 +193,19 @@ describe('length', () => {
     ['mastodon', 100, `see https://example.com/${'p'.repeat(60)} ${'long text '.repeat(40)}`],
     ['pleroma', 60, `${'\u{1F468}\u200D\u{1F469}\u200D\u{1F467} family '.repeat(20)}`],
     ['gotosocial', 50, '\u26A0\uFE0F'.repeat(80)],
-  ] as const)('cuts to the limit of %s so the server accepts it', async (flavour, maxCharacters, text) => {
-    const fake = await fakeServer({ flavour, maxCharacters });
-    const publisher = publisherFor(fake, { instanceType: flavour });
-    const result = await publisher.publish({ type: 'info', summary: 'cw', text, hostname: 'h' });
-    const posted = fake.statuses[0]!;
-    expect(posted.status.endsWith('\u2026')).toBe(true);
-    expect(isWellFormed(posted.status)).toBe(true);
-    expect(countCharacters(posted.status, posted.spoilerText, flavour)).toBeLessThanOrEqual(maxCharacters);
-    expect(result.draft.status).toBe(posted.status);
-  });
+  ] as const)(
+    'with longText truncate, cuts to the limit of %s so the server accepts it',
+    async (flavour, maxCharacters, text) => {
+      const fake = await fakeServer({ flavour, maxCharacters });
+      const publisher = publisherFor(fake, { instanceType: flavour, longText: 'truncate' });
+      const result = await publisher.publish({ type: 'info', summary: 'cw', text, hostname: 'h' });
+      const posted = fake.statuses[0]!;
+      expect(posted.status.endsWith('\u2026')).toBe(true);
+      expect(isWellFormed(posted.status)).toBe(true);
+      expect(countCharacters(posted.status, posted.spoilerText, flavour)).toBeLessThanOrEqual(maxCharacters);
+      expect(result.draft.status).toBe(posted.status);
+    },
+  );
 
   it('does not cut a text that only looks long because of a link (Mastodon counts it 23)', async () => {
     const fake = await fakeServer({ maxCharacters: 100 });
@@ -224,19 +227,18 @@ describe('dry run', () => {
       instanceType: 'akkoma',
       contentType: 'text/markdown',
       maxLength: 40,
+      longText: 'truncate',
     });
     const result = await publisher.publish({ type: 'alarm', summary: 'Disk', text: 'y'.repeat(100) });
     expect(await publisher.maxLength()).toBe(40);
     expect(fake.requests).toHaveLength(0);
-    expect(result).toEqual({
-      dryRun: true,
-      draft: {
-        status: `${'y'.repeat(29)}\u2026`, // the content warning takes 10 of the 40
-        spoilerText: '\u{1F6A8} h:\n\nDisk',
-        visibility: 'public',
-        contentType: 'text/markdown',
-      },
-    });
+    const draft = {
+      status: `${'y'.repeat(29)}\u2026`, // the content warning takes 10 of the 40
+      spoilerText: '\u{1F6A8} h:\n\nDisk',
+      visibility: 'public',
+      contentType: 'text/markdown',
+    };
+    expect(result).toEqual({ dryRun: true, draft, parts: [draft] });
     const info = lines.filter((l) => l.level === 'info');
     expect(info).toHaveLength(1);
     expect(info[0]?.fields).toMatchObject(result.draft);
@@ -244,7 +246,7 @@ describe('dry run', () => {
 
   it('contacts nobody even when it has a token', async () => {
     const fake = await fakeServer();
-    const publisher = publisherFor(fake, { dryRun: true, maxLength: 30 });
+    const publisher = publisherFor(fake, { dryRun: true, maxLength: 30, longText: 'truncate' });
     const result = await publisher.publish({ type: 'none', text: 'z'.repeat(50), hostname: 'h' });
     await publisher.publishReport({ spoiler: 'h', text: 'report' });
     expect(await publisher.maxLength()).toBe(30);
@@ -264,7 +266,12 @@ describe('failures become PublishError', () => {
 
   it.each([
     // What the case means, the flavour, the fault, and what the error must say.
-    ['a 503 with a JSON body', 'mastodon', { kind: 'status', status: 503 }, { retryable: true, statusCode: 503 }],
+    [
+      'a 503 with a JSON body',
+      'mastodon',
+      { kind: 'status', status: 503 },
+      { retryable: true, statusCode: 503, kind: 'http' },
+    ],
     ['a 500', 'mastodon', { kind: 'status', status: 500 }, { retryable: true, statusCode: 500 }],
     [
       'a 422 (validation) is final',
@@ -302,19 +309,19 @@ describe('failures become PublishError', () => {
       "a proxy's HTML 502 page (masto cannot read its status)",
       'mastodon',
       { kind: 'html', status: 502 },
-      { retryable: true, statusCode: undefined, message: /HTML page/ },
+      { retryable: true, statusCode: undefined, kind: 'error-page', mayHavePosted: false, message: /HTML page/ },
     ],
     [
       'a plain-text 503',
       'mastodon',
       { kind: 'status', status: 503, body: 'Service Unavailable' },
-      { retryable: true, statusCode: undefined, message: /not JSON/ },
+      { retryable: true, statusCode: undefined, kind: 'error-page', message: /not JSON/ },
     ],
     [
       'a connection reset',
       'mastodon',
       { kind: 'reset' },
-      { retryable: true, statusCode: undefined, message: /fetch failed/ },
+      { retryable: true, statusCode: undefined, kind: 'connection', mayHavePosted: true, message: /fetch failed/ },
     ],
   ] as Array<[string, FakeMastodonOptions['flavour'], Fault, Partial<Record<string, unknown>>]>)(
     '%s',
@@ -348,6 +355,8 @@ describe('failures become PublishError', () => {
     await publisher.maxLength();
     const error = await publishError(publisher.publish(warning));
     expect(error.retryable).toBe(true);
+    expect(error.kind).toBe('timeout');
+    expect(error.mayHavePosted).toBe(true);
     expect(error.message).toMatch(/timed out after 300 ms$/);
   });
 
@@ -377,6 +386,17 @@ describe('failures become PublishError', () => {
     expect(retried.dryRun === false && retried.id).toBe(fake.statuses[0]?.id);
   });
 
+  it('a server nobody listens on is unreachable: retryable, and nothing can have been posted', async () => {
+    const fake = await fakeServer();
+    const url = fake.url;
+    await fake.close();
+    const error = await publishError(
+      createPublisher({ url, accessToken: 'test-token', maxLength: 500 }).publish(warning),
+    );
+    expect(error).toMatchObject({ retryable: true, kind: 'unreachable', mayHavePosted: false });
+    expect(error.message).toMatch(/ECONNREFUSED/);
+  });
+
   it('a token the server does not know gives a final 401', async () => {
     const fake = await fakeServer();
     const error = await publishError(publisherFor(fake, { accessToken: 'wrong-token' }).publish(warning));
@@ -395,5 +415,170 @@ describe('verifyCredentials', () => {
       acct: 'janitor',
       url: fake.account.url,
     });
+  });
+});
+
+describe('text from outside mentions nobody', () => {
+  const noisy: Message = {
+    type: 'warning',
+    hostname: 'pi@home',
+    summary: 'cc @admin@example.org #ops',
+    text: 'ping @admin@example.org and @janitor about #backup, see https://example.org/@admin#top',
+  };
+
+  it('neutralizes mentions and hashtags in a message: the server links and notifies nobody', async () => {
+    const fake = await fakeServer();
+    await publisherFor(fake).publish(noisy);
+    const posted = fake.statuses[0]!;
+    expect(posted.mentions).toEqual([]);
+    expect(posted.tags).toEqual([]);
+    // The text still reads the same, and the link is intact.
+    expect(posted.status.replaceAll('\u200B', '')).toBe(noisy.text);
+    expect(posted.status).toContain('https://example.org/@admin#top');
+    expect(posted.spoilerText.replaceAll('\u200B', '')).toBe('\u26A0\uFE0F pi@home:\n\ncc @admin@example.org #ops');
+  });
+
+  it('the same text unneutralized would have mentioned and tagged (the fake sees them)', async () => {
+    const fake = await fakeServer();
+    await publisherFor(fake).post({ status: noisy.text, visibility: 'public' });
+    expect(fake.statuses[0]!.mentions.map((m) => m.acct)).toContain('admin@example.org');
+    expect(fake.statuses[0]!.tags).toEqual(['backup']);
+  });
+
+  it('neutralizes a report, and keeps the configured direct mention working', async () => {
+    const fake = await fakeServer();
+    const publisher = publisherFor(fake, { visibility: 'direct', usernameToDm: 'owner@example.social' });
+    await publisher.publishReport({ spoiler: '\u{1F6A8} @evil@example.org', text: '- **disk #1 @root**: 99' });
+    const posted = fake.statuses[0]!;
+    expect(posted.mentions.map((m) => m.acct)).toEqual(['owner@example.social']);
+    expect(posted.tags).toEqual([]);
+    expect(posted.status.startsWith('@owner@example.social ')).toBe(true);
+  });
+
+  it('with neutralizeHashtags false, hashtags stay but mentions are still broken', async () => {
+    const fake = await fakeServer();
+    await publisherFor(fake, { neutralizeHashtags: false }).publish(noisy);
+    expect(fake.statuses[0]!.mentions).toEqual([]);
+    expect(fake.statuses[0]!.tags).toEqual(['backup']);
+  });
+});
+
+describe('long text as a thread', () => {
+  const paragraphs = Array.from({ length: 12 }, (_, i) => `Paragraph ${i + 1}: ${'words that fill it '.repeat(3)}`);
+  const long: Message = { type: 'info', hostname: 'h', summary: 'Nightly report', text: paragraphs.join('\n\n') };
+
+  it.each(FLAVOURS)('on %s: numbered parts within the limit, each replying to the one before', async (flavour) => {
+    const fake = await fakeServer({ flavour, maxCharacters: 200 });
+    const publisher = publisherFor(fake, { instanceType: flavour });
+    const result = await publisher.publish(long, { idempotencyKey: 'entry-7' });
+
+    const posted = fake.statuses;
+    expect(posted.length).toBeGreaterThan(2);
+    const n = posted.length;
+    posted.forEach((status, i) => {
+      expect(status.status.endsWith(`\n(${i + 1}/${n})`)).toBe(true);
+      expect(countCharacters(status.status, status.spoilerText, flavour)).toBeLessThanOrEqual(200);
+      expect(status.spoilerText).toBe('\u2139\uFE0F h:\n\nNightly report');
+      expect(status.inReplyToId).toBe(i === 0 ? null : posted[i - 1]!.id);
+      expect(status.idempotencyKey).toBe(i === 0 ? 'entry-7' : `entry-7.${i + 1}`);
+    });
+    // Every paragraph is there, whole and in order.
+    const text = posted.map((s) => s.status.replace(/\n\(\d+\/\d+\)$/, '')).join('\n\n');
+    expect(text.replace(/\s+/g, ' ')).toBe(long.text.replace(/\s+/g, ' ').trim());
+    expect(result).toMatchObject({ dryRun: false, id: posted[0]!.id, parts: expect.any(Array) });
+    expect(result.dryRun === false && result.statuses.map((s) => s.id)).toEqual(posted.map((s) => s.id));
+  });
+
+  it('a direct thread mentions the account in every part', async () => {
+    const fake = await fakeServer({ maxCharacters: 150 });
+    const publisher = publisherFor(fake, { visibility: 'direct', usernameToDm: 'owner@example.social' });
+    await publisher.publish(long);
+    expect(fake.statuses.length).toBeGreaterThan(2);
+    for (const status of fake.statuses) {
+      expect(status.status.startsWith('@owner@example.social ')).toBe(true);
+      expect(status.mentions.map((m) => m.acct)).toEqual(['owner@example.social']);
+    }
+  });
+
+  it('parts() says what will be sent, without posting', async () => {
+    const fake = await fakeServer({ maxCharacters: 200 });
+    const publisher = publisherFor(fake);
+    const parts = await publisher.parts(publisher.render(long));
+    expect(parts.length).toBeGreaterThan(2);
+    expect(fake.statuses).toHaveLength(0);
+    await publisher.publish(long);
+    expect(fake.statuses.map((s) => s.status)).toEqual(parts.map((p) => p.status));
+  });
+
+  it('a dry run logs every part', async () => {
+    const { logger, lines } = recordingLogger();
+    const publisher = createPublisher({ url: 'http://127.0.0.1:9', dryRun: true, maxLength: 200, logger });
+    const result = await publisher.publish(long);
+    expect(result.dryRun).toBe(true);
+    expect(result.parts.length).toBeGreaterThan(2);
+    expect(lines.filter((l) => l.message === 'dry run: status not posted')).toHaveLength(result.parts.length);
+  });
+});
+
+describe('renderMerged', () => {
+  it('one status for several posts about a host, oldest first, neutralized', () => {
+    const publisher = createPublisher({ url: 'http://127.0.0.1:9', dryRun: true, hostname: 'h' });
+    const draft = publisher.renderMerged({
+      hostname: 'pi1',
+      items: [
+        { kind: 'message', message: { type: 'info', hostname: 'pi1', text: 'backup done @ops' } },
+        { kind: 'report', report: { spoiler: '\u{1F6A8} pi1', text: '- CPU: 99', hostname: 'pi1' } },
+        { kind: 'message', message: { type: 'warning', hostname: 'pi1', summary: 'Disk', text: '91 %' } },
+      ],
+    });
+    expect(draft).toEqual({
+      status: [
+        '3 alerts and messages for pi1:',
+        '\u2139\uFE0F pi1:\n\nbackup done @\u200Bops',
+        '\u{1F6A8} pi1\n- CPU: 99',
+        '\u26A0\uFE0F pi1:\n\nDisk\n91 %',
+      ].join('\n\n'),
+      visibility: 'public',
+    });
+  });
+});
+
+describe('findPosted', () => {
+  it('finds a status with the same text, content warning and reply target, posted since the given time', async () => {
+    const fake = await fakeServer({ flavour: 'gotosocial' });
+    const publisher = publisherFor(fake, { instanceType: 'gotosocial' });
+    const sinceMs = Date.now();
+    const [draft] = await publisher.parts(publisher.render({ ...warning, text: 'a <b> & "c"\n\nline @x@y.org' }));
+    await publisher.post(draft!);
+    await publisher.post({ status: 'something else', visibility: 'public' });
+
+    const found = await publisher.findPosted(draft!, { sinceMs });
+    expect(found?.id).toBe(fake.statuses[0]!.id);
+    expect(await publisher.findPosted({ ...draft!, status: 'a <b> & "c"' }, { sinceMs })).toBeUndefined();
+    expect(await publisher.findPosted({ ...draft!, spoilerText: 'other' }, { sinceMs })).toBeUndefined();
+    expect(await publisher.findPosted({ ...draft!, inReplyToId: fake.statuses[1]!.id }, { sinceMs })).toBeUndefined();
+    // Posted well before the time asked about: not the one.
+    expect(await publisher.findPosted(draft!, { sinceMs: sinceMs + 10 * 60_000 })).toBeUndefined();
+  });
+
+  it('matches a direct status whose mention the server shows as @user', async () => {
+    const fake = await fakeServer({ flavour: 'gotosocial' });
+    const publisher = publisherFor(fake, {
+      instanceType: 'gotosocial',
+      visibility: 'direct',
+      usernameToDm: 'owner@example.social',
+    });
+    const [draft] = await publisher.parts(publisher.render(warning));
+    await publisher.post(draft!);
+    expect((await publisher.findPosted(draft!, { sinceMs: Date.now() - 1000 }))?.id).toBe(fake.statuses[0]!.id);
+  });
+
+  it('throws a retryable PublishError when the server cannot be asked', async () => {
+    const fake = await fakeServer({ flavour: 'gotosocial' });
+    const publisher = publisherFor(fake, { instanceType: 'gotosocial' });
+    fake.failNext({ kind: 'status', status: 503 }, { path: /\/statuses$/, method: 'GET' });
+    const error = await publishError(publisher.findPosted({ status: 'x', visibility: 'public' }, { sinceMs: 0 }));
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/GET .*\/api\/v1\/accounts\/.*\/statuses: 503/);
   });
 });

@@ -4,20 +4,25 @@ import { silentLogger } from '@janitor/protocol';
 import { MastoHttpError } from 'masto';
 import { type Account, verifyCredentials } from './account.ts';
 import { AuthError } from './auth-error.ts';
-import { cutToLength, type LengthCounting, statusLength } from './cut-to-length.ts';
+import type { LengthCounting } from './cut-to-length.ts';
 import { isRetryableStatus } from './http-failure.ts';
 import { DEFAULT_TIMEOUT_MS, endpoint, restClient } from './masto-client.ts';
 import type { MessageTemplates } from './message-template.ts';
+import { neutralize } from './neutralize.ts';
+import type { MergedPost } from './outbox-payload.ts';
 import { PublishError, toPublishError } from './publish-error.ts';
+import { findPostedStatus } from './recent-statuses.ts';
 import {
   acceptsContentType,
   type ContentType,
   type InstanceType,
+  type RenderOptions,
   renderMessage,
   type StatusDraft,
   type Visibility,
   withDirectMention,
 } from './status-draft.ts';
+import { type LongText, statusParts } from './status-parts.ts';
 
 /** Options of {@link createPublisher}: the `mastodon` and `status_post` settings of config.yaml. */
 export interface PublisherOptions {
@@ -37,6 +42,18 @@ export interface PublisherOptions {
   maxLength?: number;
   /** Put the summary at the top of the text instead of in the content warning. @default false */
   mergeSummaryIntoText?: boolean;
+  /**
+   * A status longer than the server's limit: `thread` posts it as numbered replies (`(1/3)` …), `truncate` cuts it
+   * with `…` (`status_post.long_text`). @default 'thread'
+   */
+  longText?: LongText;
+  /** The most parts of a thread; the last is cut when even they cannot hold the text. @default 10 */
+  maxThreadParts?: number;
+  /**
+   * Text from outside (hostnames, summaries, message texts, report lines) can never mention anyone; unless this is
+   * false, its hashtags are broken too (`status_post.allow_hashtags: true` turns this off). @default true
+   */
+  neutralizeHashtags?: boolean;
   /** Per-type template overrides; the defaults reproduce the original. */
   templates?: MessageTemplates;
   /** Per-type icon overrides. @default MESSAGE_ICONS from @janitor/protocol */
@@ -65,10 +82,33 @@ export interface PostOptions {
   signal?: AbortSignal;
 }
 
-/** What a publish did: in a dry run only the draft, otherwise also the new status's id and URL. */
+/** A status the server created. */
+export interface PostedStatus {
+  id: string;
+  url: string | null;
+}
+
+/**
+ * What a publish did: in a dry run only the drafts, otherwise also the new statuses. `draft`, `id` and `url` are the
+ * first (or only) status; `parts` all of them, in order (a thread: each later one replies to the one before).
+ */
 export type PublishResult =
-  | { dryRun: true; draft: StatusDraft }
-  | { dryRun: false; draft: StatusDraft; id: string; url: string | null };
+  | { dryRun: true; draft: StatusDraft; parts: StatusDraft[] }
+  | {
+      dryRun: false;
+      draft: StatusDraft;
+      id: string;
+      url: string | null;
+      parts: StatusDraft[];
+      statuses: PostedStatus[];
+    };
+
+/** Options of {@link Publisher.findPosted}. */
+export interface FindPostedOptions {
+  /** Only statuses created at or after this time (epoch ms; a minute of clock skew is allowed for). */
+  sinceMs: number;
+  signal?: AbortSignal;
+}
 
 /** An alert report as @janitor/thresholds' `formatReport` writes it. */
 export interface ReportPost {
@@ -80,20 +120,45 @@ export interface ReportPost {
 
 /** Posts Janitor messages to one account. Made by {@link createPublisher}. */
 export interface Publisher {
-  /** The status a message becomes (templates, mention, visibility, content type), not cut to the limit. */
+  /** The server software, from the options. */
+  readonly instanceType: InstanceType;
+  /** Whether posts are only logged (the `dryRun` option). */
+  readonly dryRun: boolean;
+  /**
+   * The status a message becomes (templates, mention, visibility, content type), not cut to the limit. The
+   * message's hostname, summary and text are neutralized: they mention nobody (and tag nothing, by default).
+   */
   render(message: Message): StatusDraft;
-  /** Renders, cuts to the server's limit and posts a message. Throws {@link PublishError}. */
+  /** The status an alert report becomes (as {@link Publisher.publishReport} posts it), neutralized, not cut. */
+  renderReport(report: ReportPost): StatusDraft;
+  /** One status for several posts about a host: `3 alerts for pi1:`, then each of them, oldest first. */
+  renderMerged(merged: Pick<MergedPost, 'hostname' | 'items'>): StatusDraft;
+  /**
+   * The statuses a draft is sent as: direct mention, content type and language filled in, then cut or split into a
+   * numbered thread (`longText`) under the server's limit.
+   */
+  parts(draft: StatusDraft): Promise<StatusDraft[]>;
+  /** Renders and posts a message (a thread when it is too long). Throws {@link PublishError}. */
   publish(message: Message, options?: PostOptions): Promise<PublishResult>;
   /**
-   * Posts a status rendered elsewhere (an alert report): adds the direct mention, fills the content type and
-   * language from the options where the draft has none, cuts to the limit. Throws {@link PublishError}.
+   * Posts a status rendered elsewhere, as it is (no neutralizing): adds the direct mention, fills the content type
+   * and language from the options where the draft has none, then cuts it or posts a thread under the limit. The
+   * parts after the first reply to the one before and carry the key `<idempotencyKey>.<n>`. Throws
+   * {@link PublishError}; a thread that fails midway has posted its first parts.
    */
   post(draft: StatusDraft, options?: PostOptions): Promise<PublishResult>;
   /**
    * Posts an alert report with the configured visibility: the spoiler as content warning (or, with
-   * `mergeSummaryIntoText`, above the text after a blank line), then as {@link Publisher.post}.
+   * `mergeSummaryIntoText`, above the text after a blank line), neutralized, then as {@link Publisher.post}.
    */
   publishReport(report: ReportPost, options?: PostOptions): Promise<PublishResult>;
+  /**
+   * Whether a status like `draft` (as {@link Publisher.parts} made it: same text, content warning and reply target)
+   * was posted by this account since `sinceMs`: reads `verify_credentials`, then the account's latest statuses. For
+   * servers that ignore `Idempotency-Key` (GoToSocial), before sending again a post whose answer never came.
+   * Throws {@link PublishError}.
+   */
+  findPosted(draft: StatusDraft, options: FindPostedOptions): Promise<PostedStatus | undefined>;
   /**
    * The server's limit: `/api/v2/instance` `configuration.statuses.max_characters`, else `/api/v1/instance`
    * `max_toot_chars` (Pleroma, Akkoma) or `configuration.statuses.max_characters`, else the `maxLength` option.
@@ -131,6 +196,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
     usernameToDm,
     maxLength: fallbackMaxLength = 500,
     mergeSummaryIntoText = false,
+    longText = 'thread',
+    maxThreadParts = 10,
+    neutralizeHashtags = true,
     templates = {},
     icons = {},
     hostname = osHostname(),
@@ -149,18 +217,60 @@ export function createPublisher(options: PublisherOptions): Publisher {
   let cachedMaxLength: number | undefined;
   let pendingMaxLength: Promise<number> | undefined;
 
+  const renderOptions: RenderOptions = {
+    instanceType,
+    visibility,
+    contentType,
+    mergeSummaryIntoText,
+    templates,
+    icons,
+    hostname,
+    language,
+  };
+  const fromOutside = (text: string) => neutralize(text, { hashtags: neutralizeHashtags });
+
+  function neutralMessage(message: Message): Message {
+    const out: Message = { ...message, text: fromOutside(message.text) };
+    if (message.summary !== undefined) out.summary = fromOutside(message.summary);
+    if (message.hostname !== undefined) out.hostname = fromOutside(message.hostname);
+    return out;
+  }
+
   function render(message: Message): StatusDraft {
-    return renderMessage(message, {
-      instanceType,
-      visibility,
-      contentType,
-      usernameToDm,
-      mergeSummaryIntoText,
-      templates,
-      icons,
-      hostname,
-      language,
+    // The configured mention is added after neutralizing: it is the one mention a status may carry.
+    return withDirectMention(renderMessage(neutralMessage(message), renderOptions), usernameToDm);
+  }
+
+  function renderReport(report: ReportPost): StatusDraft {
+    const spoiler = fromOutside(report.spoiler);
+    const text = fromOutside(report.text);
+    let draft: StatusDraft;
+    if (spoiler === '') draft = { status: text, visibility };
+    else if (mergeSummaryIntoText) draft = { status: `${spoiler}\n\n${text}`, visibility };
+    else draft = { status: text, spoilerText: spoiler, visibility };
+    return withDirectMention(draft, usernameToDm);
+  }
+
+  function renderMerged(merged: Pick<MergedPost, 'hostname' | 'items'>): StatusDraft {
+    const blocks = merged.items.map((item) => {
+      const draft =
+        item.kind === 'message'
+          ? renderMessage(neutralMessage(item.message), renderOptions)
+          : renderReport(item.report);
+      const status = withoutDirectMention(draft.status);
+      return draft.spoilerText ? `${draft.spoilerText}\n${status}` : status;
     });
+    const kinds = new Set(merged.items.map((item) => item.kind));
+    const noun = kinds.size > 1 ? 'alerts and messages' : kinds.has('message') ? 'messages' : 'alerts';
+    const header = `${merged.items.length} ${noun} for ${fromOutside(merged.hostname)}:`;
+    return withDirectMention({ status: [header, ...blocks].join('\n\n'), visibility }, usernameToDm);
+  }
+
+  function withoutDirectMention(status: string): string {
+    const handle = usernameToDm?.trim().replace(/^@/, '');
+    if (visibility !== 'direct' || !handle) return status;
+    const mention = `@${handle} `;
+    return status.startsWith(mention) ? status.slice(mention.length) : status;
   }
 
   async function maxLength(): Promise<number> {
@@ -212,36 +322,50 @@ export function createPublisher(options: PublisherOptions): Publisher {
     return fallbackMaxLength;
   }
 
-  /** The draft as it will be sent: mention, content type and language filled in, cut to `limit`. */
-  function finish(draft: StatusDraft, limit: number): StatusDraft {
+  /** The drafts as they will be sent: mention, content type and language filled in, cut or split under `limit`. */
+  function finish(draft: StatusDraft, limit: number): StatusDraft[] {
     const out: StatusDraft = withDirectMention({ ...draft }, usernameToDm);
     if (acceptsContentType(instanceType)) out.contentType = draft.contentType ?? contentType;
     else delete out.contentType;
     if (!out.language && language) out.language = language;
-    const counting = COUNTING[instanceType];
-    // Servers count a content warning at its full length (no link concession).
-    const spoilerCounting: LengthCounting = counting === 'mastodon' ? 'graphemes' : counting;
-    if (out.spoilerText) {
-      const spoilerLength = statusLength(out.spoilerText, { counting: spoilerCounting });
-      const textLength = statusLength(out.status, { counting });
-      // A content warning that would leave too little room for the text gets at most half the limit.
-      if (spoilerLength + textLength > limit && spoilerLength > limit / 2) {
-        const room = Math.max(Math.floor(limit / 2), limit - textLength);
-        out.spoilerText = cutToLength(out.spoilerText, room, { counting: spoilerCounting });
-      }
-    }
-    out.status = cutToLength(out.status, limit, { spoilerText: out.spoilerText ?? '', counting });
-    return out;
+    const handle = usernameToDm?.trim().replace(/^@/, '');
+    return statusParts(out, {
+      limit,
+      counting: COUNTING[instanceType],
+      longText,
+      maxParts: maxThreadParts,
+      ...(out.visibility === 'direct' && handle ? { mention: `@${handle}` } : {}),
+    });
+  }
+
+  async function parts(draft: StatusDraft): Promise<StatusDraft[]> {
+    return finish(draft, await maxLength());
   }
 
   async function post(draft: StatusDraft, postOptions: PostOptions = {}): Promise<PublishResult> {
     const { idempotencyKey, signal } = postOptions;
-    const limit = await maxLength();
-    const final = finish(draft, limit);
+    const drafts = await parts(draft);
     if (dryRun || !rest) {
-      logger.info('dry run: status not posted', { ...final, url: statusesUrl });
-      return { dryRun: true, draft: final };
+      for (const part of drafts) logger.info('dry run: status not posted', { ...part, url: statusesUrl });
+      return { dryRun: true, draft: drafts[0]!, parts: drafts };
     }
+    const statuses: PostedStatus[] = [];
+    for (const [i, part] of drafts.entries()) {
+      const reply = i === 0 ? part : { ...part, inReplyToId: statuses[i - 1]!.id };
+      const key = idempotencyKey === undefined ? undefined : partKey(idempotencyKey, i);
+      statuses.push(
+        await postOne(rest, reply, { ...(key ? { idempotencyKey: key } : {}), ...(signal ? { signal } : {}) }),
+      );
+    }
+    return { dryRun: false, draft: drafts[0]!, id: statuses[0]!.id, url: statuses[0]!.url, parts: drafts, statuses };
+  }
+
+  async function postOne(
+    client: NonNullable<typeof rest>,
+    final: StatusDraft,
+    postOptions: PostOptions,
+  ): Promise<PostedStatus> {
+    const { idempotencyKey, signal } = postOptions;
     const params: Record<string, unknown> = { status: final.status, visibility: final.visibility };
     if (final.spoilerText) params.spoilerText = final.spoilerText;
     if (final.contentType) params.contentType = final.contentType;
@@ -254,36 +378,58 @@ export function createPublisher(options: PublisherOptions): Publisher {
     let status: { id?: unknown; url?: unknown } | undefined;
     try {
       // content_type is not in masto's types (Pleroma, Akkoma, GoToSocial read it); the encoder sends it as is.
-      status = await rest.v1.statuses.create(params as never, { requestInit });
+      status = await client.v1.statuses.create(params as never, { requestInit });
     } catch (error) {
       throw toPublishError(error, 'POST', statusesUrl, signal ? { timeoutMs, signal, now } : { timeoutMs, now });
     }
     if (!status || typeof status.id !== 'string') {
       throw new PublishError(`publish failed: POST ${statusesUrl}: the answer is not a status`, {
         retryable: true,
+        kind: 'invalid-response',
       });
     }
-    const result: PublishResult = {
-      dryRun: false,
-      draft: final,
-      id: status.id,
-      url: typeof status.url === 'string' ? status.url : null,
-    };
-    logger.debug('status posted', { id: result.id, url: result.url });
-    return result;
+    const posted: PostedStatus = { id: status.id, url: typeof status.url === 'string' ? status.url : null };
+    logger.debug('status posted', { id: posted.id, url: posted.url });
+    return posted;
   }
 
-  function reportDraft(report: ReportPost): StatusDraft {
-    if (report.spoiler === '') return { status: report.text, visibility };
-    if (mergeSummaryIntoText) return { status: `${report.spoiler}\n\n${report.text}`, visibility };
-    return { status: report.text, spoilerText: report.spoiler, visibility };
+  let accountId: string | undefined;
+
+  async function findPosted(draft: StatusDraft, options: FindPostedOptions): Promise<PostedStatus | undefined> {
+    if (dryRun || !rest || !accessToken) return undefined;
+    if (accountId === undefined) {
+      try {
+        accountId = (
+          await verifyCredentials({
+            url,
+            accessToken,
+            timeoutMs,
+            ...(options.signal ? { signal: options.signal } : {}),
+          })
+        ).id;
+      } catch (error) {
+        const retryable = error instanceof AuthError ? error.retryable : true;
+        throw new PublishError(`publish failed: cannot check the latest statuses: ${(error as Error).message}`, {
+          cause: error,
+          retryable,
+          kind: 'other',
+        });
+      }
+    }
+    return findPostedStatus(rest, accountId, draft, { ...options, url, timeoutMs, now });
   }
 
   return {
+    instanceType,
+    dryRun,
     render,
+    renderReport,
+    renderMerged,
+    parts,
     publish: (message, postOptions) => post(render(message), postOptions),
     post,
-    publishReport: (report, postOptions) => post(reportDraft(report), postOptions),
+    publishReport: (report, postOptions) => post(renderReport(report), postOptions),
+    findPosted,
     maxLength,
     async verifyCredentials() {
       if (!accessToken) {
@@ -292,6 +438,11 @@ export function createPublisher(options: PublisherOptions): Publisher {
       return verifyCredentials({ url, accessToken, timeoutMs });
     },
   };
+}
+
+/** The idempotency key of part `index` (from 0) of a thread: the entry's own key for the first part. */
+export function partKey(idempotencyKey: string, index: number): string {
+  return index === 0 ? idempotencyKey : `${idempotencyKey}.${index + 1}`;
 }
 
 /** The parts of `/api/v1/instance` that state the limit (masto camel-cases the keys). */

@@ -275,3 +275,37 @@ describe('replace', () => {
     expect(store.outbox.replace([a.id], { payload: 'a2' })).toMatchObject({ id: a.id, payload: 'a2', groupKey: 'g' });
   });
 });
+
+describe('update', () => {
+  it('rewrites the payload of a pending entry and keeps its key, attempts, due time and place', () => {
+    const a = store.outbox.enqueue({ payload: { text: 'long', postedIds: [] }, groupKey: 'g' });
+    const b = store.outbox.enqueue({ payload: 'b', groupKey: 'g' });
+    store.outbox.retry(a.id, { notBeforeMs: clockMs + 100, error: 'reset' });
+    const before = store.outbox.get(a.id)!;
+
+    expect(store.outbox.update(a.id, { text: 'long', postedIds: ['101'] })).toBe(true);
+    expect(store.outbox.get(a.id)).toEqual({ ...before, payload: { text: 'long', postedIds: ['101'] } });
+    expect(drain(clockMs + 100)).toEqual([{ text: 'long', postedIds: ['101'] }, 'b']);
+    expect(b.id).toBeGreaterThan(a.id);
+  });
+
+  it('with a key, writes only while the entry still has it', () => {
+    const a = store.outbox.enqueue({ payload: 'a', groupKey: 'g' });
+    store.outbox.retry(a.id, { notBeforeMs: clockMs, error: '429', rotateKey: true });
+    expect(store.outbox.update(a.id, 'stale', { idempotencyKey: a.idempotencyKey })).toBe(false);
+    expect(store.outbox.get(a.id)?.payload).toBe('a');
+    const current = store.outbox.get(a.id)!.idempotencyKey;
+    expect(store.outbox.update(a.id, 'fresh', { idempotencyKey: current })).toBe(true);
+    expect(store.outbox.get(a.id)?.payload).toBe('fresh');
+  });
+
+  it('refuses a dead or missing entry, and a payload JSON cannot hold', () => {
+    const a = store.outbox.enqueue({ payload: 'a' });
+    store.outbox.kill(a.id, '422');
+    expect(store.outbox.update(a.id, 'x')).toBe(false);
+    expect(store.outbox.update(999, 'x')).toBe(false);
+    expect(store.outbox.get(a.id)?.payload).toBe('a');
+    const b = store.outbox.enqueue({ payload: 'b' });
+    expect(() => store.outbox.update(b.id, undefined)).toThrow(TypeError);
+  });
+});

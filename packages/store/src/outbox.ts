@@ -55,6 +55,12 @@ export interface ReplaceInput {
   notBeforeMs?: number;
 }
 
+/** Optional guard of {@link Outbox.update}. */
+export interface UpdateOptions {
+  /** Update only if the entry still has this idempotency key (it was not merged or revived meanwhile). */
+  idempotencyKey?: string;
+}
+
 /** Which entries {@link Outbox.list} returns. */
 export interface ListFilter {
   /** @default both states */
@@ -120,6 +126,13 @@ export interface Outbox {
    * @throws StoreError when `ids` is empty or one of them is not a pending entry (nothing is changed).
    */
   replace(ids: readonly number[], input: ReplaceInput): OutboxEntry;
+  /**
+   * Rewrites the payload of a pending entry in place, keeping everything else (id, key, attempts, due time): the
+   * worker records its progress there (the parts of a thread already posted). With `idempotencyKey`, only if the
+   * entry still has that key.
+   * @returns false when no such pending entry (or the key changed): nothing was written.
+   */
+  update(id: number, payload: unknown, options?: UpdateOptions): boolean;
 }
 
 interface Row {
@@ -180,6 +193,9 @@ export function createOutbox(context: StoreContext): Outbox {
      WHERE id = ?`,
   );
   const deleteMany = db.prepare('DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))');
+  const updatePayload = db.prepare(
+    `UPDATE outbox SET payload = ?1 WHERE id = ?2 AND state = 'pending' AND (?3 IS NULL OR idempotency_key = ?3)`,
+  );
 
   const insertOne = (input: EnqueueInput): OutboxEntry => {
     const createdAtMs = clockMs(now());
@@ -254,6 +270,11 @@ export function createOutbox(context: StoreContext): Outbox {
           return getOne(oldest.id)!;
         });
       }),
+    update: (id, payload, options = {}) =>
+      guard(
+        'outbox.update',
+        () => updatePayload.run(toJson(payload, 'outbox payload'), id, options.idempotencyKey ?? null).changes > 0,
+      ),
   };
 }
 
