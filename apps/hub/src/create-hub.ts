@@ -14,10 +14,12 @@ import {
   wireErrorBody,
 } from '@janitor/protocol';
 import type { OutboxPayload } from '@janitor/publisher';
-import { evaluate, formatReport, fromLegacy, fromSample } from '@janitor/thresholds';
+import { evaluate, fromLegacy, fromSample } from '@janitor/thresholds';
 import { type Context, Hono } from 'hono';
 import type { createAccessPolicy } from './access.ts';
+import type { AlertEngine } from './alert-engine.ts';
 import { createGroupCommit } from './group-commit.ts';
+import { parseSilenceRequest, silenceView } from './silence-request.ts';
 
 /** The outbox as the hub uses it: durable enqueue and its depth (@janitor/store's outbox fits). */
 export interface HubOutbox {
@@ -31,6 +33,8 @@ export type PublisherState = 'ready' | 'dry-run' | 'no-token';
 export interface HubDeps {
   config: LoadedConfig;
   outbox: HubOutbox;
+  /** The alert lifecycle over the store: what a report posts, silent hosts, silences. */
+  alerts: AlertEngine;
   access: ReturnType<typeof createAccessPolicy>;
   /** The peer's IP address. main.ts reads it from the socket; tests pass their own. */
   remoteAddress: (c: Context) => string | undefined;
@@ -44,16 +48,18 @@ export interface HubDeps {
 }
 
 /**
- * The hub as a Hono app: `POST /sysinfo` (the original's `{"sys_data": …}` and the v2 report), `POST /message`
- * (form or JSON, as the original's clients and curl send it), `GET /health`. Everything accepted is in the durable
+ * The hub as a Hono app: `POST /sysinfo` (the original's `{"sys_data": …}` and the v2 report, through the alert
+ * lifecycle), `POST /message` (form or JSON, as the original's clients and curl send it), `GET /health`, and
+ * silences (`POST /silences`, `GET /silences`, `DELETE /silences/:id`). Everything accepted is in the durable
  * outbox before the sender gets its 200. Bad input gets a 4xx with `{ error, field }`; nothing is a 500.
  *
  * @example
- * const app = createHub({ config, outbox: store.outbox, access, remoteAddress: () => '127.0.0.1' });
+ * const alerts = createAlertEngine({ config, store });
+ * const app = createHub({ config, outbox: store.outbox, alerts, access, remoteAddress: () => '127.0.0.1' });
  * const res = await app.request('/message', { method: 'POST', body: new URLSearchParams({ hostname: 'h', message: 'hi' }) });
  */
 export function createHub(deps: HubDeps): Hono {
-  const { config, outbox, access, remoteAddress, logger = silentLogger } = deps;
+  const { config, outbox, alerts, access, remoteAddress, logger = silentLogger } = deps;
   const enqueue = createGroupCommit((inputs: readonly { payload: OutboxPayload; groupKey: string }[]) =>
     outbox.enqueueMany(inputs),
   );
@@ -121,18 +127,46 @@ export function createHub(deps: HubDeps): Hono {
       return c.json({ status: 'duplicate', crossed: [] });
     }
     const input = report.kind === 'legacy' ? fromLegacy(report.sysData) : fromSample(report.sample, reportKeys());
-    const evaluation = evaluate(input, config.rules);
-    if (evaluation.breaches.length === 0) return c.json({ status: 'ok', crossed: [] });
-    const rendered = formatReport(input, evaluation, config.reportFormat);
-    const entry = await enqueue({
-      payload: {
-        kind: 'report',
-        report: { spoiler: rendered.spoiler, text: rendered.text, ...(hostname ? { hostname } : {}) },
-      },
-      groupKey: hostname ?? 'unknown host',
-    });
-    deps.onQueued?.();
-    return c.json({ status: 'queued', id: entry.id, crossed: evaluation.breaches.map((b) => b.label) });
+    const crossed = evaluate(input, alerts.plan.host(hostname ?? '').rules).breaches.map((b) => b.label);
+    // The 200 is sent once the host's alert states and the posts they call for are durable, together.
+    const outcome = await alerts.ingest(hostname, input);
+    if (outcome.queued.length === 0) return c.json({ status: 'ok', crossed });
+    return c.json({ status: 'queued', id: outcome.queued[0], ids: outcome.queued, crossed });
+  });
+
+  app.post('/silences', async (c) => {
+    const denied = authorize(c);
+    if (denied) return denied;
+    const parsed = await readBody(c, parseSilenceRequest);
+    if (!parsed.ok) return fail(c, parsed.error);
+    const { host, rule, forMs, reason } = parsed.value;
+    const hostDenied = checkHost(c, host);
+    if (hostDenied) return hostDenied;
+    const silence = alerts.silence({ hostname: host, key: rule, forMs, ...(reason === undefined ? {} : { reason }) });
+    return c.json({ status: 'silenced', silence: silenceView(silence) });
+  });
+
+  app.get('/silences', (c) => {
+    const denied = authorize(c);
+    if (denied) return denied;
+    const hosts = c.get('hosts' as never) as readonly string[] | undefined;
+    const visible = alerts.silences().filter((s) => hosts === undefined || hosts.includes(s.hostname));
+    return c.json({ silences: visible.map(silenceView) });
+  });
+
+  app.delete('/silences/:id', (c) => {
+    const denied = authorize(c);
+    if (denied) return denied;
+    const raw = c.req.param('id');
+    const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(id))
+      return c.json({ error: 'expected a silence id (a positive integer)', field: 'id' }, 400);
+    const running = alerts.silences().find((s) => s.id === id);
+    if (running === undefined) return c.json({ error: `no running silence with id ${id}`, field: 'id' }, 404);
+    const hostDenied = checkHost(c, running.hostname);
+    if (hostDenied) return hostDenied;
+    alerts.unsilence(id);
+    return c.json({ status: 'removed', silence: silenceView(running) });
   });
 
   app.post('/message', async (c) => {
@@ -148,11 +182,16 @@ export function createHub(deps: HubDeps): Hono {
     return c.json({ status: 'queued', id: entry.id });
   });
 
-  for (const path of ['/sysinfo', '/message', '/health']) {
+  const allowed: Record<string, string> = {
+    '/sysinfo': 'POST',
+    '/message': 'POST',
+    '/health': 'GET',
+    '/silences': 'GET, POST',
+    '/silences/:id': 'DELETE',
+  };
+  for (const [path, allow] of Object.entries(allowed)) {
     app.all(path, (c) =>
-      c.json({ error: `method ${c.req.method} not allowed on ${path}`, field: 'method' }, 405, {
-        Allow: path === '/health' ? 'GET' : 'POST',
-      }),
+      c.json({ error: `method ${c.req.method} not allowed on ${c.req.path}`, field: 'method' }, 405, { Allow: allow }),
     );
   }
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}`, field: 'path' }, 404));

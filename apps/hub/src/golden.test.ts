@@ -1,13 +1,19 @@
 // End to end against the original's goldens: the hub as main.ts wires it (createHubService: store, publisher, outbox
 // worker) posting to a fake Pleroma with the original's shipped defaults. Every golden request, the original client's
 // exact request and the seed's curl line must get 200 and make the post the original made.
+//
+// Twice: with `alerting.mode: every_report` (the original's behaviour) one hub takes every case in a row, as the
+// original did; with the lifecycle (the default) each case meets a fresh hub and store, because a host's first
+// crossing report posts exactly what the original posted, while a later one of the same host (still firing, or its
+// recovery) is the lifecycle's business (lifecycle.test.ts).
 import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type FakeMastodon, type Golden, goldens, startFakeMastodon } from '@janitor/testkit';
 import type { Context } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger, goldenConfigData, hubConfig, remoteFromEnv, tempDir, until } from './hub.test-support.ts';
 import { createHubService, type HubService } from './service.ts';
 
@@ -39,169 +45,192 @@ function requestOf(golden: Golden): RequestInit {
 /** In app.request the tests name the sender; behind a real server the socket does. */
 const remoteAddress = (c: Context) => remoteFromEnv(c) ?? getConnInfo(c).remote.address;
 
-describe('the hub replays the original v0.1 goldens onto a fake Pleroma', () => {
-  const dir = tempDir();
-  const logger = captureLogger();
-  let fake: FakeMastodon;
-  let service: HubService;
-  let server: ReturnType<typeof serve>;
-  let url: string;
+describe.each([
+  { mode: 'every_report', fresh: false },
+  { mode: 'lifecycle', fresh: true },
+] as const)(
+  'the hub (alerting.mode $mode) replays the original v0.1 goldens onto a fake Pleroma',
+  ({ mode, fresh }) => {
+    const dir = tempDir();
+    const logger = captureLogger();
+    let fake: FakeMastodon;
+    let service: HubService;
+    let server: ReturnType<typeof serve>;
+    let url: string;
+    let stores = 0;
 
-  beforeAll(async () => {
-    fake = await startFakeMastodon({ flavour: 'pleroma', postRateLimit: false });
-    const config = hubConfig(goldenConfigData(dir.path, fake.url), dir.path);
-    service = createHubService({
-      config,
-      logger,
-      dryRun: false,
-      remoteAddress,
-      env: { JANITOR_MASTODON_ACCESS_TOKEN: 'test-token' },
-    });
-    server = await new Promise((resolve) => {
-      const s = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-    });
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    url = `http://127.0.0.1:${address.port}`;
-  });
-
-  afterAll(async () => {
-    await new Promise<void>((resolve) => {
-      server?.close(() => resolve());
-      (server as import('node:http').Server | undefined)?.closeAllConnections();
-    });
-    await service?.close();
-    await fake?.close();
-    dir.remove();
-  });
-
-  /** Sends through `send`, expects 200, then waits for the one post it makes (or checks it queued none). */
-  async function expectPost(send: () => Promise<{ status: number; body: string }>, posted: Golden['posted']) {
-    const before = fake.statuses.length;
-    const res = await send();
-    expect(res.status, res.body).toBe(200);
-    if (posted === null) {
-      expect(JSON.parse(res.body)).toMatchObject({ status: 'ok', crossed: [] });
-      expect(service.store.outbox.counts().pending).toBe(0);
-      return;
+    function startService(): HubService {
+      const raw = { ...goldenConfigData(dir.path, fake.url), alerting: { mode } };
+      stores += 1;
+      return createHubService({
+        config: hubConfig(raw, dir.path),
+        logger,
+        dryRun: false,
+        remoteAddress,
+        env: { JANITOR_MASTODON_ACCESS_TOKEN: 'test-token' },
+        storePath: join(dir.path, `state-${stores}`, 'janitor.db'),
+        checkIntervalMs: 0,
+      });
     }
-    expect(JSON.parse(res.body)).toMatchObject({ status: 'queued' });
-    const status = await fake.waitFor(() => fake.statuses[before], { timeoutMs: 5000 });
-    expect(postOf(status)).toEqual(expected(posted));
-    // Exactly one post, and the outbox let go of it.
-    await until(() => service.store.outbox.counts().pending === 0, 'the outbox to empty');
-    expect(fake.statuses.length).toBe(before + 1);
-  }
 
-  const appRequest = (path: string, init: RequestInit) => async () => {
-    const res = await service.app.request(path, init, { remote: '127.0.0.1' });
-    return { status: res.status, body: await res.text() };
-  };
+    beforeAll(async () => {
+      fake = await startFakeMastodon({ flavour: 'pleroma', postRateLimit: false });
+      service = startService();
+      server = await new Promise((resolve) => {
+        // Through `service` as it is now: the lifecycle run replaces it before each case.
+        const s = serve({ fetch: (req, env) => service.app.fetch(req, env), hostname: '127.0.0.1', port: 0 }, () =>
+          resolve(s),
+        );
+      });
+      const address = server.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      url = `http://127.0.0.1:${address.port}`;
+    });
 
-  it('has the cases this suite relies on', () => {
-    expect(goldens.cases.length).toBeGreaterThanOrEqual(8);
-    expect(goldens.cases.some((c) => c.request.path === '/message')).toBe(true);
-    expect(goldens.cases.some((c) => c.request.path === '/sysinfo' && c.posted === null)).toBe(true);
-    expect(service.publisherState).toBe('ready');
-  });
+    afterAll(async () => {
+      await new Promise<void>((resolve) => {
+        server?.close(() => resolve());
+        (server as import('node:http').Server | undefined)?.closeAllConnections();
+      });
+      await service?.close();
+      await fake?.close();
+      dir.remove();
+    });
 
-  it.each(goldens.cases.map((c) => [c.name, c] as const))('%s', async (_name, golden) => {
-    expect(golden.response_status).toBe(200);
-    await expectPost(appRequest(golden.request.path, requestOf(golden)), golden.posted);
-  });
+    beforeEach(async () => {
+      if (!fresh) return;
+      await service.close();
+      service = startService();
+    });
 
-  it('the same form cases as JSON bodies make the same posts', async () => {
-    for (const golden of goldens.cases.filter((c) => c.request.form)) {
-      const init = {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(golden.request.form),
+    /** Sends through `send`, expects 200, then waits for the one post it makes (or checks it queued none). */
+    async function expectPost(send: () => Promise<{ status: number; body: string }>, posted: Golden['posted']) {
+      const before = fake.statuses.length;
+      const res = await send();
+      expect(res.status, res.body).toBe(200);
+      if (posted === null) {
+        expect(JSON.parse(res.body)).toMatchObject({ status: 'ok', crossed: [] });
+        expect(service.store.outbox.counts().pending).toBe(0);
+        return;
+      }
+      expect(JSON.parse(res.body)).toMatchObject({ status: 'queued' });
+      const status = await fake.waitFor(() => fake.statuses[before], { timeoutMs: 5000 });
+      expect(postOf(status)).toEqual(expected(posted));
+      // Exactly one post, and the outbox let go of it.
+      await until(() => service.store.outbox.counts().pending === 0, 'the outbox to empty');
+      expect(fake.statuses.length).toBe(before + 1);
+    }
+
+    const appRequest = (path: string, init: RequestInit) => async () => {
+      const res = await service.app.request(path, init, { remote: '127.0.0.1' });
+      return { status: res.status, body: await res.text() };
+    };
+
+    it('has the cases this suite relies on', () => {
+      expect(goldens.cases.length).toBeGreaterThanOrEqual(8);
+      expect(goldens.cases.some((c) => c.request.path === '/message')).toBe(true);
+      expect(goldens.cases.some((c) => c.request.path === '/sysinfo' && c.posted === null)).toBe(true);
+      expect(service.publisherState).toBe('ready');
+    });
+
+    it.each(goldens.cases.map((c) => [c.name, c] as const))('%s', async (_name, golden) => {
+      expect(golden.response_status).toBe(200);
+      await expectPost(appRequest(golden.request.path, requestOf(golden)), golden.posted);
+    });
+
+    it('the same form cases as JSON bodies make the same posts', async () => {
+      for (const golden of goldens.cases.filter((c) => c.request.form)) {
+        const init = {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(golden.request.form),
+        };
+        await expectPost(appRequest('/message', init), golden.posted);
+      }
+    });
+
+    const remote = goldens.remote_client_request;
+    const realPayload = goldens.cases.find((c) => c.name === 'sysinfo, real payload, only cpu over');
+
+    it("accepts the original client's request byte for byte (nothing crosses: 200, no post)", async () => {
+      expect(remote.body).toContain('"cpu_percent": 26.8');
+      await expectPost(
+        appRequest(remote.path, { method: remote.method, headers: remote.headers, body: remote.body }),
+        null,
+      );
+    });
+
+    it("posts the golden report for the original client's bytes with the CPU over its limit", async () => {
+      if (!realPayload?.posted) throw new Error('golden case missing');
+      const body = remote.body.replace('"cpu_percent": 26.8', '"cpu_percent": 91.2');
+      expect(JSON.parse(body)).toEqual(realPayload.request.json);
+      await expectPost(
+        appRequest(remote.path, { method: remote.method, headers: remote.headers, body }),
+        realPayload.posted,
+      );
+    });
+
+    it("takes the original client's request over a real socket, exactly as python-requests wrote it", async () => {
+      if (!realPayload?.posted) throw new Error('golden case missing');
+      const body = Buffer.from(remote.body.replace('"cpu_percent": 26.8', '"cpu_percent": 91.2'), 'utf8');
+      const { port } = new URL(url);
+      const head = [
+        `${remote.method} ${remote.path} HTTP/1.1`,
+        `Host: 127.0.0.1:${port}`,
+        ...Object.entries(remote.headers).map(([k, v]) => `${k}: ${v}`),
+        `Content-Length: ${body.length}`,
+        '',
+        '',
+      ].join('\r\n');
+      await expectPost(
+        () => rawExchange(Number(port), Buffer.concat([Buffer.from(head, 'latin1'), body])),
+        realPayload.posted,
+      );
+    });
+
+    it("the seed's curl line works as written", async () => {
+      const seed = {
+        status: 'MyHostname:\n\nThis is a test message',
+        spoiler_text: null,
+        visibility: 'public',
+        content_type: 'text/markdown',
       };
-      await expectPost(appRequest('/message', init), golden.posted);
-    }
-  });
+      await expectPost(
+        () => curl(['-X', 'POST', '-d', 'hostname=MyHostname&message=This+is+a+test+message', `${url}/message`]),
+        seed,
+      );
+    });
 
-  const remote = goldens.remote_client_request;
-  const realPayload = goldens.cases.find((c) => c.name === 'sysinfo, real payload, only cpu over');
+    it('curl -F (a multipart form) is read like the form', async () => {
+      const seed = {
+        status: '\u2139\uFE0F MyHostname:\n\nmultipart works',
+        spoiler_text: null,
+        visibility: 'public',
+        content_type: 'text/markdown',
+      };
+      await expectPost(
+        () =>
+          curl([
+            '-F',
+            'hostname=MyHostname',
+            '-F',
+            'message=multipart works',
+            '-F',
+            'message_type=INFO',
+            `${url}/message`,
+          ]),
+        seed,
+      );
+    });
 
-  it("accepts the original client's request byte for byte (nothing crosses: 200, no post)", async () => {
-    expect(remote.body).toContain('"cpu_percent": 26.8');
-    await expectPost(
-      appRequest(remote.path, { method: remote.method, headers: remote.headers, body: remote.body }),
-      null,
-    );
-  });
-
-  it("posts the golden report for the original client's bytes with the CPU over its limit", async () => {
-    if (!realPayload?.posted) throw new Error('golden case missing');
-    const body = remote.body.replace('"cpu_percent": 26.8', '"cpu_percent": 91.2');
-    expect(JSON.parse(body)).toEqual(realPayload.request.json);
-    await expectPost(
-      appRequest(remote.path, { method: remote.method, headers: remote.headers, body }),
-      realPayload.posted,
-    );
-  });
-
-  it("takes the original client's request over a real socket, exactly as python-requests wrote it", async () => {
-    if (!realPayload?.posted) throw new Error('golden case missing');
-    const body = Buffer.from(remote.body.replace('"cpu_percent": 26.8', '"cpu_percent": 91.2'), 'utf8');
-    const { port } = new URL(url);
-    const head = [
-      `${remote.method} ${remote.path} HTTP/1.1`,
-      `Host: 127.0.0.1:${port}`,
-      ...Object.entries(remote.headers).map(([k, v]) => `${k}: ${v}`),
-      `Content-Length: ${body.length}`,
-      '',
-      '',
-    ].join('\r\n');
-    await expectPost(
-      () => rawExchange(Number(port), Buffer.concat([Buffer.from(head, 'latin1'), body])),
-      realPayload.posted,
-    );
-  });
-
-  it("the seed's curl line works as written", async () => {
-    const seed = {
-      status: 'MyHostname:\n\nThis is a test message',
-      spoiler_text: null,
-      visibility: 'public',
-      content_type: 'text/markdown',
-    };
-    await expectPost(
-      () => curl(['-X', 'POST', '-d', 'hostname=MyHostname&message=This+is+a+test+message', `${url}/message`]),
-      seed,
-    );
-  });
-
-  it('curl -F (a multipart form) is read like the form', async () => {
-    const seed = {
-      status: '\u2139\uFE0F MyHostname:\n\nmultipart works',
-      spoiler_text: null,
-      visibility: 'public',
-      content_type: 'text/markdown',
-    };
-    await expectPost(
-      () =>
-        curl([
-          '-F',
-          'hostname=MyHostname',
-          '-F',
-          'message=multipart works',
-          '-F',
-          'message_type=INFO',
-          `${url}/message`,
-        ]),
-      seed,
-    );
-  });
-
-  it('logged every request with the address it came from, and no request failed', () => {
-    const requests = logger.lines.filter((l) => l.message === 'request');
-    expect(requests.length).toBeGreaterThanOrEqual(goldens.cases.length + 4);
-    expect(requests.every((l) => l.fields.from === '127.0.0.1')).toBe(true);
-    expect(logger.lines.filter((l) => l.level === 'error')).toEqual([]);
-  });
-});
+    it('logged every request with the address it came from, and no request failed', () => {
+      const requests = logger.lines.filter((l) => l.message === 'request');
+      expect(requests.length).toBeGreaterThanOrEqual(goldens.cases.length + 4);
+      expect(requests.every((l) => l.fields.from === '127.0.0.1')).toBe(true);
+      expect(logger.lines.filter((l) => l.level === 'error')).toEqual([]);
+    });
+  },
+);
 
 /** Writes `bytes` to a fresh connection and reads one HTTP/1.1 response (Content-Length framed). */
 function rawExchange(port: number, bytes: Buffer): Promise<{ status: number; body: string }> {

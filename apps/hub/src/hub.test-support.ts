@@ -12,6 +12,7 @@ import type { LogFields } from '@janitor/protocol';
 import { openStore, type Store } from '@janitor/store';
 import type { Context, Hono } from 'hono';
 import { createAccessPolicy } from './access.ts';
+import { type AlertEngine, createAlertEngine } from './alert-engine.ts';
 import { createHub, type HubDeps } from './create-hub.ts';
 
 /** One line a {@link captureLogger} kept. */
@@ -70,6 +71,7 @@ export const remoteFromEnv = (c: Context): string | undefined => (c.env as { rem
 export interface HubFixture {
   app: Hono;
   store: Store;
+  alerts: AlertEngine;
   config: LoadedConfig;
   logger: ReturnType<typeof captureLogger>;
   /** `app.request` from `remote` (default 127.0.0.1). */
@@ -84,6 +86,10 @@ export interface HubFixtureOptions {
   env?: Record<string, string>;
   /** Extra dependencies of createHub (publisherState, storeWritable...). */
   deps?: Partial<HubDeps>;
+  /** More top-level config.yaml sections (`alerting`, `system_info`...), replacing the golden defaults' ones. */
+  config?: Record<string, unknown>;
+  /** The alert lifecycle's clock. @default Date.now */
+  now?: () => number;
 }
 
 /** createHub over a real store in a temporary folder; nothing publishes (the outbox only fills). */
@@ -91,13 +97,16 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
   const dir = tempDir();
   const raw = goldenConfigData(dir.path);
   if (options.service) raw.app = { ...(raw.app as object), service: options.service };
+  Object.assign(raw, options.config);
   const config = hubConfig(raw, dir.path, options.env);
   const store = openStore({ path: join(dir.path, 'janitor.db'), synchronous: 'NORMAL' });
   const logger = captureLogger();
   const { tokens, allow_networks } = config.data.app.service;
+  const alerts = createAlertEngine({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
   const app = createHub({
     config,
     outbox: store.outbox,
+    alerts,
     access: createAccessPolicy({ tokens, allowNetworks: allow_networks }),
     remoteAddress: remoteFromEnv,
     logger,
@@ -106,6 +115,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
   return {
     app,
     store,
+    alerts,
     config,
     logger,
     request: async (path, init, remote = '127.0.0.1') => app.request(path, init, { remote }),

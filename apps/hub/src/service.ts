@@ -6,6 +6,7 @@ import { createOutboxWorker, createPublisher, type OutboxWorker } from '@janitor
 import { openStore, type Store } from '@janitor/store';
 import type { Context, Hono } from 'hono';
 import { createAccessPolicy } from './access.ts';
+import { type AlertEngine, createAlertEngine } from './alert-engine.ts';
 import { createHub, type PublisherState } from './create-hub.ts';
 
 export interface HubServiceOptions {
@@ -17,12 +18,21 @@ export interface HubServiceOptions {
   env?: Record<string, string | undefined>;
   /** @default `<state_dir>/janitor.db` */
   storePath?: string;
+  /** The clock of the alert lifecycle (reports, silences, silent hosts). @default Date.now */
+  now?: () => number;
+  /**
+   * How often silent hosts are checked (and last reports written); 0 for never (tests call `alerts.tick()`).
+   * @default 30000
+   */
+  checkIntervalMs?: number;
 }
 
 /** The hub with everything behind it: the store, the publisher and the outbox worker. */
 export interface HubService {
   app: Hono;
   store: Store;
+  /** The alert lifecycle: `tick()` is what the silent-host timer runs. */
+  alerts: AlertEngine;
   worker: OutboxWorker | undefined;
   publisherState: PublisherState;
   /**
@@ -41,7 +51,7 @@ export interface HubService {
  * posted until a token exists and the hub restarts (and /health says so).
  */
 export function createHubService(options: HubServiceOptions): HubService {
-  const { config, logger, dryRun, env = process.env } = options;
+  const { config, logger, dryRun, env = process.env, now = Date.now, checkIntervalMs = 30_000 } = options;
   const storePath = options.storePath ?? join(config.data.app.state_dir, 'janitor.db');
   mkdirSync(dirname(storePath), { recursive: true });
   const store = openStore({ path: storePath });
@@ -55,12 +65,13 @@ export function createHubService(options: HubServiceOptions): HubService {
       logger,
       ...(token ? { accessToken: token.token } : {}),
     });
-    const instanceType = config.data.mastodon.instance_type;
     worker = createOutboxWorker({
       outbox: store.outbox,
       publisher,
       logger,
-      errorResponsesCached: instanceType === 'pleroma' || instanceType === 'akkoma',
+      // Posts already made count against the server's limits across restarts.
+      state: store.kv,
+      ...(config.data.mastodon.status_post.pacing ? {} : { budget: false }),
     });
     worker.start();
   } else {
@@ -68,11 +79,24 @@ export function createHubService(options: HubServiceOptions): HubService {
       file: config.data.mastodon.credentials.user_file,
     });
   }
+  const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker?.notify() });
+  const checker =
+    checkIntervalMs > 0
+      ? setInterval(() => {
+          alerts.tick().catch((error: unknown) => {
+            logger.error('the silent-host check failed; it runs again at the next tick', {
+              error: error instanceof Error ? error.message : String(error),
+            });
+          });
+        }, checkIntervalMs)
+      : undefined;
+  checker?.unref();
   const { tokens, allow_networks } = config.data.app.service;
   const access = createAccessPolicy({ tokens, allowNetworks: allow_networks });
   const app = createHub({
     config,
     outbox: store.outbox,
+    alerts,
     access,
     remoteAddress: options.remoteAddress,
     onQueued: () => worker?.notify(),
@@ -91,9 +115,18 @@ export function createHubService(options: HubServiceOptions): HubService {
   return {
     app,
     store,
+    alerts,
     worker,
     publisherState,
     async close({ graceMs = 2000 } = {}) {
+      clearInterval(checker);
+      try {
+        alerts.flush();
+      } catch (error) {
+        logger.warn('the last report times could not be written at shutdown', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
       if (worker && !(await settlesWithin(worker.stop(), graceMs))) {
         logger.warn('a post was still in flight at shutdown: it stays queued and goes out at the next start', {
           graceMs,

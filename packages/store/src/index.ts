@@ -1,3 +1,4 @@
+export type { AlertStore, HostRecord } from './alert-store.ts';
 export type { SynchronousMode } from './database.ts';
 export type { KeyValue } from './key-value.ts';
 export type {
@@ -9,6 +10,9 @@ export type {
   OutboxState,
   ReplaceInput,
   RetryInput,
+  UpdateOptions,
 } from './outbox.ts';
+export type { Silence, SilenceInput, Silences } from './silences.ts';
+export { SILENCE_ALL } from './silences.ts';
 export { openStore, type Store, type StoreOptions } from './store.ts';
 export { StoreError, type StoreErrorDetails } from './store-error.ts';

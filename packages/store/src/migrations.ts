@@ -36,6 +36,35 @@ export const MIGRATIONS: readonly Migration[] = [
         ) STRICT, WITHOUT ROWID;
       `),
   },
+  {
+    name: 'alert state, hosts and silences',
+    up: (db) =>
+      db.exec(`
+        -- The alert lifecycle's state of each alert of each host, as JSON (one row per alert that is not idle).
+        CREATE TABLE alert_state (
+          hostname TEXT NOT NULL,
+          key TEXT NOT NULL,
+          state TEXT NOT NULL,
+          PRIMARY KEY (hostname, key)
+        ) STRICT, WITHOUT ROWID;
+        -- Every host that reported: its last report and its recent report times (for its usual interval).
+        CREATE TABLE host (
+          hostname TEXT PRIMARY KEY NOT NULL,
+          last_seen_ms INTEGER NOT NULL,
+          report_times TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        -- Silences: posts about a host (or '*', every host), one alert key or metric (or '*'), held back until until_ms.
+        CREATE TABLE silence (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          hostname TEXT NOT NULL,
+          key TEXT NOT NULL,
+          until_ms INTEGER NOT NULL,
+          reason TEXT,
+          created_at_ms INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX silence_by_until ON silence (until_ms);
+      `),
+  },
 ];
 
 /** The schema version of a file (`PRAGMA user_version`): how many migrations it has had. */

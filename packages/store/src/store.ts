@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
+import { type AlertStore, createAlertStore } from './alert-store.ts';
 import { createContext, openDatabase, type SynchronousMode } from './database.ts';
 import { createKeyValue, type KeyValue } from './key-value.ts';
 import { migrate } from './migrations.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
+import { createSilences, type Silences } from './silences.ts';
 import { describeCause, StoreError } from './store-error.ts';
 
 /** Where and how to open a store. */
@@ -24,6 +26,10 @@ export interface StoreOptions {
 export interface Store {
   readonly outbox: Outbox;
   readonly kv: KeyValue;
+  /** The alert lifecycle's state: each host's alert states and the hosts that reported. */
+  readonly alerts: AlertStore;
+  /** Silences: posts held back until a time. */
+  readonly silences: Silences;
   /** The absolute path of the database file (or `:memory:`). */
   readonly path: string;
   /**
@@ -65,6 +71,8 @@ export function openStore(options: StoreOptions): Store {
   return {
     outbox: createOutbox(context),
     kv: createKeyValue(context),
+    alerts: createAlertStore(context),
+    silences: createSilences(context),
     path,
     transaction: (fn) => context.guard('transaction', () => context.transaction(fn)),
     checkIntegrity: () =>

@@ -1,0 +1,147 @@
+// janitor silence: the client functions against the hub app itself, then the command run as a user runs it against
+// a real hub process on loopback.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JanitorClientError } from '@janitor/protocol';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import {
+  HUB_TOKEN,
+  JANITOR_MAIN,
+  killLeftovers,
+  runNode,
+  startRealHub,
+  tempDir,
+} from '../../agent/src/remote-harness.test-support.ts';
+import { type HubFixture, startHub } from '../../hub/src/hub.test-support.ts';
+import { addSilence, formatSilence, type HubEndpoint, listSilences, removeSilence } from './silence.ts';
+
+afterAll(killLeftovers);
+
+/** 2026-11-03 14:00 UTC. */
+const T0 = Date.UTC(2026, 10, 3, 14, 0);
+const TOKEN = 'cli-token-0123456789abcdef';
+
+describe('the silence client', () => {
+  let hub: HubFixture | undefined;
+  afterEach(() => hub?.close());
+
+  /** The hub app behind `fetch`, with tokens, its clock at T0. */
+  function endpoint(token: string | undefined = TOKEN): HubEndpoint {
+    hub = startHub({ service: { tokens: [{ name: 'cli', token: TOKEN }] }, now: () => T0 });
+    const app = hub.app;
+    return {
+      url: 'http://hub.test:5000/',
+      ...(token ? { token } : {}),
+      fetch: async (input, init) => app.request(String(input), init, { remote: '192.0.2.1' }),
+    };
+  }
+
+  it('adds, lists and removes silences', async () => {
+    const hubEndpoint = endpoint();
+    const added = await addSilence(hubEndpoint, { host: 'pi1', rule: 'cpu_percent', for: '2h', reason: 'upgrade' });
+    expect(added).toMatchObject({
+      id: 1,
+      host: 'pi1',
+      rule: 'cpu_percent',
+      untilMs: T0 + 7_200_000,
+      reason: 'upgrade',
+    });
+    await addSilence(hubEndpoint, { host: '*', for: '90' });
+    expect((await listSilences(hubEndpoint)).map((s) => [s.id, s.host, s.rule])).toEqual([
+      [1, 'pi1', 'cpu_percent'],
+      [2, '*', '*'],
+    ]);
+    expect((await removeSilence(hubEndpoint, 1)).id).toBe(1);
+    expect((await listSilences(hubEndpoint)).map((s) => s.id)).toEqual([2]);
+  });
+
+  it('throws the hub’s refusal with its status and field', async () => {
+    const hubEndpoint = endpoint();
+    const error = await addSilence(hubEndpoint, { host: 'pi1', for: 'soon' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JanitorClientError);
+    expect(error).toMatchObject({ status: 400, field: 'for', retryable: false });
+    expect((error as Error).message).toMatch(
+      /^POST http:\/\/hub\.test:5000\/silences: 400 expected a duration .*\(field for\)$/,
+    );
+    const missing = await removeSilence(hubEndpoint, 9).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ status: 404, field: 'id' });
+    const denied = await listSilences(endpoint('wrong-token-0123456789')).catch((e: unknown) => e);
+    expect(denied).toMatchObject({ status: 401, field: 'authorization' });
+  });
+
+  it('says when the hub cannot be reached', async () => {
+    const error = await listSilences({
+      url: 'http://127.0.0.1:9',
+      fetch: async () => {
+        throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ retryable: true });
+    expect((error as Error).message).toBe('GET http://127.0.0.1:9/silences network error: fetch failed (ECONNREFUSED)');
+  });
+
+  it('formats a silence in one line', () => {
+    const silence = {
+      id: 3,
+      host: 'pi1',
+      rule: '*',
+      until: '2026-11-03T16:00:00.000Z',
+      untilMs: T0 + 2 * 3_600_000,
+      reason: 'maintenance',
+      createdAtMs: T0,
+    };
+    expect(formatSilence(silence, T0 + 60_000)).toBe(
+      '#3 pi1, every alert, until 2026-11-03 16:00 UTC (1h 59m left): maintenance',
+    );
+    expect(formatSilence({ ...silence, host: '*', rule: 'host_silent', reason: null }, T0 + 2 * 3_600_000)).toBe(
+      '#3 every host, host_silent, until 2026-11-03 16:00 UTC (less than a minute left)',
+    );
+  });
+});
+
+describe('janitor silence', { timeout: 30_000 }, () => {
+  it('silences, lists and removes through the real hub; says how it is used and what the hub refused', async () => {
+    await using dir = await tempDir();
+    const hub = await startRealHub(dir.path);
+    try {
+      const cli = (args: string[]) =>
+        runNode(JANITOR_MAIN, args, { cwd: dir.path, env: { JANITOR_HUB_TOKEN: HUB_TOKEN } });
+      // The hub's address from config.yaml, the token from the environment, as for `janitor send`.
+      await writeFile(join(dir.path, 'config.yaml'), `app: { service: { remote_url: "${hub.url}" } }\n`);
+      const added = await cli(['silence', 'pi1', 'disk_usage_percent@/data', '--for', '2h', '--reason', 'resize']);
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).toMatch(
+        /^silenced: #1 pi1, disk_usage_percent@\/data, until \d{4}-\d\d-\d\d \d\d:\d\d UTC \((1h 59m|2h) left\): resize\n$/,
+      );
+      const listed = await cli(['silence', 'list']);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(/^#1 pi1, disk_usage_percent@\/data, until .*: resize\n$/);
+      const removed = await cli(['silence', 'remove', '#1']);
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(removed.stdout).toMatch(/^removed: #1 pi1/);
+      expect((await cli(['silence', 'list'])).stdout).toBe('no silences\n');
+
+      const usage = await cli(['silence', 'pi1']);
+      expect(usage.code).toBe(2);
+      expect(usage.stderr).toMatch(/^janitor: usage: janitor silence HOST \[RULE\] --for DURATION/);
+      const refused = await cli(['silence', 'pi1', 'gpu_percent', '--for', '1h']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^janitor: POST http:\/\/127\.0\.0\.1:\d+\/silences: 400 unknown rule "gpu_percent".*\(field rule\)\n$/,
+      );
+      const gone = await cli(['silence', 'remove', '1']);
+      expect(gone.code).toBe(1);
+      expect(gone.stderr).toMatch(/404 no running silence with id 1 \(field id\)/);
+      expect(hub.requests()).toEqual([
+        'POST /silences 200',
+        'GET /silences 200',
+        'DELETE /silences/1 200',
+        'GET /silences 200',
+        'POST /silences 400',
+        'DELETE /silences/1 404',
+      ]);
+    } finally {
+      await hub.stop();
+    }
+  });
+});

@@ -1,0 +1,460 @@
+import type { LoadedConfig } from '@janitor/config';
+import { type Logger, silentLogger } from '@janitor/protocol';
+import type { OutboxPayload } from '@janitor/publisher';
+import { type HostRecord, SILENCE_ALL, type Silence, type Store } from '@janitor/store';
+import {
+  type AlertNotification,
+  type AlertPlan,
+  type AlertState,
+  checkSilentHosts,
+  createAlertPlan,
+  evaluateHost,
+  formatNotifications,
+  HOST_SILENT_KEY,
+  type HostSighting,
+  type ReportInput,
+  silentAfterMs,
+  UNKNOWN_HOST,
+  usualIntervalMs,
+} from '@janitor/thresholds';
+import { createGroupCommit } from './group-commit.ts';
+
+/** The parts of the store the alert engine writes, all in one transaction per batch. */
+export type AlertEngineStore = Pick<Store, 'transaction' | 'outbox' | 'alerts' | 'silences' | 'kv'>;
+
+/** Options of {@link createAlertEngine}. */
+export interface AlertEngineOptions {
+  /** Rules (`config.rules`), lifecycle settings (`config.alerting`) and the report format. */
+  config: Pick<LoadedConfig, 'rules' | 'alerting' | 'reportFormat'>;
+  store: AlertEngineStore;
+  /** The clock of every evaluation, silence and silent-host check. @default Date.now */
+  now?: () => number;
+  /** Called after posts were queued (wakes the outbox worker). */
+  onQueued?: () => void;
+  logger?: Logger;
+}
+
+/** What one report, or one silent-host check, did. */
+export interface AlertOutcome {
+  /** The outbox ids of the posts it queued, in posting order. */
+  queued: number[];
+  notifications: AlertNotification[];
+}
+
+/** A silence to add through {@link AlertEngine.silence}. */
+export interface SilenceRequest {
+  /** The host, or `*` for every host. */
+  hostname: string;
+  /** An alert key, a metric, `host_silent`, or `*` (every alert of the host). @default '*' */
+  key?: string;
+  forMs: number;
+  reason?: string;
+}
+
+/**
+ * The hub's alert lifecycle over the store: each report is evaluated against its host's saved states
+ * (`evaluateHost`), and the new states, the host's last report and the posts due are written in ONE transaction
+ * before the report is answered. A timer calls {@link AlertEngine.tick} for silent hosts.
+ */
+export interface AlertEngine {
+  readonly plan: AlertPlan;
+  /**
+   * Evaluates one report of `hostname` (undefined: a report without one). Resolves once its states and posts are
+   * durable (group-committed with the reports that arrive at the same time); a report that changes nothing durable
+   * and posts nothing resolves at once, without a write.
+   */
+  ingest(hostname: string | undefined, input: ReportInput): Promise<AlertOutcome>;
+  /**
+   * The periodic work: ends expired silences, checks for silent hosts (announce, remind, and post the still-silent
+   * ones whose silence ended), and writes what was kept in memory (last reports, last values).
+   */
+  tick(): Promise<AlertOutcome>;
+  /**
+   * Adds a silence, starting now. Posts are held back, not the evaluation; when it ends, what still differs from
+   * what followers were told is posted: at the host's next report for its metrics (a host that stopped reporting
+   * has nothing to re-evaluate but its silence alarm), at the next {@link tick} for its "host silent" alarm.
+   */
+  silence(request: SilenceRequest): Silence;
+  /** The silences running now, in id order. */
+  silences(): Silence[];
+  /** Ends a silence. @returns the silence, or undefined when there was none with this id. */
+  unsilence(id: number): Silence | undefined;
+  /** Writes what is kept in memory (last reports, last values) now. */
+  flush(): void;
+}
+
+/** How many recent report times are kept per host, for its usual interval (the median gap between them). */
+export const REPORT_TIMES_KEPT = 12;
+
+/** The key under which the first time each expected host was watched is kept (`kv`). */
+const EXPECTED_SINCE_KEY = 'alerts.expected_since';
+
+type States = Record<string, AlertState>;
+
+/** One group commit: the states written so far (not yet in the cache) and what to do once it is committed. */
+interface Batch {
+  overlay: Map<string, States>;
+  afterCommit: (() => void)[];
+}
+
+type Job =
+  | { kind: 'report'; host: string; hostname: string | undefined; input: ReportInput; now: number }
+  | { kind: 'tick'; now: number };
+
+/**
+ * Wires the alert lifecycle to the store. Loads every host's states, the hosts that reported and the running
+ * silences once; from then on this engine is the only writer of the alert tables (one hub per store).
+ *
+ * What is kept in memory and written later (at each {@link AlertEngine.tick}, every 30 s in the hub, and at
+ * {@link AlertEngine.flush}): the last report time of a known host, and an alert's last value when nothing else of
+ * its state changed. A crash loses at most that much: a host looks up to one tick older (a silence alarm comes that
+ * much earlier, against minutes of `silent_after`), and the value in a later "recovered" or reminder post is the
+ * one the next report brings anyway. A host's first report, every change of phase, level or what followers were
+ * told, and every post are written before the report is answered.
+ *
+ * @example
+ * const engine = createAlertEngine({ config, store });
+ * const { queued } = await engine.ingest('pi1', fromSample(sample));
+ */
+export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
+  const { config, store, now: clock = Date.now, onQueued, logger = silentLogger } = options;
+  const plan = createAlertPlan({ rules: config.rules, settings: config.alerting });
+  const startedAt = clock();
+
+  // Everything the engine needs, loaded once: it is the only writer of these tables.
+  const states = new Map<string, States>(Object.entries(store.alerts.allStates<AlertState>()));
+  const seen = new Map<string, HostRecord>(store.alerts.hosts().map((record) => [record.hostname, record]));
+  let running: Silence[] = store.silences.active(startedAt);
+  const expectedSince = loadExpectedSince();
+
+  /** Hosts whose last report (in `seen`) or last values (in `states`) are newer in memory than in the store. */
+  const unsavedSeen = new Set<string>();
+  const unsavedStates = new Set<string>();
+  /** Reports of a host waiting for their commit: later ones of the same host wait in line, in order. */
+  const inFlight = new Map<string, number>();
+
+  const commit = createGroupCommit((jobs: readonly Job[]) => {
+    const batch: Batch = { overlay: new Map(), afterCommit: [] };
+    const results = store.transaction(() => jobs.map((job) => runJob(job, batch)));
+    // Committed: the cache takes the new states, and what was written is no longer unsaved.
+    for (const [host, next] of batch.overlay) setStates(host, next);
+    for (const fn of batch.afterCommit) fn();
+    return results;
+  });
+
+  function loadExpectedSince(): Record<string, number> {
+    const saved = store.kv.get<Record<string, number>>(EXPECTED_SINCE_KEY) ?? {};
+    const since: Record<string, number> = {};
+    for (const host of plan.settings.expectedHosts) since[host] = saved[host] ?? startedAt;
+    if (plan.settings.expectedHosts.some((host) => saved[host] === undefined)) store.kv.set(EXPECTED_SINCE_KEY, since);
+    return since;
+  }
+
+  function setStates(host: string, next: States): void {
+    if (Object.keys(next).length === 0) states.delete(host);
+    else states.set(host, next);
+  }
+
+  function noteReport(host: string, at: number): void {
+    const record = seen.get(host);
+    const times = record === undefined ? [] : record.reportTimesMs.slice(-(REPORT_TIMES_KEPT - 1));
+    times.push(at);
+    seen.set(host, { hostname: host, lastSeenMs: at, reportTimesMs: times });
+    unsavedSeen.add(host);
+  }
+
+  /** The silences of a host as evaluateHost takes them: by alert key, metric or `*`, the latest end of each. */
+  function silencesOf(host: string, at: number): Record<string, number> | undefined {
+    let until: Record<string, number> | undefined;
+    for (const s of running) {
+      if (s.untilMs <= at || (s.hostname !== host && s.hostname !== SILENCE_ALL)) continue;
+      until ??= {};
+      until[s.key] = Math.max(until[s.key] ?? 0, s.untilMs);
+    }
+    if (until === undefined) return undefined;
+    // evaluateHost takes the first of key, metric, `*` it finds: make each the longest silence that covers it.
+    const all = until[SILENCE_ALL] ?? 0;
+    for (const key of Object.keys(until)) {
+      const metric = key.replace(/[@:].*$/, '');
+      until[key] = Math.max(until[key]!, until[metric] ?? 0, all);
+    }
+    return until;
+  }
+
+  function postsOf(
+    notifications: readonly AlertNotification[],
+    hostname: string | undefined,
+    input?: ReportInput,
+  ): { payload: OutboxPayload; groupKey: string }[] {
+    if (notifications.length === 0) return [];
+    const host = hostname ?? '';
+    const posts = formatNotifications(notifications, {
+      ...(input === undefined ? {} : { input }),
+      rules: plan.host(host).rules,
+      format: config.reportFormat,
+    });
+    return posts.map((post) => ({
+      payload: {
+        kind: 'report',
+        report: { spoiler: post.spoiler, text: post.text, ...(hostname ? { hostname } : {}) },
+      },
+      groupKey: hostname || UNKNOWN_HOST,
+    }));
+  }
+
+  function runJob(job: Job, batch: Batch): AlertOutcome {
+    if (job.kind === 'tick') return runTick(job.now, batch);
+    const { overlay, afterCommit } = batch;
+    const { host, hostname, input, now } = job;
+    const previous = overlay.get(host) ?? states.get(host) ?? {};
+    const result = evaluateHost(input, {
+      plan: plan.host(host),
+      states: previous,
+      now,
+      ...optional('silencedUntil', silencesOf(host, now)),
+    });
+    if (!sameStates(previous, result.states, true)) {
+      store.alerts.putHost(host, result.states);
+      afterCommit.push(() => unsavedStates.delete(host));
+    } else if (!sameStates(previous, result.states, false)) {
+      afterCommit.push(() => unsavedStates.add(host));
+    }
+    overlay.set(host, result.states);
+    const record = seen.get(host);
+    if (record !== undefined) {
+      store.alerts.putSeen(record);
+      afterCommit.push(() => unsavedSeen.delete(host));
+    }
+    const posts = postsOf(result.notifications, hostname, input);
+    const entries = posts.length === 0 ? [] : store.outbox.enqueueMany(posts);
+    return { queued: entries.map((e) => e.id), notifications: result.notifications };
+  }
+
+  function runTick(now: number, batch: Batch): AlertOutcome {
+    const { overlay, afterCommit } = batch;
+    const statesOf = (host: string): States => overlay.get(host) ?? states.get(host) ?? {};
+    if (store.silences.purge(now) > 0) running = running.filter((s) => s.untilMs > now);
+
+    const silentStates: Record<string, AlertState> = {};
+    for (const host of new Set([...states.keys(), ...overlay.keys()])) {
+      const state = statesOf(host)[HOST_SILENT_KEY];
+      if (state !== undefined) silentStates[host] = state;
+    }
+    // After a start, every host gets one silent_after to report before it is judged (the hub itself was away);
+    // a silence already told is followed as before.
+    const judged = (host: string, interval: number | undefined) =>
+      silentStates[host] !== undefined ||
+      now - startedAt >= (silentAfterMs(plan.settings.silentAfterMs, interval) ?? Number.POSITIVE_INFINITY);
+    const silencedUntil: Record<string, number> = {};
+    const sightings: HostSighting[] = [];
+    for (const record of seen.values()) {
+      const interval = usualIntervalMs(record.reportTimesMs);
+      if (!judged(record.hostname, interval)) continue;
+      sightings.push({
+        hostname: record.hostname,
+        lastSeenAt: record.lastSeenMs,
+        ...optional('usualIntervalMs', interval),
+      });
+    }
+    const hostSilence = (host: string) => {
+      const until = silencesOf(host, now);
+      const end = Math.max(until?.[HOST_SILENT_KEY] ?? 0, until?.[SILENCE_ALL] ?? 0);
+      if (end > 0) silencedUntil[host] = end;
+    };
+    for (const sighting of sightings) hostSilence(sighting.hostname);
+    const seenPlan: AlertPlan = { ...plan, settings: { ...plan.settings, expectedHosts: [] } };
+    const checked = checkSilentHosts(sightings, {
+      plan: seenPlan,
+      states: silentStates,
+      now,
+      startedAt,
+      silencedUntil,
+    });
+    let next = checked.states;
+    const notifications = [...checked.notifications];
+    // Expected hosts that never reported, each timed from when this hub first expected it.
+    for (const host of plan.settings.expectedHosts) {
+      if (seen.has(host) || !judged(host, undefined)) continue;
+      hostSilence(host);
+      const one = checkSilentHosts([], {
+        plan: { ...plan, settings: { ...plan.settings, expectedHosts: [host] } },
+        states: next,
+        now,
+        startedAt: expectedSince[host] ?? startedAt,
+        silencedUntil,
+      });
+      next = one.states;
+      notifications.push(...one.notifications);
+    }
+
+    // The tick is also the flush: every host whose states differ from the store's is written.
+    const toWrite = new Set(unsavedStates);
+    for (const host of new Set([...Object.keys(silentStates), ...Object.keys(next)])) {
+      const before = statesOf(host);
+      const after: States = { ...before };
+      if (next[host] === undefined) delete after[HOST_SILENT_KEY];
+      else after[HOST_SILENT_KEY] = next[host];
+      if (!sameStates(before, after, false)) toWrite.add(host);
+      overlay.set(host, after);
+    }
+    for (const host of toWrite) store.alerts.putHost(host, statesOf(host));
+    const seenWritten = [...unsavedSeen];
+    for (const host of seenWritten) {
+      const record = seen.get(host);
+      if (record !== undefined) store.alerts.putSeen(record);
+    }
+    afterCommit.push(() => {
+      for (const host of toWrite) unsavedStates.delete(host);
+      for (const host of seenWritten) unsavedSeen.delete(host);
+    });
+
+    const posts = notifications.flatMap((n) => postsOf([n], n.hostname));
+    const entries = posts.length === 0 ? [] : store.outbox.enqueueMany(posts);
+    return { queued: entries.map((e) => e.id), notifications };
+  }
+
+  async function run(job: Job): Promise<AlertOutcome> {
+    const outcome = await commit(job);
+    for (const n of outcome.notifications) {
+      logger.info('alert', { host: n.hostname, key: n.key, reason: n.reason, level: n.level, value: n.value });
+    }
+    if (outcome.queued.length > 0) onQueued?.();
+    return outcome;
+  }
+
+  return {
+    plan,
+
+    async ingest(hostname, input) {
+      const now = clock();
+      const host = hostname ?? '';
+      const firstReport = hostname !== undefined && !seen.has(host);
+      if (hostname !== undefined) noteReport(host, now);
+      if (!firstReport && !inFlight.has(host)) {
+        // The common case: nothing changes but the last values. Evaluated against the committed states; no write.
+        const previous = states.get(host) ?? {};
+        const result = evaluateHost(input, {
+          plan: plan.host(host),
+          states: previous,
+          now,
+          ...optional('silencedUntil', silencesOf(host, now)),
+        });
+        if (result.notifications.length === 0 && sameStates(previous, result.states, true)) {
+          if (!sameStates(previous, result.states, false)) {
+            setStates(host, result.states);
+            unsavedStates.add(host);
+          }
+          return { queued: [], notifications: [] };
+        }
+      }
+      // Something to write: evaluated again in the transaction, in line behind the host's earlier reports.
+      inFlight.set(host, (inFlight.get(host) ?? 0) + 1);
+      try {
+        return await run({ kind: 'report', host, hostname, input, now });
+      } finally {
+        const left = (inFlight.get(host) ?? 1) - 1;
+        if (left === 0) inFlight.delete(host);
+        else inFlight.set(host, left);
+      }
+    },
+
+    tick: () => run({ kind: 'tick', now: clock() }),
+
+    silence(request) {
+      const now = clock();
+      const silence = store.silences.add({
+        hostname: request.hostname,
+        key: request.key ?? SILENCE_ALL,
+        untilMs: now + request.forMs,
+        reason: request.reason ?? null,
+      });
+      running = [...running, silence];
+      logger.info('silence added', {
+        id: silence.id,
+        host: silence.hostname,
+        rule: silence.key,
+        until: new Date(silence.untilMs).toISOString(),
+      });
+      return silence;
+    },
+
+    silences() {
+      const now = clock();
+      return running.filter((s) => s.untilMs > now);
+    },
+
+    unsilence(id) {
+      const silence = store.silences.get(id);
+      if (silence === undefined || !store.silences.remove(id)) return undefined;
+      running = running.filter((s) => s.id !== id);
+      logger.info('silence removed', { id, host: silence.hostname, rule: silence.key });
+      return silence;
+    },
+
+    flush() {
+      if (unsavedSeen.size === 0 && unsavedStates.size === 0) return;
+      store.transaction(() => {
+        for (const host of unsavedStates) store.alerts.putHost(host, states.get(host) ?? {});
+        for (const host of unsavedSeen) {
+          const record = seen.get(host);
+          if (record !== undefined) store.alerts.putSeen(record);
+        }
+      });
+      unsavedStates.clear();
+      unsavedSeen.clear();
+    },
+  };
+}
+
+/** `{ [key]: value }`, or `{}` when the value is undefined (for exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/**
+ * Which fields of a state matter for the store: a change in any `'durable'` one is written before the report is
+ * answered; `'value'` ones (the last observation) may wait for the next flush. A Record over every key of
+ * AlertState, so that a field added to it must be classified here.
+ */
+const STATE_FIELDS: Readonly<Record<keyof AlertState, 'durable' | 'value'>> = {
+  phase: 'durable',
+  level: 'durable',
+  since: 'durable',
+  pendingSince: 'durable',
+  firingSince: 'durable',
+  resolvedAt: 'durable',
+  notifiedLevel: 'durable',
+  lastNotifiedAt: 'durable',
+  lastSeenAt: 'durable',
+  lastValue: 'value',
+  lastValueAt: 'value',
+};
+const DURABLE_FIELDS = (Object.keys(STATE_FIELDS) as (keyof AlertState)[]).filter((k) => STATE_FIELDS[k] === 'durable');
+const ALL_FIELDS = Object.keys(STATE_FIELDS) as (keyof AlertState)[];
+
+/** Whether two hosts' states are the same, in their durable fields only or in every field. */
+export function sameStates(a: Readonly<States>, b: Readonly<States>, durableOnly: boolean): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  const fields = durableOnly ? DURABLE_FIELDS : ALL_FIELDS;
+  for (const key of keys) {
+    const x = a[key];
+    const y = Object.hasOwn(b, key) ? b[key] : undefined;
+    if (x === undefined || y === undefined) return false;
+    for (const field of fields) {
+      const u = x[field];
+      const v = y[field];
+      if (u === v) continue;
+      if (field !== 'pendingSince' || !samePending(u as AlertState['pendingSince'], v as AlertState['pendingSince'])) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+function samePending(a: AlertState['pendingSince'], b: AlertState['pendingSince']): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const keys = Object.keys(a) as (keyof typeof a)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
