@@ -30,6 +30,19 @@ export interface RunCommandOptions {
   stderr?: NodeJS.WritableStream;
   /** Signals sent to this process that are passed on to the command. @default ['SIGTERM', 'SIGHUP'] */
   forward?: readonly NodeJS.Signals[];
+  /**
+   * Stops the command when it aborts: SIGTERM, then SIGKILL after `killGraceMs` (a scheduled task at its timeout).
+   */
+  signal?: AbortSignal;
+  /** How long the command has to end after SIGTERM before SIGKILL. @default 3000 */
+  killGraceMs?: number;
+  /** The command's working directory. @default this process's */
+  cwd?: string;
+  /**
+   * Run unattended (a scheduled task): no stdin, and a process group of its own, so that stopping it stops what it
+   * started too (the commands of a shell line) and a Ctrl-C meant for janitor does not reach it. @default false
+   */
+  unattended?: boolean;
 }
 
 /**
@@ -45,14 +58,38 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRes
     stdout = process.stdout,
     stderr = process.stderr,
     forward = ['SIGTERM', 'SIGHUP'],
+    signal,
+    killGraceMs = 3000,
+    unattended = false,
+    cwd,
   } = options;
   const tail = createOutputTail({ maxLines: tailLines });
   const started = performance.now();
-  const child = spawn(command, [...args], { stdio: ['inherit', 'pipe', 'pipe'] });
-  const relay = (signal: NodeJS.Signals) => child.kill(signal);
+  const child = spawn(command, [...args], {
+    stdio: [unattended ? 'ignore' : 'inherit', 'pipe', 'pipe'],
+    detached: unattended,
+    ...(cwd === undefined ? {} : { cwd }),
+  });
+  // Unattended, the whole process group is signalled: a shell line's commands hold the output pipes open too.
+  const kill = (sig: NodeJS.Signals) => {
+    try {
+      if (unattended && child.pid !== undefined) process.kill(-child.pid, sig);
+      else child.kill(sig);
+    } catch {
+      // already gone
+    }
+  };
+  const relay = (sig: NodeJS.Signals) => kill(sig);
   const ignore = () => {};
-  for (const signal of forward) process.on(signal, relay);
-  process.on('SIGINT', ignore);
+  for (const sig of forward) process.on(sig, relay);
+  if (!unattended) process.on('SIGINT', ignore);
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    kill('SIGTERM');
+    killTimer = setTimeout(() => kill('SIGKILL'), killGraceMs);
+  };
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
   // A reader that went away (`janitor exec -- job | head -1`) ends the copy, not the job nor its report. The
   // listeners stay: an EPIPE may still be reported after the job ended.
   const closed = new Set<NodeJS.WritableStream>();
@@ -81,7 +118,9 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRes
     });
     return { end, durationMs: performance.now() - started, tail: tail.lines(), exitCode: shellStatus(end) };
   } finally {
-    for (const signal of forward) process.removeListener(signal, relay);
+    clearTimeout(killTimer);
+    signal?.removeEventListener('abort', stop);
+    for (const sig of forward) process.removeListener(sig, relay);
     process.removeListener('SIGINT', ignore);
   }
 }
@@ -114,12 +153,27 @@ export function formatCommandLine(command: string, args: readonly string[]): str
     .join(' ');
 }
 
+/** How a run ended, in a few words: `exit 3 after 1.2 s`, `killed by SIGKILL after 2 s`, `not started: ...`. */
+export function commandStatus(result: Pick<CommandResult, 'end' | 'durationMs'>): string {
+  const { end } = result;
+  const took = formatDuration(result.durationMs);
+  if (end.kind === 'exited') return `exit ${end.code} after ${took}`;
+  if (end.kind === 'signalled') return `killed by ${end.signal} after ${took}`;
+  return `not started: ${end.reason}`;
+}
+
 export interface ExecMessageOptions {
   command: string;
   args: readonly string[];
   hostname: string;
   /** Replaces the generated summary. */
   summary?: string;
+  /** What the summary calls the job. @default the command's name in backticks: `` `backup.sh` `` */
+  label?: string;
+  /** The command line shown in the text. @default the command and its arguments, quoted as a shell needs */
+  commandLine?: string;
+  /** The command was stopped because it ran past its timeout (a scheduled task): said so instead of the signal. */
+  timedOut?: boolean;
 }
 
 /**
@@ -129,25 +183,24 @@ export interface ExecMessageOptions {
  */
 export function execMessage(result: CommandResult, options: ExecMessageOptions): ClientMessage {
   const { command, args, hostname } = options;
-  const name = `\`${basename(command)}\``;
+  const name = options.label ?? `\`${basename(command)}\``;
   const took = formatDuration(result.durationMs);
   const { end } = result;
-  const outcome =
-    end.kind === 'exited'
+  const outcome = options.timedOut
+    ? `timed out and was stopped after ${took}`
+    : end.kind === 'exited'
       ? end.code === 0
         ? `succeeded after ${took}`
         : `failed (exit ${end.code}) after ${took}`
       : end.kind === 'signalled'
         ? `was killed by ${end.signal} after ${took}`
         : `could not start (${end.reason})`;
-  const ok = end.kind === 'exited' && end.code === 0;
-  const status =
-    end.kind === 'exited'
-      ? `exit ${end.code} after ${took}`
-      : end.kind === 'signalled'
-        ? `killed by ${end.signal} after ${took}`
-        : `not started: ${end.reason}`;
-  const head = [`$ ${formatCommandLine(command, args)}`.slice(0, 2000), status, ''];
+  const ok = !options.timedOut && end.kind === 'exited' && end.code === 0;
+  const head = [
+    `$ ${options.commandLine ?? formatCommandLine(command, args)}`.slice(0, 2000),
+    commandStatus(result),
+    '',
+  ];
   // The hub takes at most 64 KiB of text: the oldest lines of the tail give way first.
   const tail = [...result.tail];
   let size = head.join('\n').length + 40 + tail.reduce((n, line) => n + line.length + 1, 0);

@@ -1,37 +1,18 @@
 #!/usr/bin/env node
 // janitor: the command line. Thin: each command reads the config and calls the packages and the agent.
+//
+// Each command loads what it needs when it runs (the agent, the publisher, the hub's helpers): cron starts
+// `janitor scheduler` every minute, and a run with nothing due must not pay for modules it never uses.
 import { hostname } from 'node:os';
-import { toTsLogLevel } from '@janitor/config';
 import { MESSAGE_TYPES, type MessageType } from '@janitor/protocol';
 import { Command, Option } from 'commander';
-import {
-  describeFailure,
-  formatDryRunPost,
-  openRuntime,
-  publisherFor,
-  type RuntimeOptions,
-  remoteOnceCommand,
-  remoteTarget,
-  resolveStateDir,
-  runLocalCheck,
-} from 'janitor-agent';
+import type { RuntimeOptions } from 'janitor-agent';
 import { parseDurationSeconds, parseHubUrl, runProgram } from 'janitor-agent/cli-support';
 import pkg from '../package.json' with { type: 'json' };
-import { execMessage, runCommand } from './exec.ts';
-import { initConfig } from './init.ts';
-import {
-  hubEntryPoint,
-  hubFiles,
-  hubState,
-  localUrl,
-  probeHealth,
-  runHubForeground,
-  startHubDetached,
-  stopHub,
-} from './listen.ts';
-import { ensureApp, login, requireMethod } from './login.ts';
-import { readMessageFrom, sendMessage } from './send.ts';
-import { runMainJob } from './start.ts';
+import { outboxCommand } from './outbox.ts';
+import { silenceCommand } from './silence.ts';
+
+const agent = () => import('janitor-agent');
 
 interface Common {
   config?: string;
@@ -55,7 +36,8 @@ const program = new Command('janitor')
 program
   .command('init')
   .description('write a commented config.yaml from config.yaml.dist (never overwrites)')
-  .action((_o, cmd: Command) => {
+  .action(async (_o, cmd: Command) => {
+    const { initConfig } = await import('./init.ts');
     const path = initConfig(cmd.optsWithGlobals<Common>().config ?? 'config.yaml');
     out(`wrote ${path}: set mastodon.api_base_url, then run 'janitor login'`);
   });
@@ -66,6 +48,7 @@ run
   .description('collect this machine’s metrics, check the limits, publish a report if one is crossed')
   .option('--dry-run', 'log the post that would be made instead of publishing')
   .action(async (_o, cmd: Command) => {
+    const { formatDryRunPost, openRuntime, publisherFor, runLocalCheck } = await agent();
     const runtime = await openRuntime(runtimeOptions(cmd));
     const publisher = publisherFor(runtime);
     const outcome = await runLocalCheck({ config: runtime.config, publisher, logger: runtime.logger });
@@ -81,6 +64,7 @@ run
   .option('--token <token>', 'the hub’s bearer token (default: $JANITOR_HUB_TOKEN, app.service.remote_token)')
   .option('--legacy', 'send the original’s {"sys_data": …} report, for hubs of Janitor 0.1')
   .action(async (o: HubFlags & { legacy?: boolean }, cmd: Command) => {
+    const { openRuntime, remoteOnceCommand } = await agent();
     const runtime = await openRuntime(runtimeOptions(cmd));
     await remoteOnceCommand(runtime, { ...hubChoice(o), ...(o.legacy ? { legacy: true } : {}) }, out);
     await runtime.logger.flush();
@@ -91,6 +75,7 @@ config
   .command('validate')
   .description('load and validate the config; list every problem with its key path')
   .action(async (_o, cmd: Command) => {
+    const { openRuntime } = await agent();
     const runtime = await openRuntime(runtimeOptions(cmd));
     const { filepath, rules, warnings } = runtime.config;
     out(`${filepath ?? 'no config file found: embedded defaults'}: valid (${rules.length} threshold rules)`);
@@ -102,6 +87,7 @@ program
   .description('register Janitor as an application on the server and save its client credentials (0600)')
   .option('--force', 'register again even if the client file exists')
   .action(async (o: { force?: boolean }, cmd: Command) => {
+    const [{ openRuntime }, { ensureApp }] = await Promise.all([agent(), import('./login.ts')]);
     const runtime = await openRuntime(runtimeOptions(cmd));
     const app = await ensureApp(runtime, { force: o.force === true });
     const file = runtime.config.data.mastodon.credentials.client_file;
@@ -125,6 +111,7 @@ program
       o: { token?: string | true; oauth?: boolean; code?: string; password?: string | true; username?: string },
       cmd: Command,
     ) => {
+      const [{ openRuntime }, { login, requireMethod }] = await Promise.all([agent(), import('./login.ts')]);
       const method = requireMethod(o);
       const runtime = await openRuntime(runtimeOptions(cmd));
       const { account, file } = await login(runtime, {
@@ -145,6 +132,7 @@ mastodon
   .description('post a test status and print its address')
   .option('--dry-run', 'log the status instead of posting it')
   .action(async (_o, cmd: Command) => {
+    const { formatDryRunPost, openRuntime, publisherFor } = await agent();
     const runtime = await openRuntime(runtimeOptions(cmd));
     const publisher = publisherFor(runtime);
     const result = await publisher.publish({
@@ -183,6 +171,10 @@ withHubOptions(
   .option('--summary <text>', 'a summary: the post’s content warning')
   .action(
     async (text: string, o: HubFlags & { type: MessageType; summary?: string; hostname?: string }, cmd: Command) => {
+      const [{ openRuntime, remoteTarget }, { readMessageFrom, sendMessage }] = await Promise.all([
+        agent(),
+        import('./send.ts'),
+      ]);
       const runtime = await openRuntime(runtimeOptions(cmd));
       const target = remoteTarget(runtime, hubChoice(o));
       const message = text === '-' ? await readMessageFrom(process.stdin) : text;
@@ -230,6 +222,7 @@ withHubOptions(
       cmd: Command,
     ) => {
       const [command = '', ...args] = words;
+      const { execMessage, runCommand } = await import('./exec.ts');
       const result = await runCommand({ command, args, tailLines: o.tailLines });
       if (result.end.kind === 'not-started') process.stderr.write(`janitor exec: ${command}: ${result.end.reason}\n`);
       const ok = result.end.kind === 'exited' && result.end.code === 0;
@@ -238,6 +231,7 @@ withHubOptions(
       if (ok && o.onSuccess === 'none') return;
       try {
         // The config is read after the command: a broken config.yaml never stops the job itself.
+        const [{ openRuntime, remoteTarget }, { sendMessage }] = await Promise.all([agent(), import('./send.ts')]);
         const runtime = await openRuntime(runtimeOptions(cmd));
         const target = remoteTarget(runtime, hubChoice(o));
         const message = execMessage(result, {
@@ -248,6 +242,7 @@ withHubOptions(
         });
         await sendMessage({ url: target.url, ...(target.token ? { token: target.token } : {}), message });
       } catch (error) {
+        const { describeFailure } = await agent();
         process.stderr.write(
           `janitor exec: warning: the outcome was not reported: ${describeFailure(error).message}\n`,
         );
@@ -269,6 +264,7 @@ program
   .option('--interval <duration>', 'time between two reports of this machine (60, 30s, 5m)', parseDurationSeconds, 60)
   .action(async (o: { interval: number }, cmd: Command) => {
     const configPath = cmd.optsWithGlobals<Common>().config;
+    const [{ openRuntime }, { runMainJob }] = await Promise.all([agent(), import('./start.ts')]);
     const runtime = await openRuntime(runtimeOptions(cmd));
     process.exitCode = await runMainJob({
       runtime,
@@ -297,6 +293,11 @@ const listen = program
       ...(o.port === undefined ? {} : { port: o.port }),
       ...(o.dryRun ? { dryRun: true } : {}),
     };
+    const [
+      { openRuntime, resolveStateDir },
+      { toTsLogLevel },
+      { hubFiles, localUrl, runHubForeground, startHubDetached },
+    ] = await Promise.all([agent(), import('@janitor/config'), import('./listen.ts')]);
     if (!o.detach) {
       process.exitCode = await runHubForeground(args);
       return;
@@ -320,6 +321,10 @@ listen
   .command('status')
   .description('say whether the hub started with --detach is running (exit 0) or not (exit 3)')
   .action(async (_o, cmd: Command) => {
+    const [{ openRuntime, resolveStateDir }, { hubEntryPoint, hubFiles, hubState, probeHealth }] = await Promise.all([
+      agent(),
+      import('./listen.ts'),
+    ]);
     const runtime = await openRuntime(runtimeOptions(cmd));
     const files = hubFiles(resolveStateDir(runtime.config));
     const state = hubState(files, hubEntryPoint());
@@ -341,6 +346,10 @@ listen
   .command('stop')
   .description('stop the hub started with --detach (SIGTERM; SIGKILL after 10 s)')
   .action(async (_o, cmd: Command) => {
+    const [{ openRuntime, resolveStateDir }, { hubFiles, stopHub }] = await Promise.all([
+      agent(),
+      import('./listen.ts'),
+    ]);
     const runtime = await openRuntime(runtimeOptions(cmd));
     const files = hubFiles(resolveStateDir(runtime.config));
     const { stopped, killed } = await stopHub(files);
@@ -350,6 +359,36 @@ listen
     }
     out(killed ? `hub (PID ${stopped.pid}) did not stop in time and was killed` : `hub stopped (PID ${stopped.pid})`);
   });
+
+program
+  .command('scheduler')
+  .description(
+    'run the tasks of app.schedules due this minute (crontab: * * * * * janitor scheduler); exit 1 if one failed',
+  )
+  .option('--daemon', 'keep running and run each task on its minutes, without cron (stops on SIGTERM)')
+  .action(async (o: { daemon?: boolean }, cmd: Command) => {
+    const { schedulerCommand } = await import('./scheduler.ts');
+    const { exitCode, forceExit } = await schedulerCommand({
+      ...runtimeOptions(cmd),
+      daemon: o.daemon === true,
+      out,
+    });
+    // A task abandoned at its timeout (or a daemon's leftovers) must not keep the process alive.
+    if (forceExit) process.exit(exitCode);
+    process.exitCode = exitCode;
+  });
+
+const schedule = program.command('schedule').description('inspect the schedule (app.schedules)');
+schedule
+  .command('list')
+  .description('each task, its expression in words, and its next three runs in its time zone')
+  .action(async (_o, cmd: Command) => {
+    const { scheduleListCommand } = await import('./scheduler.ts');
+    await scheduleListCommand({ ...runtimeOptions(cmd), out });
+  });
+
+program.addCommand(silenceCommand({ runtimeOptions, out }));
+program.addCommand(outboxCommand({ runtimeOptions, out }));
 
 /** LSB: `status` of a service that is not running. */
 const EXIT_NOT_RUNNING = 3;

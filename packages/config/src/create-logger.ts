@@ -1,9 +1,15 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { LogFields, Logger } from '@janitor/protocol';
-import { Logger as TsLogger } from 'tslog';
-import { fileTransport } from 'tslog/transports/file';
+import type { Logger as TsLogger } from 'tslog';
+import type { fileTransport } from 'tslog/transports/file';
 import type { ConfigData } from './schema.ts';
+
+// tslog is loaded with the first event that passes the level, not with this module: a cron-started command that has
+// nothing to say (`janitor scheduler` with nothing due) never pays for it. tslog is ESM without top-level await,
+// which require() loads synchronously.
+const require = createRequire(import.meta.url);
 
 /** Field names whose values never reach a log line. */
 export const SECRET_KEYS = [
@@ -39,35 +45,42 @@ export interface CreateLoggerOptions {
 export function createLogger(settings: ConfigData['logger'], options: CreateLoggerOptions = {}): AppLogger {
   const stream = options.stream ?? process.stderr;
   const minLevel = toTsLogLevel(settings.loglevel);
-  const tslog = new TsLogger({
-    name: settings.name,
-    type: 'hidden',
-    minLevel,
-    stack: { capture: 'off' },
-    mask: { keys: SECRET_KEYS, caseInsensitive: true },
-  } as ConstructorParameters<typeof TsLogger>[0]);
   const json = settings.style === 'json';
-  if (settings.to_stdout) {
-    tslog.attachTransport((record: unknown) => {
-      const r = record as Record_;
-      stream.write(`${json ? toJsonLine(r, settings.name) : toPrettyLine(r, settings.name)}\n`);
-    });
-  }
+  if (settings.to_file) mkdirSync(dirname(settings.filename), { recursive: true });
   let file: ReturnType<typeof fileTransport> | undefined;
-  if (settings.to_file) {
-    mkdirSync(dirname(settings.filename), { recursive: true });
-    file = fileTransport({
-      path: settings.filename,
-      format: (record: unknown) =>
-        json ? toJsonLine(record as Record_, settings.name) : toPrettyLine(record as Record_, settings.name),
-    } as Parameters<typeof fileTransport>[0]);
-    tslog.attachTransport(file);
-  }
+  let tslog: TsLogger<unknown> | undefined;
+  const build = (): TsLogger<unknown> => {
+    const { Logger } = require('tslog') as typeof import('tslog');
+    const logger = new Logger({
+      name: settings.name,
+      type: 'hidden',
+      minLevel,
+      stack: { capture: 'off' },
+      mask: { keys: SECRET_KEYS, caseInsensitive: true },
+    } as ConstructorParameters<typeof TsLogger>[0]);
+    if (settings.to_stdout) {
+      logger.attachTransport((record: unknown) => {
+        const r = record as Record_;
+        stream.write(`${json ? toJsonLine(r, settings.name) : toPrettyLine(r, settings.name)}\n`);
+      });
+    }
+    if (settings.to_file) {
+      const transports = require('tslog/transports/file') as typeof import('tslog/transports/file');
+      file = transports.fileTransport({
+        path: settings.filename,
+        format: (record: unknown) =>
+          json ? toJsonLine(record as Record_, settings.name) : toPrettyLine(record as Record_, settings.name),
+      } as Parameters<typeof fileTransport>[0]);
+      logger.attachTransport(file);
+    }
+    return logger;
+  };
   const levelIds = { debug: 2, info: 3, warn: 4, error: 5 } as const;
   const emit = (level: 'debug' | 'info' | 'warn' | 'error') => {
     // Below the level: return before tslog builds (and masks) a record. A hub logs every request at info.
     if (levelIds[level] < minLevel) return () => {};
     return (message: string, fields?: LogFields) => {
+      tslog ??= build();
       if (fields) tslog[level](message, fields);
       else tslog[level](message);
     };

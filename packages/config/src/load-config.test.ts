@@ -177,9 +177,9 @@ describe('validation', () => {
   it('names the index of a bad schedule', async () => {
     const problems = await problemsOf('app:\n  schedules:\n    - name: a\n      when: "* * * * *"\n    - name: b\n');
     expect(problems).toEqual([
-      'app.schedules[0].action: expected a string, got nothing',
-      'app.schedules[1].when: expected a string, got nothing',
-      'app.schedules[1].action: expected a string, got nothing',
+      'app.schedules[0].action: got nothing; expected one of sysinfo_local, sysinfo_remote, exec, publish_queue, silent_hosts',
+      'app.schedules[1].when: expected a cron expression such as "*/5 * * * *" or "@hourly", got nothing',
+      'app.schedules[1].action: got nothing; expected one of sysinfo_local, sysinfo_remote, exec, publish_queue, silent_hosts',
     ]);
   });
 
@@ -197,6 +197,274 @@ describe('validation', () => {
     expect(() => {
       (config.data.app as { name: string }).name = 'x';
     }).toThrow(TypeError);
+  });
+});
+
+describe('app.schedules', () => {
+  const parse = (schedules: unknown) => parseConfig({ app: { schedules } }, { baseDir: dir, env: {} });
+  const problemsOfSchedules = (schedules: unknown): string[] => {
+    try {
+      parse(schedules);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+      throw error;
+    }
+    return [];
+  };
+
+  it("reads the original's form (name, when, action) into tasks with the defaults", async () => {
+    copyFileSync(fixture('original-v0.1.yaml'), join(dir, 'config.yaml'));
+    const config = await loadConfig({ cwd: dir, env: {} });
+    expect(config.tasks).toEqual([
+      { name: 'Local system info', when: '*/5 * * * *', action: 'sysinfo_local', enabled: true, timeoutMs: 300_000 },
+    ]);
+  });
+
+  it('reads the optional keys: command, timezone, enabled, timeout', () => {
+    const config = parse([
+      { name: 'backup', when: '30 2 * * *', action: 'exec', command: ['/usr/local/bin/backup', '--all'] },
+      { name: 'df', when: '@hourly', action: 'exec', command: 'df -h | tail -n 1', timezone: 'Europe/Madrid' },
+      { name: 'flush', when: '*/10 * * * *', action: 'publish_queue', enabled: false, timeout: '30s' },
+      { name: 'hub', when: '0 * * * *', action: 'sysinfo_remote', timeout: 90 },
+      { name: 'silent', when: '* * * * *', action: 'silent_hosts' },
+    ]);
+    expect(config.tasks).toEqual([
+      {
+        name: 'backup',
+        when: '30 2 * * *',
+        action: 'exec',
+        command: ['/usr/local/bin/backup', '--all'],
+        enabled: true,
+        timeoutMs: 300_000,
+      },
+      {
+        name: 'df',
+        when: '@hourly',
+        action: 'exec',
+        command: 'df -h | tail -n 1',
+        timezone: 'Europe/Madrid',
+        enabled: true,
+        timeoutMs: 300_000,
+      },
+      { name: 'flush', when: '*/10 * * * *', action: 'publish_queue', enabled: false, timeoutMs: 30_000 },
+      { name: 'hub', when: '0 * * * *', action: 'sysinfo_remote', enabled: true, timeoutMs: 90_000 },
+      { name: 'silent', when: '* * * * *', action: 'silent_hosts', enabled: true, timeoutMs: 300_000 },
+    ]);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('freezes the tasks', () => {
+    const config = parse([{ name: 'a', when: '* * * * *', action: 'exec', command: ['true'] }]);
+    expect(Object.isFrozen(config.tasks)).toBe(true);
+    expect(Object.isFrozen(config.tasks[0])).toBe(true);
+    expect(Object.isFrozen(config.tasks[0]?.command)).toBe(true);
+  });
+
+  it.each([
+    ['an absent key', undefined],
+    ['an empty key (YAML null)', null],
+    ['an empty list', []],
+  ])('gives no tasks and no problem for %s', (_what, schedules) => {
+    expect(parse(schedules).tasks).toEqual([]);
+  });
+
+  it('reports schedule problems with their key paths, together with the other problems of the file', async () => {
+    const problems = await problemsOf(
+      [
+        'app:',
+        '  service:',
+        '    listen:',
+        '      port: 70000',
+        '  schedules:',
+        '    - { name: check, when: "*/5 * * * *", action: sysinfo_local }',
+        '    - { name: nightly, when: "61 * * * *", action: sysinfo_local }',
+        '    - { name: reboot, when: "@daily", action: reboot }',
+        'system_info:',
+        '  thresholds:',
+        '    cpu_percent: { value: high }',
+      ].join('\n'),
+    );
+    expect(problems).toEqual([
+      'app.service.listen.port: Too big: expected number to be <=65535',
+      expect.stringMatching(/^system_info\.thresholds\.cpu_percent\.value: /),
+      'app.schedules[1].when: invalid cron expression "61 * * * *": minute "61": 61 is out of range 0-59',
+      'app.schedules[2].action: unknown action "reboot"; expected one of sysinfo_local, sysinfo_remote, exec, publish_queue, silent_hosts',
+    ]);
+  });
+
+  it.each([
+    // Each case: what is wrong, the schedule, the one problem expected.
+    ['not a list', { name: 'a' }, /^app\.schedules: expected a list of tasks/],
+    ['an entry that is not a mapping', ['check'], /^app\.schedules\[0\]: expected a task \{ name, when, action \}/],
+    [
+      'a seconds field',
+      [{ name: 'a', when: '0 * * * * *', action: 'sysinfo_local' }],
+      /^app\.schedules\[0\]\.when: .*seconds field is not supported/,
+    ],
+    [
+      '@reboot',
+      [{ name: 'a', when: '@reboot', action: 'sysinfo_local' }],
+      /^app\.schedules\[0\]\.when: .*@reboot is not supported/,
+    ],
+    [
+      'exec without a command',
+      [{ name: 'a', when: '@daily', action: 'exec' }],
+      /^app\.schedules\[0\]\.command: required for action exec/,
+    ],
+    [
+      'a command on another action',
+      [{ name: 'a', when: '@daily', action: 'sysinfo_local', command: 'ls' }],
+      /^app\.schedules\[0\]\.command: only action exec takes a command/,
+    ],
+    [
+      'an unknown zone',
+      [{ name: 'a', when: '@daily', action: 'silent_hosts', timezone: 'Mars/Olympus' }],
+      /^app\.schedules\[0\]\.timezone: expected an IANA time zone/,
+    ],
+    [
+      'enabled not a boolean',
+      [{ name: 'a', when: '@daily', action: 'silent_hosts', enabled: 'yes' }],
+      /^app\.schedules\[0\]\.enabled: expected true or false, got "yes"/,
+    ],
+    [
+      'a timeout above a day',
+      [{ name: 'a', when: '@daily', action: 'silent_hosts', timeout: '25h' }],
+      /^app\.schedules\[0\]\.timeout: expected a duration/,
+    ],
+    [
+      'an unknown key',
+      [{ name: 'a', when: '@daily', action: 'silent_hosts', tz: 'UTC' }],
+      /^app\.schedules\[0\]\.tz: unknown key/,
+    ],
+    [
+      'a duplicate name (it keys the lock)',
+      [
+        { name: 'a', when: '@daily', action: 'silent_hosts' },
+        { name: 'a', when: '@hourly', action: 'publish_queue' },
+      ],
+      /^app\.schedules\[1\]\.name: duplicate name "a" \(also app\.schedules\[0\]\)$/,
+    ],
+  ])('refuses %s', (_what, schedules, expected) => {
+    const problems = problemsOfSchedules(schedules);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(expected);
+  });
+});
+
+describe('alerting', () => {
+  it('takes the defaults without an alerting section (or an empty one)', () => {
+    for (const raw of [{}, { alerting: null }]) {
+      expect(parseConfig(raw, { baseDir: dir, env: {} }).alerting).toEqual({
+        mode: 'lifecycle',
+        defaultForMs: 0,
+        defaultRepeatMs: 3_600_000,
+        silentAfterMs: 'auto',
+        expectedHosts: [],
+        hosts: {},
+      });
+    }
+  });
+
+  it('reads the section into frozen settings, durations in ms, host overrides as rules', async () => {
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      [
+        'alerting:',
+        '  mode: every_report',
+        '  default_for: 5m',
+        '  default_repeat: never',
+        '  silent_after: 10m',
+        '  expected_hosts: [pi1, vps]',
+        '  hosts:',
+        '    pi1:',
+        '      thresholds: { cpu_percent: { value: 95, for: 2m } }',
+        '      mute: [disk_usage_percent, host_silent]',
+        '    build: { mute: true }',
+      ].join('\n'),
+    );
+    const config = await loadConfig({ cwd: dir, env: {} });
+    const { hosts, ...settings } = config.alerting;
+    expect(settings).toEqual({
+      mode: 'every_report',
+      defaultForMs: 300_000,
+      defaultRepeatMs: 0,
+      silentAfterMs: 600_000,
+      expectedHosts: ['pi1', 'vps'],
+    });
+    expect(hosts.pi1?.mute).toEqual(['disk_usage_percent', 'host_silent']);
+    expect(hosts.pi1?.thresholds?.rules.map((r) => [r.metric, r.value, r.forMs])).toEqual([
+      ['cpu_percent', 95, 120_000],
+    ]);
+    expect(hosts.build?.mute).toBe(true);
+    expect(Object.isFrozen(config.alerting.hosts)).toBe(true);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('config.yaml.dist documents a lifecycle that loads with its defaults', async () => {
+    copyFileSync(distPath, join(dir, 'config.yaml'));
+    const config = await loadConfig({ cwd: dir, env: {} });
+    expect(config.alerting).toMatchObject({ mode: 'lifecycle', defaultForMs: 0, defaultRepeatMs: 3_600_000 });
+    const dist = readFileSync(distPath, 'utf8');
+    for (const key of ['mode', 'default_for', 'default_repeat', 'silent_after', 'expected_hosts', 'hosts']) {
+      expect(dist, key).toMatch(new RegExp(`^  ${key}:`, 'm'));
+    }
+    for (const key of ['for', 'repeat', 'clear', 'levels']) expect(dist, key).toMatch(new RegExp(`#\\s+${key}:`));
+  });
+
+  it.each([
+    [
+      'a clear above the limit of a ">" rule',
+      'system_info:\n  thresholds:\n    cpu_percent: { value: 80, clear: 90 }\n',
+      'system_info.thresholds.cpu_percent.clear: must be at or below value 80 for a ">" rule, got 90',
+    ],
+    [
+      'a negative for',
+      'system_info:\n  thresholds:\n    cpu_percent: { value: 80, for: -5m }\n',
+      'system_info.thresholds.cpu_percent.for: must not be negative, got "-5m"',
+    ],
+    ['a negative default_for', 'alerting:\n  default_for: -5\n', 'alerting.default_for: must not be negative, got -5'],
+    [
+      'an unknown mode',
+      'alerting:\n  mode: sometimes\n',
+      'alerting.mode: expected one of lifecycle, every_report, got "sometimes"',
+    ],
+    [
+      'an unknown metric in a host override',
+      'alerting:\n  hosts:\n    pi1:\n      thresholds: { gpu_percent: { value: 1 } }\n',
+      expect.stringMatching(
+        /^alerting\.hosts\.pi1\.thresholds\.gpu_percent: unknown metric; known metrics: cpu_percent, /,
+      ),
+    ],
+    [
+      'a clear on the wrong side in a host override',
+      'alerting:\n  hosts:\n    pi1:\n      thresholds: { disk_usage_free: { value: 100, operator: "<", clear: 50 } }\n',
+      expect.stringMatching(/^alerting\.hosts\.pi1\.thresholds\.disk_usage_free\.clear: must be at or above value 100/),
+    ],
+    [
+      'an unknown mute',
+      'alerting:\n  hosts:\n    pi1: { mute: [nope] }\n',
+      'alerting.hosts.pi1.mute[0]: expected a metric name or host_silent, got "nope"',
+    ],
+    [
+      'an unknown key',
+      'alerting:\n  repeat: 1h\n',
+      'alerting.repeat: unknown key; expected mode, default_for, default_repeat, silent_after, expected_hosts, hosts',
+    ],
+    ['a section that is not a mapping', 'alerting: 5\n', 'alerting: expected an object of alerting settings, got 5'],
+  ])('rejects %s at load, with its key path', async (_what, yaml, problem) => {
+    expect(await problemsOf(yaml)).toEqual([problem]);
+  });
+
+  it('lists every alerting problem at once, with the other sections’ problems', async () => {
+    const problems = await problemsOf(
+      'app:\n  name: ""\nalerting:\n  default_for: soon\n  silent_after: 0\n  expected_hosts: [a, 3]\n',
+    );
+    expect(problems).toEqual([
+      'app.name: expected a non-empty string',
+      'alerting.default_for: expected a duration such as "30s", "5m", "1h" or a number of seconds, got "soon"',
+      'alerting.silent_after: must be more than 0 (or "auto", or "never")',
+      'alerting.expected_hosts[1]: expected a hostname, got 3',
+    ]);
   });
 });
 

@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parseSchedules, type Task } from '@janitor/scheduler';
 import {
+  type AlertingSettings,
   DEFAULT_REPORT_FORMAT,
   DEFAULT_THRESHOLDS,
+  parseAlerting,
   parseThresholds,
   type ReportFormat,
   type Rule,
@@ -22,6 +25,10 @@ export interface LoadedConfig {
   readonly rules: readonly Rule[];
   /** How reports are written: names map, human-readable sizes and their exceptions. */
   readonly reportFormat: ReportFormat;
+  /** The alert lifecycle's settings (`alerting`): mode, default for/repeat, silent hosts, per-host overrides. */
+  readonly alerting: AlertingSettings;
+  /** The scheduled tasks of `app.schedules`, validated by @janitor/scheduler (empty when there are none). */
+  readonly tasks: readonly Task[];
   /** The file it came from; undefined when running on embedded defaults. */
   readonly filepath: string | undefined;
   /** The folder relative paths resolve against: the file's folder, or the working directory. */
@@ -116,6 +123,12 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
     thresholdsRaw === undefined ? { rules: [...DEFAULT_THRESHOLDS], problems: [] } : parseThresholds(thresholdsRaw);
   problems.push(...thresholds.problems);
 
+  const alerting = parseAlerting(input.alerting);
+  problems.push(...alerting.problems);
+
+  const schedules = parseSchedules((input.app as { schedules?: unknown } | undefined)?.schedules, 'app.schedules');
+  problems.push(...schedules.problems);
+
   if (parsed.success) {
     const post = parsed.data.mastodon.status_post;
     if (post.visibility === 'direct' && !post.username_to_dm) {
@@ -143,6 +156,8 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
     data,
     rules: thresholds.rules,
     reportFormat: reportFormatOf(data),
+    alerting: alerting.settings,
+    tasks: schedules.tasks,
     filepath,
     baseDir,
     warnings: unknownKeys(configSchema, input).map((key) => `${key}: unknown setting, ignored`),

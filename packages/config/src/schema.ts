@@ -32,6 +32,23 @@ const templateSet = z.object({
 
 const nonEmpty = z.string().trim().min(1, 'expected a non-empty string');
 
+/** One entry of `app.schedules`: the original's `name`, `when`, `action`, plus the optional keys. */
+const scheduleEntry = z.object({
+  name: z.string(),
+  /** A cron expression (five fields) or a macro such as `@hourly`. */
+  when: z.string(),
+  /** sysinfo_local, sysinfo_remote, exec, publish_queue or silent_hosts. */
+  action: z.string(),
+  /** exec only: a command line (run by a shell) or a list [program, ...arguments]. */
+  command: z.union([z.string(), z.array(z.string())]).optional(),
+  /** The IANA zone `when` is read in. @default the machine's own */
+  timezone: z.string().optional(),
+  /** @default true */
+  enabled: z.boolean().optional(),
+  /** How long one run may take: seconds, or "30s", "5m", "1h". @default "5m" */
+  timeout: z.union([z.string(), z.number()]).optional(),
+});
+
 export const configSchema = z.object({
   app: z
     .object({
@@ -64,7 +81,10 @@ export const configSchema = z.object({
           allow_networks: z.array(z.string().refine(isCidr, 'expected a network such as 192.168.1.0/24')).default([]),
         })
         .prefault({}),
-      schedules: z.array(z.object({ name: nonEmpty, when: nonEmpty, action: nonEmpty }).loose()).default([]),
+      // Validated by @janitor/scheduler's parseSchedules (cron expressions, actions, zones, durations, unique names),
+      // whose problems carry the key paths: the shape here names the keys (types, docs, unknown-key warnings) and
+      // never reports a problem itself, so none is reported twice.
+      schedules: z.array(scheduleEntry).default([]).catch([]),
       state_dir: nonEmpty.default('.janitor'),
     })
     .prefault({}),
@@ -102,6 +122,13 @@ export const configSchema = z.object({
             .default('public'),
           username_to_dm: z.string().nullish(),
           merge_summary_into_text: z.boolean().default(false),
+          /** Let #words become hashtags; otherwise text from outside is neutralised. */
+          allow_hashtags: z.boolean().default(false),
+          /** Over the server's limit: a numbered thread of replies, or cut. */
+          long_text: z.enum(['thread', 'truncate'], { error: 'expected thread or truncate' }).default('thread'),
+          max_thread_parts: z.number().int().min(1).max(50).default(10),
+          /** Keep under the server's posting limits, merging a storm of alerts per host instead of dropping any. */
+          pacing: z.boolean().default(true),
           language: z.string().nullish(),
         })
         .prefault({}),
@@ -119,6 +146,9 @@ export const configSchema = z.object({
       report_keys: z.array(z.string()).optional(),
     })
     .prefault({}),
+  // The alert lifecycle (mode, default_for, default_repeat, silent_after, expected_hosts, hosts): validated in depth
+  // by @janitor/thresholds' parseAlerting, whose problems carry the key paths (so none is reported twice).
+  alerting: z.unknown().optional(),
   formatting: z
     .object({
       system_info: z
