@@ -416,6 +416,48 @@ describe('pacing under the posting limits', () => {
     expect(fake.statuses.map((s) => s.status.split('\n\n')[1])).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`));
   });
 
+  it('a dry run is not paced: nothing reaches a server, so every entry is logged at once', async () => {
+    const { fake, store, newWorker } = await setup({ flavour: 'pleroma', publisher: { dryRun: true } });
+    for (let i = 0; i < 20; i++) {
+      store.outbox.enqueue({
+        payload: { kind: 'message', message: { type: 'info', hostname: `h${i}`, text: `n${i}` } },
+        groupKey: `h${i}`,
+      });
+    }
+    expect(await newWorker().drain()).toMatchObject({ posted: 20, merged: 0, resumeAtMs: null });
+    expect(store.outbox.counts().pending).toBe(0);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('a backlog with nothing to merge is not read again at every wake', async () => {
+    let lists = 0;
+    const { clock, store, worker } = await setup({
+      flavour: 'pleroma',
+      port: (outbox) => ({
+        ...outbox,
+        list: (...args: Parameters<typeof outbox.list>) => {
+          lists += 1;
+          return outbox.list(...args);
+        },
+      }),
+    });
+    // One post per host: over what Pleroma takes in the next 15 minutes, and nothing to merge.
+    for (let i = 0; i < 2000; i++) {
+      store.outbox.enqueue({
+        payload: { kind: 'message', message: { type: 'info', hostname: `h${i}`, text: `n${i}` } },
+        groupKey: `h${i}`,
+      });
+    }
+    await worker.drain();
+    expect(lists).toBe(1);
+    for (let wake = 0; wake < 10; wake++) await worker.drain();
+    expect(lists).toBe(1);
+    // A minute later it looks again.
+    clock.set(T0 + 61_000);
+    await worker.drain();
+    expect(lists).toBe(2);
+  });
+
   it('a restarted worker remembers the posts of the last one', async () => {
     const { store, worker, newWorker } = await setup({ flavour: 'pleroma' });
     for (let i = 0; i < 16; i++) {

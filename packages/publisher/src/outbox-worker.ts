@@ -117,6 +117,9 @@ type Outcome =
   | { kind: 'failed'; error: unknown }
   | { kind: 'abandoned' };
 
+/** How long a look at the backlog that could not bring it under the budget holds before the next one. */
+const MERGE_RETRY_MS = 60_000;
+
 /**
  * Posts what the outbox holds, oldest first, and removes an entry only after the server confirmed it (every part of
  * a thread). Retryable failures (network, timeouts, 5xx, 429) pause all posting with exponential backoff and jitter,
@@ -145,7 +148,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     onPosted,
     onFailed,
   } = options;
-  const windows = options.budget === undefined ? POST_BUDGETS[publisher.instanceType] : options.budget;
+  // A dry run posts nothing: no server limit to keep under.
+  const windows =
+    options.budget === undefined ? (publisher.dryRun ? false : POST_BUDGETS[publisher.instanceType]) : options.budget;
   const budget: PostBudget | undefined = windows
     ? createPostBudget({ windows, ...(state ? { state } : {}) })
     : undefined;
@@ -157,6 +162,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let inFlight: AbortController | undefined;
   /** stop() aborted the post in flight. */
   let abandoned = false;
+  /** The last look at the backlog that left it over the budget's capacity (nothing, or not enough, to merge). */
+  let lastFruitless: { pending: number; atMs: number } | undefined;
   /** After a retryable failure nothing is sent before this time: the server is down or limiting. */
   let pausedUntilMs = 0;
 
@@ -246,6 +253,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const target = Math.max(1, budget.capacity(now(), mergeHorizonMs, reserveRatio));
     let pending = outbox.counts().pending;
     if (pending <= target) return 0;
+    // Reading the whole backlog is not repeated at every wake (each accepted message wakes the worker) when the last
+    // look found nothing to merge: only once the backlog has grown by a tenth, or a minute later.
+    const at = now();
+    if (
+      lastFruitless !== undefined &&
+      pending < lastFruitless.pending * 1.1 &&
+      at - lastFruitless.atMs < MERGE_RETRY_MS
+    ) {
+      return 0;
+    }
     const groups = new Map<string, OutboxPortEntry[]>();
     for (const entry of outbox.list({ state: 'pending' })) {
       if (entry.groupKey === null || entry.groupKey === undefined) continue;
@@ -272,6 +289,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       merged += entries.length - 1;
       pending -= entries.length - 1;
     }
+    lastFruitless = pending > target ? { pending, atMs: at } : undefined;
     if (merged > 0) {
       logger.warn('too many posts for the server’s limits: merged the posts of the busiest hosts', {
         merged,
