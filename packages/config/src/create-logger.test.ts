@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, toTsLogLevel } from './create-logger.ts';
 import type { ConfigData } from './schema.ts';
 
@@ -48,5 +52,61 @@ describe('createLogger', () => {
     logger.info('quiet');
     logger.warn('loud');
     expect(lines.map((l) => l.replace(/^\S+ +\S+ +janitor /, ''))).toEqual(['loud']);
+  });
+});
+
+describe('createLogger to a file', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  function logFile() {
+    const dir = mkdtempSync(join(tmpdir(), 'janitor-logger-'));
+    dirs.push(dir);
+    return join(dir, 'logs', 'janitor.log');
+  }
+  const fileSettings = (filename: string) =>
+    ({ loglevel: 'info', name: 'janitor', to_file: true, filename, to_stdout: false, style: 'pretty' }) as const;
+
+  it('appends every line in the order logged, plain and nested fields alike, once flushed', async () => {
+    const filename = logFile();
+    const logger = createLogger(fileSettings(filename));
+    logger.info('request', { method: 'POST', path: '/sysinfo', status: 200 });
+    logger.warn('login', { user: 'bot', nested: { access_token: 'tok-123', scope: 'write' } });
+    logger.info('request', { method: 'POST', path: '/message', status: 200 });
+    await logger.flush();
+    const lines = readFileSync(filename, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => l.replace(/^\S+Z /, ''))).toEqual([
+      'INFO  janitor request method=POST path=/sysinfo status=200',
+      expect.stringMatching(/^WARN {2}janitor login user=bot nested=\{.*"scope":"write".*\}$/),
+      'INFO  janitor request method=POST path=/message status=200',
+    ]);
+    expect(lines.join('\n')).not.toContain('tok-123');
+    // Not readable by everyone: the lines name the hosts and addresses that spoke.
+    expect(statSync(filename).mode & 0o007).toBe(0);
+  });
+
+  it('masks a secret field given as a plain value', async () => {
+    const filename = logFile();
+    const logger = createLogger({ ...fileSettings(filename), style: 'json' });
+    logger.info('token used', { token: 'tok-456', name: 'pi1' });
+    await logger.flush();
+    const line = JSON.parse(readFileSync(filename, 'utf8'));
+    expect(line).toMatchObject({ message: 'token used', name: 'pi1' });
+    expect(JSON.stringify(line)).not.toContain('tok-456');
+  });
+
+  it('writes what is still buffered when the process exits at once', () => {
+    const filename = logFile();
+    const script = `
+      import { createLogger } from ${JSON.stringify(join(import.meta.dirname, 'create-logger.ts'))};
+      const logger = createLogger(${JSON.stringify(fileSettings(filename))});
+      for (let i = 0; i < 1000; i++) logger.info('line', { i });
+      process.exit(0);
+    `;
+    execFileSync(process.execPath, ['--input-type=module', '-e', script]);
+    const lines = readFileSync(filename, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(1000);
+    expect(lines[999]).toMatch(/ line i=999$/);
   });
 });

@@ -1,15 +1,36 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { LogFields, Logger } from '@janitor/protocol';
+import type { SonicBoom } from 'sonic-boom';
 import type { Logger as TsLogger } from 'tslog';
-import type { fileTransport } from 'tslog/transports/file';
 import type { ConfigData } from './schema.ts';
 
-// tslog is loaded with the first event that passes the level, not with this module: a cron-started command that has
-// nothing to say (`janitor scheduler` with nothing due) never pays for it. tslog is ESM without top-level await,
-// which require() loads synchronously.
+// tslog and sonic-boom are loaded when first needed, not with this module: a cron-started command that has nothing
+// to say (`janitor scheduler` with nothing due) never pays for them. Both load synchronously through require().
 const require = createRequire(import.meta.url);
+
+/** How much of the log file is gathered in memory before a write, and for how long at most. */
+const FILE_BUFFER_BYTES = 8192;
+const FILE_FLUSH_MS = 1000;
+
+/** Every log file open in this process: what is still buffered is written synchronously when it exits. */
+const openFiles = new Set<SonicBoom>();
+let exitHookInstalled = false;
+function flushAtExit(sink: SonicBoom): void {
+  openFiles.add(sink);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const file of openFiles) {
+      try {
+        file.flushSync();
+      } catch {
+        // Nothing more can be done at exit.
+      }
+    }
+  });
+}
 
 /** Field names whose values never reach a log line. */
 export const SECRET_KEYS = [
@@ -33,10 +54,21 @@ export interface CreateLoggerOptions {
   stream?: NodeJS.WritableStream;
 }
 
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const LEVEL_IDS: Readonly<Record<Level, number>> = { debug: 2, info: 3, warn: 4, error: 5 };
+const LEVEL_NAMES: Readonly<Record<Level, string>> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+const SECRET_KEY_SET = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
+
 /**
  * Builds the apps' logger from the `logger` section: level (names or the original's 10/20/30/40/50), stdout and/or
  * a file, `pretty` (one `time LEVEL name message key=value ...` line per event) or `json` lines. Values of secret
  * fields (tokens, passwords) are masked.
+ *
+ * An event whose fields are all plain values (strings, numbers, booleans) under names that are not secret is
+ * formatted directly: nothing in it can need masking, and the hub logs one such line per request. Any other event
+ * (nested objects, errors, a field named like a secret) goes through tslog, which masks secrets at every depth.
+ * The file is appended through one buffered writer (sonic-boom): lines written while a write is in progress go out
+ * together with the next one, and what is still buffered is written synchronously when the process exits.
  *
  * @example
  * const log = createLogger(config.data.logger);
@@ -45,9 +77,36 @@ export interface CreateLoggerOptions {
 export function createLogger(settings: ConfigData['logger'], options: CreateLoggerOptions = {}): AppLogger {
   const stream = options.stream ?? process.stderr;
   const minLevel = toTsLogLevel(settings.loglevel);
-  const json = settings.style === 'json';
-  if (settings.to_file) mkdirSync(dirname(settings.filename), { recursive: true });
-  let file: ReturnType<typeof fileTransport> | undefined;
+  const format = settings.style === 'json' ? toJsonLine : toPrettyLine;
+  let file: SonicBoom | undefined;
+  const openFile = (): SonicBoom => {
+    mkdirSync(dirname(settings.filename), { recursive: true });
+    // Opened synchronously here (not by sonic-boom, asynchronously) so that flushSync works from the first line.
+    const { SonicBoom } = require('sonic-boom') as typeof import('sonic-boom');
+    // Lines are gathered up to 8 KiB, and written at least every second (a busy hub would otherwise make one small
+    // write per request).
+    const sink = new SonicBoom({
+      fd: openSync(settings.filename, 'a', 0o640),
+      minLength: FILE_BUFFER_BYTES,
+      periodicFlush: FILE_FLUSH_MS,
+    });
+    sink.on('error', (error: Error) => {
+      // A logging sink must never take the process down (disk full, file removed): say it once on stderr.
+      if (!fileFailed)
+        process.stderr.write(`janitor: cannot write the log file ${settings.filename}: ${error.message}\n`);
+      fileFailed = true;
+    });
+    flushAtExit(sink);
+    return sink;
+  };
+  let fileFailed = false;
+  const writeLine = (line: string) => {
+    if (settings.to_stdout) stream.write(line);
+    if (settings.to_file) {
+      file ??= openFile();
+      file.write(line);
+    }
+  };
   let tslog: TsLogger<unknown> | undefined;
   const build = (): TsLogger<unknown> => {
     const { Logger } = require('tslog') as typeof import('tslog');
@@ -58,31 +117,22 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
       stack: { capture: 'off' },
       mask: { keys: SECRET_KEYS, caseInsensitive: true },
     } as ConstructorParameters<typeof TsLogger>[0]);
-    if (settings.to_stdout) {
-      logger.attachTransport((record: unknown) => {
-        const r = record as Record_;
-        stream.write(`${json ? toJsonLine(r, settings.name) : toPrettyLine(r, settings.name)}\n`);
-      });
-    }
-    if (settings.to_file) {
-      const transports = require('tslog/transports/file') as typeof import('tslog/transports/file');
-      file = transports.fileTransport({
-        path: settings.filename,
-        format: (record: unknown) =>
-          json ? toJsonLine(record as Record_, settings.name) : toPrettyLine(record as Record_, settings.name),
-      } as Parameters<typeof fileTransport>[0]);
-      logger.attachTransport(file);
-    }
+    logger.attachTransport((record: unknown) => {
+      const { message, fields, level, date } = parts(record as Record_);
+      writeLine(format(date, level, settings.name, message, fields));
+    });
     return logger;
   };
-  const levelIds = { debug: 2, info: 3, warn: 4, error: 5 } as const;
-  const emit = (level: 'debug' | 'info' | 'warn' | 'error') => {
-    // Below the level: return before tslog builds (and masks) a record. A hub logs every request at info.
-    if (levelIds[level] < minLevel) return () => {};
+  const emit = (level: Level) => {
+    // Below the level: return before anything is built. A hub logs every request at info.
+    if (LEVEL_IDS[level] < minLevel) return () => {};
     return (message: string, fields?: LogFields) => {
+      if (fields === undefined || isPlain(fields)) {
+        writeLine(format(new Date(), LEVEL_NAMES[level], settings.name, message, fields ?? {}));
+        return;
+      }
       tslog ??= build();
-      if (fields) tslog[level](message, fields);
-      else tslog[level](message);
+      tslog[level](message, fields);
     };
   };
   return {
@@ -91,9 +141,34 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
     warn: emit('warn'),
     error: emit('error'),
     async flush() {
-      await file?.flush?.();
+      const sink = file;
+      if (sink === undefined || fileFailed) return;
+      await new Promise<void>((resolve) => {
+        sink.flush(() => resolve());
+      });
     },
   };
+}
+
+/** Field names already looked at (a program logs the same few dozen names over and over). */
+const secretByName = new Map<string, boolean>();
+function isSecretKey(key: string): boolean {
+  let secret = secretByName.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY_SET.has(key.toLowerCase());
+    if (secretByName.size < 10_000) secretByName.set(key, secret);
+  }
+  return secret;
+}
+
+/** Whether every field is a plain value under a name that is not a secret's: such an event needs no masking. */
+function isPlain(fields: LogFields): boolean {
+  for (const key in fields) {
+    const value = fields[key];
+    if (value !== null && typeof value === 'object') return false;
+    if (typeof value === 'function' || isSecretKey(key)) return false;
+  }
+  return true;
 }
 
 /** tslog levels: 0 silly, 1 trace, 2 debug, 3 info, 4 warn, 5 error, 6 fatal. */
@@ -132,16 +207,16 @@ function parts(record: Record_): { message: string; fields: Record<string, unkno
   return { message, fields, level: meta.logLevelName ?? 'INFO', date };
 }
 
-function toPrettyLine(record: Record_, name: string): string {
-  const { message, fields, level, date } = parts(record);
+function toPrettyLine(date: Date, level: string, name: string, message: string, fields: Record<string, unknown>) {
   let line = `${date.toISOString()} ${level.padEnd(5)} ${name} ${message}`;
-  for (const key in fields) line += ` ${key}=${formatValue(fields[key])}`;
-  return line;
+  for (const key in fields) {
+    if (fields[key] !== undefined) line += ` ${key}=${formatValue(fields[key])}`;
+  }
+  return `${line}\n`;
 }
 
-function toJsonLine(record: Record_, name: string): string {
-  const { message, fields, level, date } = parts(record);
-  return JSON.stringify({ time: date.toISOString(), level, name, message, ...fields });
+function toJsonLine(date: Date, level: string, name: string, message: string, fields: Record<string, unknown>) {
+  return `${JSON.stringify({ time: date.toISOString(), level, name, message, ...fields })}\n`;
 }
 
 function formatValue(v: unknown): string {
