@@ -29,3 +29,18 @@ export function createGroupCommit<I, O>(commitMany: (inputs: readonly I[]) => re
       }
     });
 }
+
+/**
+ * A promise that resolves in the check phase of the event loop's current turn (`setImmediate`), one shared by every
+ * caller of the turn: the requests read in one turn are answered together, after the group commit of that turn.
+ */
+export function createTurn(): () => Promise<void> {
+  let current: Promise<void> | undefined;
+  return () =>
+    (current ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        current = undefined;
+        resolve();
+      });
+    }));
+}

@@ -32,6 +32,9 @@ const MEDIA_TYPES: ReadonlyMap<string, BodyKind> = new Map([
  */
 export function bodyKind(contentType: string | null | undefined): BodyKind | undefined {
   if (typeof contentType !== 'string') return undefined;
+  // What every client sends, without parameters: no need to take it apart.
+  const exact = MEDIA_TYPES.get(contentType);
+  if (exact !== undefined) return exact;
   const [mediaType = '', ...parameters] = contentType.split(';');
   const kind = MEDIA_TYPES.get(mediaType.trim().toLowerCase());
   if (kind === undefined) return undefined;

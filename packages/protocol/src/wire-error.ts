@@ -64,22 +64,32 @@ export interface IssueList {
 
 /** @internal */
 export function createIssueList(max: number): IssueList {
-  const issues: WireIssue[] = [];
-  let count = 0;
-  return {
-    add(field, error) {
-      count += 1;
-      if (issues.length < max) issues.push(field === undefined ? { error } : { error, field });
-    },
-    get count() {
-      return count;
-    },
-    toError(status) {
-      const [first] = issues;
-      const out: WireError = { status, error: first?.error ?? 'invalid request' };
-      if (first?.field !== undefined) out.field = first.field;
-      if (issues.length > 1) out.issues = issues.slice();
-      return out;
-    },
-  };
+  return new Issues(max);
+}
+
+class Issues implements IssueList {
+  readonly #issues: WireIssue[] = [];
+  #count = 0;
+  readonly #max: number;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  add(field: string | undefined, error: string): void {
+    this.#count += 1;
+    if (this.#issues.length < this.#max) this.#issues.push(field === undefined ? { error } : { error, field });
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  toError(status: WireStatus): WireError {
+    const [first] = this.#issues;
+    const out: WireError = { status, error: first?.error ?? 'invalid request' };
+    if (first?.field !== undefined) out.field = first.field;
+    if (this.#issues.length > 1) out.issues = this.#issues.slice();
+    return out;
+  }
 }

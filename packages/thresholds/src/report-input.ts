@@ -37,8 +37,9 @@ export interface FromSampleOptions {
  */
 export function fromLegacy(sysData: LegacySysData): ReportInput {
   const entries: ReportInput['entries'] = [];
-  for (const [metric, value] of Object.entries(sysData)) {
+  for (const metric of Object.keys(sysData)) {
     if (metric === 'hostname') continue;
+    const value = sysData[metric];
     if (typeof value === 'number' && Number.isFinite(value)) entries.push([metric, value]);
   }
   const input: ReportInput = { entries };
