@@ -157,9 +157,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   function noteReport(host: string, at: number): void {
     const record = seen.get(host);
-    const times = record === undefined ? [] : record.reportTimesMs.slice(-(REPORT_TIMES_KEPT - 1));
-    times.push(at);
-    seen.set(host, { hostname: host, lastSeenMs: at, reportTimesMs: times });
+    if (record === undefined) {
+      seen.set(host, { hostname: host, lastSeenMs: at, reportTimesMs: [at] });
+    } else {
+      // In place: a report per host per minute, from thousands of hosts, need not copy anything.
+      record.lastSeenMs = at;
+      record.reportTimesMs.push(at);
+      if (record.reportTimesMs.length > REPORT_TIMES_KEPT) record.reportTimesMs.shift();
+    }
     unsavedSeen.add(host);
   }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { LoadedConfig } from '@janitor/config';
 import {
   decodeUtf8Strict,
+  type LogFields,
   type Logger,
   type Message,
   type ParsedReport,
@@ -67,19 +68,24 @@ export function createHub(deps: HubDeps): Hono {
   const app = new Hono();
   const turn = createTurn();
 
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    logger.info('request', {
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      from: remoteAddress(c) ?? 'unknown',
+  // One line per request, with the sender's address; nothing at all when the logger drops info lines.
+  if (logger.enabled?.('info') ?? true) {
+    app.use(async (c, next) => {
+      const started = performance.now();
+      await next();
+      const fields: LogFields = {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        from: remoteAddress(c) ?? 'unknown',
+      };
       // Who spoke, by the token's name (never the token).
-      ...(c.get('tokenName' as never) ? { tokenName: c.get('tokenName' as never) as string } : {}),
+      const tokenName = c.get('tokenName' as never) as string | undefined;
+      if (tokenName) fields.tokenName = tokenName;
+      logger.info('request', fields);
     });
-  });
+  }
 
   app.get('/health', (c) => {
     // A store that fails outright is the answer, not a reason for the health check itself to fail.

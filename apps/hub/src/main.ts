@@ -5,7 +5,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Command } from 'commander';
 import { CliError, EXIT, openRuntime, resolveStateDir } from 'janitor-agent';
 import { runProgram } from 'janitor-agent/cli-support';
@@ -43,7 +42,8 @@ const program = new Command('janitor-hub')
       config,
       logger,
       dryRun: runtime.dryRun,
-      remoteAddress: (c) => getConnInfo(c).remote.address,
+      // The socket's address, as getConnInfo() of @hono/node-server reads it (without building its objects).
+      remoteAddress: (c) => (c.env as { incoming: IncomingMessage }).incoming.socket.remoteAddress,
       storePath: join(resolveStateDir(config), 'janitor.db'),
     });
     const host = options.host ?? config.data.app.service.listen.host;

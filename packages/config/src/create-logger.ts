@@ -119,7 +119,7 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
     } as ConstructorParameters<typeof TsLogger>[0]);
     logger.attachTransport((record: unknown) => {
       const { message, fields, level, date } = parts(record as Record_);
-      writeLine(format(date, level, settings.name, message, fields));
+      writeLine(format(date.toISOString(), level, settings.name, message, fields));
     });
     return logger;
   };
@@ -128,7 +128,7 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
     if (LEVEL_IDS[level] < minLevel) return () => {};
     return (message: string, fields?: LogFields) => {
       if (fields === undefined || isPlain(fields)) {
-        writeLine(format(new Date(), LEVEL_NAMES[level], settings.name, message, fields ?? {}));
+        writeLine(format(isoNow(), LEVEL_NAMES[level], settings.name, message, fields ?? {}));
         return;
       }
       tslog ??= build();
@@ -140,6 +140,7 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
     info: emit('info'),
     warn: emit('warn'),
     error: emit('error'),
+    enabled: (level) => LEVEL_IDS[level] >= minLevel,
     async flush() {
       const sink = file;
       if (sink === undefined || fileFailed) return;
@@ -159,6 +160,18 @@ function isSecretKey(key: string): boolean {
     if (secretByName.size < 10_000) secretByName.set(key, secret);
   }
   return secret;
+}
+
+/** The time now as an ISO string, made once per millisecond (a busy hub logs dozens of lines in one). */
+let lastMs = 0;
+let lastIso = '';
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
 
 /** Whether every field is a plain value under a name that is not a secret's: such an event needs no masking. */
@@ -207,16 +220,16 @@ function parts(record: Record_): { message: string; fields: Record<string, unkno
   return { message, fields, level: meta.logLevelName ?? 'INFO', date };
 }
 
-function toPrettyLine(date: Date, level: string, name: string, message: string, fields: Record<string, unknown>) {
-  let line = `${date.toISOString()} ${level.padEnd(5)} ${name} ${message}`;
+function toPrettyLine(time: string, level: string, name: string, message: string, fields: Record<string, unknown>) {
+  let line = `${time} ${level.padEnd(5)} ${name} ${message}`;
   for (const key in fields) {
     if (fields[key] !== undefined) line += ` ${key}=${formatValue(fields[key])}`;
   }
   return `${line}\n`;
 }
 
-function toJsonLine(date: Date, level: string, name: string, message: string, fields: Record<string, unknown>) {
-  return `${JSON.stringify({ time: date.toISOString(), level, name, message, ...fields })}\n`;
+function toJsonLine(time: string, level: string, name: string, message: string, fields: Record<string, unknown>) {
+  return `${JSON.stringify({ time, level, name, message, ...fields })}\n`;
 }
 
 function formatValue(v: unknown): string {
