@@ -15,7 +15,7 @@ describe('drain', () => {
 
     const drained = worker.drain();
     await until(() => posts(fake).length === 1, 'the first post reaches the server');
-    expect(store.outbox.get(first.id)).toBeDefined();
+    expect(store.outbox.get(first.id)).toMatchObject({ id: first.id, state: 'pending' });
     expect(fake.statuses).toHaveLength(0);
 
     expect(await drained).toMatchObject({ posted: 3, retried: 0, dead: 0 });

@@ -331,7 +331,7 @@ describe('failures become PublishError', () => {
       const error = await publishError(publisherFor(fake, { instanceType: flavour }).publish(warning));
       expect(error.name).toBe('PublishError');
       expect(error.message.startsWith(`publish failed: POST ${fake.url}/api/v1/statuses: `)).toBe(true);
-      expect(error.cause).toBeDefined();
+      expect(error.cause).toBeInstanceOf(Error);
       const { message, ...fields } = expected;
       if (message) expect(error.message).toMatch(message as RegExp);
       for (const [key, value] of Object.entries(fields)) expect(error[key as keyof PublishError]).toEqual(value);

@@ -95,7 +95,7 @@ describe('enqueue, next, complete', () => {
   it('complete with an idempotency key deletes only the entry that still has that key', () => {
     const entry = store.outbox.enqueue({ payload: 'a' });
     expect(store.outbox.complete(entry.id, 'another-key')).toBe(false);
-    expect(store.outbox.get(entry.id)).toBeDefined();
+    expect(store.outbox.get(entry.id)).toMatchObject({ id: entry.id, payload: 'a' });
     expect(store.outbox.complete(entry.id, entry.idempotencyKey)).toBe(true);
   });
 });

@@ -85,7 +85,7 @@ describe('authorization code with PKCE', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const code = /class="oauth-code" readonly type="text" value="([^"]+)"/.exec(await page.text())?.[1];
-    expect(code).toBeDefined();
+    expect(code).toMatch(/^\S{16,}$/);
     const token = await exchange(server, {
       grantType: 'authorization_code',
       clientId,
