@@ -11,40 +11,29 @@
 // The load generator (autocannon) runs in this process, so it and the server under test each have a core of the
 // two. Runs alternate (bare, hub warn, hub info, bare, ...) to spread machine drift over all three; each measured
 // run follows a warm-up run of its own that is discarded.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
-import untypedAutocannon from 'autocannon';
-import { HUB_NODE_FLAGS } from '../apps/hub/src/node-flags.ts';
 import { goldens } from '../packages/testkit/src/index.ts';
+import {
+  type AutocannonResult,
+  args,
+  autocannon,
+  freePort,
+  hubArgs,
+  loadAverageLine,
+  option,
+  root,
+  type Server,
+  startServer,
+  stopServer,
+} from './hub-harness.ts';
 import { fmt, machine, median } from './stats.ts';
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number; max: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  mismatches: number;
-  duration: number;
-}
-const autocannon = untypedAutocannon as (options: Record<string, unknown>) => Promise<AutocannonResult>;
-
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-};
 const SECONDS = option('--seconds', 10);
 const WARMUP = option('--warmup', 2);
 const ROUNDS = option('--rounds', 2);
 const CONNECTIONS = option('--connections', 32);
-/** The machine's 1-minute load average when the bench began: other work on its 2 cores skews every figure. */
-const loadBefore = loadavg()[0]!;
-const root = join(import.meta.dirname, '..');
 const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const TARGET_RATIO = 0.7;
 const TARGET_P99_MS = 15;
@@ -53,63 +42,9 @@ const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-ingest-'));
 const body = goldens.remote_client_request.body;
 const headers = { 'content-type': 'application/json' };
 
-/** A port nobody listens on now (the hub takes it a moment later). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-interface Server {
-  name: string;
-  url: string;
-  child: ChildProcess;
+interface Target extends Server {
   /** What a successful answer must be, when known. */
   expectBody?: string;
-}
-
-/** Starts a server process and waits (10 s at most) until it answers HTTP on `port`. */
-async function startServer(
-  name: string,
-  command: string[],
-  port: number,
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<Server> {
-  const child = spawn(process.execPath, command, {
-    cwd: options.cwd ?? root,
-    env: options.env ?? process.env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr}`);
-    try {
-      await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-      return { name, url, child };
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill();
-        throw new Error(`${name} did not listen on ${url} within 10 s: ${stderr}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
-async function stopServer(server: Server): Promise<void> {
-  if (server.child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()));
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), 8000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function hubConfig(name: string, logger: string): string {
@@ -131,7 +66,7 @@ const app = new Hono().post('/sysinfo', async (c) => c.json(await c.req.json()))
 serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env.PORT) });
 `;
 
-async function load(server: Server, seconds: number): Promise<AutocannonResult> {
+async function load(server: Target, seconds: number): Promise<AutocannonResult> {
   return autocannon({
     url: `${server.url}/sysinfo`,
     method: 'POST',
@@ -143,7 +78,7 @@ async function load(server: Server, seconds: number): Promise<AutocannonResult> 
   });
 }
 
-const servers: Server[] = [];
+const servers: Target[] = [];
 const rows: { server: string; round: number; result: AutocannonResult }[] = [];
 try {
   const logFile = join(dir, 'hub.log');
@@ -154,22 +89,18 @@ try {
     env: { ...process.env, PORT: String(barePort) },
   });
   servers.push(bare);
-  const hubArgs = (config: string, port: number) => [
-    ...HUB_NODE_FLAGS,
-    hubMain,
-    '--config',
-    config,
-    '--port',
-    String(port),
-  ];
   const warnConfig = hubConfig('warn', '{ loglevel: warn }');
   const infoConfig = hubConfig(
     'info',
     `{ loglevel: info, to_stdout: false, to_file: true, filename: ${JSON.stringify(logFile)} }`,
   );
-  const hubWarn = await startServer('hub, log level warn', hubArgs(warnConfig, warnPort!), warnPort!);
+  const hubWarn: Target = await startServer('hub, log level warn', hubArgs(hubMain, warnConfig, warnPort!), warnPort!);
   servers.push(hubWarn);
-  const hubInfo = await startServer('hub, info lines to a file', hubArgs(infoConfig, infoPort!), infoPort!);
+  const hubInfo: Target = await startServer(
+    'hub, info lines to a file',
+    hubArgs(hubMain, infoConfig, infoPort!),
+    infoPort!,
+  );
   servers.push(hubInfo);
   const ok = '{"status":"ok","crossed":[]}';
   hubWarn.expectBody = ok;
@@ -213,9 +144,7 @@ const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.le
 const line = (row: string[]) =>
   row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
 console.log(`machine: ${await machine()}`);
-console.log(
-  `load average (1 min): ${fmt(loadBefore, 2)} before, ${fmt(loadavg()[0]!, 2)} after (other processes share the cores)`,
-);
+console.log(loadAverageLine('other processes share the cores'));
 console.log(
   `POST /sysinfo (original client payload, ${body.length} bytes, under thresholds), ${CONNECTIONS} connections, ` +
     `loopback, ${SECONDS} s per run after ${WARMUP} s warm-up, ${ROUNDS} rounds alternating; ` +

@@ -10,32 +10,25 @@
 // interface; every 50th report has cpu_percent 95 (over the default 80) and is queued, the rest are under the
 // default thresholds. The load generator (autocannon, 32 connections) runs in this process, the hub in its own.
 // VmRSS and VmHWM come from /proc/<hub pid>/status: before the load, and after it plus a short idle.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
-import untypedAutocannon from 'autocannon';
-import { HUB_NODE_FLAGS } from '../apps/hub/src/node-flags.ts';
 import { goldens } from '../packages/testkit/src/index.ts';
+import {
+  type AutocannonResult,
+  args,
+  autocannon,
+  freePort,
+  hubArgs,
+  loadAverageLine,
+  option,
+  root,
+  type Server,
+  startServer,
+  stopServer,
+} from './hub-harness.ts';
 import { fmt, machine } from './stats.ts';
 
-interface AutocannonResult {
-  requests: { total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  duration: number;
-}
-const autocannon = untypedAutocannon as (options: Record<string, unknown>) => Promise<AutocannonResult>;
-
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-};
 const REPORTS = option('--reports', 100_000);
 const HOSTS = option('--hosts', 1000);
 const CONNECTIONS = option('--connections', 32);
@@ -46,9 +39,6 @@ const TARGET_RSS_MIB = 150e6 / 2 ** 20;
 
 const MODE = args.includes('--mode') ? args[args.indexOf('--mode') + 1] : 'every_report';
 if (MODE !== 'every_report' && MODE !== 'lifecycle') throw new Error('--mode must be every_report or lifecycle');
-/** The machine's 1-minute load average when the bench began: other work on its 2 cores skews every figure. */
-const loadBefore = loadavg()[0]!;
-const root = join(import.meta.dirname, '..');
 const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-memory-'));
 const legacy = (JSON.parse(goldens.remote_client_request.body) as { sys_data: Record<string, number | string> })
@@ -91,14 +81,6 @@ function report(n: number): string {
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** VmRSS and VmHWM of a process, in MiB. */
 function memory(pid: number): { rssMiB: number; hwmMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -108,7 +90,7 @@ function memory(pid: number): { rssMiB: number; hwmMiB: number } {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let child: ChildProcess | undefined;
+let hub: Server | undefined;
 let before: { rssMiB: number; hwmMiB: number };
 let afterLoad: { rssMiB: number; hwmMiB: number };
 let result: AutocannonResult;
@@ -131,33 +113,13 @@ try {
   );
   const env = { ...process.env };
   delete env.JANITOR_MASTODON_ACCESS_TOKEN;
-  child = spawn(process.execPath, [...HUB_NODE_FLAGS, hubMain, '--config', config, '--port', String(port)], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the hub exited with ${child.exitCode}: ${stderr}`);
-    try {
-      await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`the hub did not listen on ${url} within 10 s: ${stderr}`);
-      await sleep(50);
-    }
-  }
+  hub = await startServer('the hub', hubArgs(hubMain, config, port), port, { env });
   await sleep(1000);
-  before = memory(child.pid!);
+  before = memory(hub.child.pid!);
 
   let next = 0;
   result = await autocannon({
-    url: `${url}/sysinfo`,
+    url: `${hub.url}/sysinfo`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     connections: CONNECTIONS,
@@ -176,21 +138,15 @@ try {
     ],
   });
   await sleep(IDLE_S * 1000);
-  afterLoad = memory(child.pid!);
-  const health = (await (await fetch(`${url}/health`)).json()) as {
+  afterLoad = memory(hub.child.pid!);
+  const health = (await (await fetch(`${hub.url}/health`)).json()) as {
     publisher: string;
     outbox: { pending: number; dead: number };
   };
   outbox = health.outbox;
   publisher = health.publisher;
 } finally {
-  if (child && child.exitCode === null) {
-    const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child?.kill('SIGKILL'), 8000);
-    await exited;
-    clearTimeout(timer);
-  }
+  if (hub) await stopServer(hub);
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -204,9 +160,7 @@ const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.le
 const line = (row: string[]) =>
   row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
 console.log(`machine: ${await machine()}`);
-console.log(
-  `load average (1 min): ${fmt(loadBefore, 2)} before, ${fmt(loadavg()[0]!, 2)} after (other processes share the cores)`,
-);
+console.log(loadAverageLine('other processes share the cores'));
 console.log(
   `POST /sysinfo: ${REPORTS} reports from ${HOSTS} hosts (legacy and v2 in turn), 1 in ${CROSS_EVERY} over a ` +
     `threshold; alerting mode ${MODE}; hub with no token (publisher ${publisher}), so queued reports stay in the outbox; ${CONNECTIONS} ` +

@@ -11,42 +11,30 @@
 //   - "no token, accumulating": dry_run false and no access token, so no worker runs (health says no-token) and the
 //     outbox grows by every accepted message; afterwards its count must equal the number of 200s.
 // Runs alternate between the two (after a warm-up run of their own each) to spread machine drift.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
-import untypedAutocannon from 'autocannon';
-import { HUB_NODE_FLAGS } from '../apps/hub/src/node-flags.ts';
+import {
+  type AutocannonResult,
+  args,
+  autocannon,
+  freePort,
+  hubArgs,
+  loadAverageLine,
+  option,
+  root,
+  type Server,
+  startServer,
+  stopServer,
+} from './hub-harness.ts';
 import { fmt, machine, median } from './stats.ts';
 
-interface AutocannonResult {
-  requests: { total: number };
-  latency: { p50: number; p99: number; max: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  mismatches: number;
-  duration: number;
-  '2xx': number;
-}
-const autocannon = untypedAutocannon as (options: Record<string, unknown>) => Promise<AutocannonResult>;
-
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-};
 const SECONDS = option('--seconds', 10);
 const WARMUP = option('--warmup', 2);
 const ROUNDS = option('--rounds', 2);
 const CONNECTIONS = option('--connections', 32);
 const TARGET_P99_MS = 15;
 
-/** The machine's 1-minute load average when the bench began: other work on its 2 cores skews every figure. */
-const loadBefore = loadavg()[0]!;
-const root = join(import.meta.dirname, '..');
 const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-message-'));
 const body = new URLSearchParams({
@@ -56,22 +44,8 @@ const body = new URLSearchParams({
   message_type: 'info',
 }).toString();
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-interface Hub {
-  name: string;
-  url: string;
-  child: ChildProcess;
-}
-
 /** Starts a hub and waits (10 s at most) until /health answers. */
-async function startHub(name: string, dryRun: boolean): Promise<Hub> {
+async function startHub(name: string, dryRun: boolean): Promise<Server> {
   const port = await freePort();
   const config = join(dir, `${dryRun ? 'dry-run' : 'no-token'}.yaml`);
   writeFileSync(
@@ -85,48 +59,16 @@ async function startHub(name: string, dryRun: boolean): Promise<Hub> {
   );
   const env = { ...process.env };
   delete env.JANITOR_MASTODON_ACCESS_TOKEN;
-  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, hubMain, '--config', config, '--port', String(port)], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr}`);
-    try {
-      await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-      return { name, url, child };
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill();
-        throw new Error(`${name} did not listen on ${url} within 10 s: ${stderr}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
-async function stopHub(hub: Hub): Promise<void> {
-  if (hub.child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => hub.child.once('exit', () => resolve()));
-  hub.child.kill('SIGTERM');
-  const timer = setTimeout(() => hub.child.kill('SIGKILL'), 8000);
-  await exited;
-  clearTimeout(timer);
+  return startServer(name, hubArgs(hubMain, config, port), port, { env });
 }
 
 interface Health {
   publisher: string;
   outbox: { pending: number; dead: number };
 }
-const health = async (hub: Hub) => (await (await fetch(`${hub.url}/health`)).json()) as Health;
+const health = async (hub: Server) => (await (await fetch(`${hub.url}/health`)).json()) as Health;
 
-async function load(hub: Hub, seconds: number): Promise<AutocannonResult> {
+async function load(hub: Server, seconds: number): Promise<AutocannonResult> {
   return autocannon({
     url: `${hub.url}/message`,
     method: 'POST',
@@ -140,7 +82,7 @@ async function load(hub: Hub, seconds: number): Promise<AutocannonResult> {
 
 const DRAINING = 'dry run, worker draining';
 const ACCUMULATING = 'no token, accumulating';
-const hubs: Hub[] = [];
+const hubs: Server[] = [];
 const rows: { hub: string; round: number; result: AutocannonResult }[] = [];
 const after: Record<string, Health> = {};
 let accepted = 0;
@@ -156,7 +98,7 @@ try {
   }
   for (const hub of hubs) after[hub.name] = await health(hub);
 } finally {
-  await Promise.all(hubs.map(stopHub));
+  await Promise.all(hubs.map(stopServer));
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -179,9 +121,7 @@ const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.le
 const line = (row: string[]) =>
   row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
 console.log(`machine: ${await machine()}`);
-console.log(
-  `load average (1 min): ${fmt(loadBefore, 2)} before, ${fmt(loadavg()[0]!, 2)} after (other processes share the cores)`,
-);
+console.log(loadAverageLine('other processes share the cores'));
 console.log(
   `POST /message (form, ${body.length} bytes), ${CONNECTIONS} connections, loopback, ${SECONDS} s per run after ` +
     `${WARMUP} s warm-up, ${ROUNDS} rounds alternating; 200 = durably queued (SQLite WAL, synchronous FULL); ` +

@@ -13,41 +13,31 @@
 // /proc/PID/stat around each run). Throughput at 32 connections is what one core of the hub can do, so the two agree
 // on a quiet machine; on this shared 2-core VM req/s moves by +-30 % between runs (see BENCHMARKS.md) while CPU time
 // per request hardly does, so the exit code follows the capacity ratio and both are printed.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
-import untypedAutocannon from 'autocannon';
-import { HUB_NODE_FLAGS } from '../apps/hub/src/node-flags.ts';
 import { goldens } from '../packages/testkit/src/index.ts';
+import {
+  type AutocannonResult,
+  args,
+  autocannon,
+  freePort,
+  hubArgs,
+  loadAverageLine,
+  option,
+  root,
+  type Server,
+  startServer,
+  stopServer,
+} from './hub-harness.ts';
 import { fmt, machine } from './stats.ts';
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number; max: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  mismatches: number;
-  duration: number;
-}
-const autocannon = untypedAutocannon as (options: Record<string, unknown>) => Promise<AutocannonResult>;
-
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-};
 const SECONDS = option('--seconds', 8);
 const WARMUP = option('--warmup', 2);
 const ROUNDS = option('--rounds', 3);
 const CONNECTIONS = option('--connections', 32);
 const CROSSING = args.includes('--crossing');
 const TARGET_RATIO = 0.9;
-const loadBefore = loadavg()[0]!;
-const root = join(import.meta.dirname, '..');
 const hubMain = join(root, 'apps/hub/src/main.ts');
 
 const body = CROSSING
@@ -86,20 +76,6 @@ const TWENTY_RULES = {
 
 const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-rules-'));
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-interface Server {
-  name: string;
-  url: string;
-  child: ChildProcess;
-}
-
 async function startHub(name: string, thresholds: unknown): Promise<Server> {
   const port = await freePort();
   const config = join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
@@ -112,38 +88,7 @@ async function startHub(name: string, thresholds: unknown): Promise<Server> {
       ...(thresholds === undefined ? {} : { system_info: { thresholds } }),
     }),
   );
-  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, hubMain, '--config', config, '--port', String(port)], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr}`);
-    try {
-      await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-      return { name, url, child };
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill();
-        throw new Error(`${name} did not listen on ${url} within 10 s: ${stderr}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
-async function stopServer(server: Server): Promise<void> {
-  if (server.child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()));
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), 8000);
-  await exited;
-  clearTimeout(timer);
+  return startServer(name, hubArgs(hubMain, config, port), port);
 }
 
 /** CPU time (user + system) of a process so far, in ms, from /proc; undefined where there is no /proc. */
@@ -217,7 +162,7 @@ const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.le
 const line = (row: string[]) =>
   row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
 console.log(`machine: ${await machine()}`);
-console.log(`load average (1 min): ${fmt(loadBefore, 2)} before, ${fmt(loadavg()[0]!, 2)} after`);
+console.log(loadAverageLine());
 console.log(
   `POST /sysinfo (original client payload${CROSSING ? ', CPU over its limit' : ', under every limit'}), ` +
     `${CONNECTIONS} connections, loopback, ${SECONDS} s per run after ${WARMUP} s warm-up, ${ROUNDS} rounds alternating`,

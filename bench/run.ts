@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const here = import.meta.dirname;
-const skip = new Set(['run.ts', 'stats.ts', 'rusage-hook.ts']);
+const skip = new Set(['run.ts', 'stats.ts', 'rusage-hook.ts', 'hub-harness.ts']);
 const available = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && !skip.has(f))
   .map((f) => f.slice(0, -3));

@@ -1,11 +1,20 @@
 // Test support (not a test) for remote mode, janitor send/exec/listen: processes run as a user runs them, a real
-// janitor-hub started from a config file, and a recording hub on loopback whose answers a test chooses.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// janitor-hub started from a config file, and a recording hub on loopback whose answers a test chooses. The process
+// handling is @janitor/testkit's `nodeProcesses`.
+import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type Finished,
+  type NodeProcess,
+  type NodeProcessOptions,
+  nodeProcesses,
+  tempDir as tempDirNamed,
+} from '@janitor/testkit';
+
+export type { Finished } from '@janitor/testkit';
+export { closedPort } from '@janitor/testkit';
 
 export const AGENT_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 export const HUB_MAIN = fileURLToPath(new URL('../../hub/src/main.ts', import.meta.url));
@@ -14,96 +23,17 @@ export const JANITOR_MAIN = fileURLToPath(new URL('../../cli/src/main.ts', impor
 /** A token the hubs of these tests accept (at least 16 characters). */
 export const HUB_TOKEN = 'test-token-0123456789abcdef';
 
-export interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+/** A running process: `waitFor` looks in stdout, then stderr. */
+export type Started = Pick<NodeProcess, 'child' | 'output' | 'waitFor' | 'exited'>;
 
-export interface Started {
-  readonly child: ChildProcessWithoutNullStreams;
-  output(): { stdout: string; stderr: string };
-  /** Resolves with the first match of `pattern` in stdout or stderr; rejects at the deadline or when the process ends. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
-  readonly exited: Promise<Finished>;
-}
+/** `env` is added to an environment free of JANITOR_*, XDG_* and NODE_OPTIONS, with HOME = cwd. */
+export type NodeRunOptions = NodeProcessOptions;
 
-export interface NodeRunOptions {
-  cwd: string;
-  /** Added to an environment free of JANITOR_*, XDG_* and NODE_OPTIONS, with HOME = cwd. */
-  env?: Record<string, string>;
-  /** @default 15000 */
-  timeoutMs?: number;
-}
-
-const live = new Set<ChildProcessWithoutNullStreams>();
+const processes = nodeProcesses();
 
 /** Starts `node script ...args`. */
 export function startNode(script: string, args: readonly string[], options: NodeRunOptions): Started {
-  const { cwd, env = {}, timeoutMs = 15_000 } = options;
-  const child = spawn(process.execPath, [script, ...args], { cwd, env: cleanEnv(cwd, env), stdio: 'pipe' });
-  live.add(child);
-  let stdout = '';
-  let stderr = '';
-  const listeners = new Set<() => void>();
-  const notify = () => {
-    for (const l of listeners) l();
-  };
-  child.stdout.setEncoding('utf8').on('data', (c: string) => {
-    stdout += c;
-    notify();
-  });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-    notify();
-  });
-  child.stdin.on('error', () => {});
-  const exited = new Promise<Finished>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${args.join(' ')}: still running after ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      live.delete(child);
-      notify();
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-  exited.catch(() => {});
-  return {
-    child,
-    output: () => ({ stdout, stderr }),
-    exited,
-    waitFor: (pattern, wait = 10_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const match = pattern.exec(stdout) ?? pattern.exec(stderr);
-          if (match) {
-            done();
-            resolve(match);
-          } else if (child.exitCode !== null || child.signalCode !== null) {
-            done();
-            reject(new Error(`exited without ${pattern}\nstdout: ${stdout}\nstderr: ${stderr}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`no ${pattern} within ${wait} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-        }, wait);
-        const done = () => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        check();
-      }),
-  };
+  return processes.start(script, args, options);
 }
 
 /** Runs `node script ...args` to its end with `input` (or nothing) on stdin. */
@@ -112,30 +42,17 @@ export function runNode(
   args: readonly string[],
   options: NodeRunOptions & { input?: string },
 ): Promise<Finished> {
-  const started = startNode(script, args, options);
-  started.child.stdin.end(options.input ?? '');
-  return started.exited;
+  return processes.run(script, args, options);
 }
 
 /** Kills what a failed test left running (only processes started here). */
 export function killLeftovers(): void {
-  for (const child of live) child.kill('SIGKILL');
-  live.clear();
-}
-
-function cleanEnv(cwd: string, extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || key.startsWith('JANITOR_') || key.startsWith('XDG_') || key === 'NODE_OPTIONS') continue;
-    env[key] = value;
-  }
-  return { ...env, HOME: cwd, NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'), ...extra };
+  processes.killLeftovers();
 }
 
 /** A fresh temporary folder, removed on dispose (`await using dir = await tempDir()`). */
-export async function tempDir(): Promise<{ path: string; [Symbol.asyncDispose](): Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), 'janitor-remote-test-'));
-  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
+export function tempDir(): Promise<{ path: string; [Symbol.asyncDispose](): Promise<void> }> {
+  return tempDirNamed('janitor-remote-test-');
 }
 
 /** A real janitor-hub on 127.0.0.1 with a random port, dry run, accepting {@link HUB_TOKEN}. */
@@ -244,11 +161,4 @@ async function readAll(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** A loopback port nothing listens on: bound, then released. */
-export async function closedPort(): Promise<number> {
-  const hub = await startRecordingHub();
-  await hub.close();
-  return hub.port;
 }

@@ -1,0 +1,126 @@
+// What the hub benchmarks (hub-ingest, hub-message, hub-memory, hub-rules) share: their command-line options, the
+// load generator (autocannon, typed), starting a server process and waiting until it answers, stopping it, and the
+// machine's load average around the run. Not a benchmark itself (bench/run.ts skips it).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
+import untypedAutocannon from 'autocannon';
+import { HUB_NODE_FLAGS } from '../apps/hub/src/node-flags.ts';
+import { fmt } from './stats.ts';
+
+/** The repository's root folder. */
+export const root = join(import.meta.dirname, '..');
+
+/** The part of autocannon's result the hub benchmarks read. */
+export interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  mismatches: number;
+  duration: number;
+  '2xx': number;
+}
+
+/** autocannon's promise form: runs the load described by `options` and resolves with its figures. */
+export const autocannon = untypedAutocannon as (options: Record<string, unknown>) => Promise<AutocannonResult>;
+
+/** The benchmark's command-line arguments (after `node bench/NAME.ts`). */
+export const args = process.argv.slice(2);
+
+/** The number after `name` on the command line (`--seconds 5`), or `fallback` when there is none. */
+export function option(name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
+}
+
+/**
+ * The machine's 1-minute load average when the bench began (when this module was loaded, before the bench's own
+ * code ran): other work on its 2 cores skews every figure.
+ */
+export const loadBefore = loadavg()[0]!;
+
+/** `load average (1 min): BEFORE before, NOW after`, followed by ` (note)` when a note is given. */
+export function loadAverageLine(note?: string): string {
+  const line = `load average (1 min): ${fmt(loadBefore, 2)} before, ${fmt(loadavg()[0]!, 2)} after`;
+  return note === undefined ? line : `${line} (${note})`;
+}
+
+/** A port nobody listens on now (the server under test takes it a moment later). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The node arguments that run a hub as users run it: `[...HUB_NODE_FLAGS, main, '--config', config, '--port', port]`. */
+export function hubArgs(main: string, config: string, port: number): string[] {
+  return [...HUB_NODE_FLAGS, main, '--config', config, '--port', String(port)];
+}
+
+/** A server process under test. */
+export interface Server {
+  name: string;
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  child: ChildProcess;
+}
+
+export interface StartServerOptions {
+  /** @default the repository's root */
+  cwd?: string;
+  /** @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Starts `node ...command` (stdin and stdout ignored, stderr kept for the error message) and waits (10 s at most)
+ * until `GET /health` on `port` answers; throws, with the process's stderr, when it exits first or does not answer
+ * in time (killing it then).
+ */
+export async function startServer(
+  name: string,
+  command: readonly string[],
+  port: number,
+  options: StartServerOptions = {},
+): Promise<Server> {
+  const child = spawn(process.execPath, command, {
+    cwd: options.cwd ?? root,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr}`);
+    try {
+      await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      return { name, url, child };
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill();
+        throw new Error(`${name} did not listen on ${url} within 10 s: ${stderr}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** Stops a server: SIGTERM, then SIGKILL if it is still running 8 s later; resolves when it has exited. */
+export async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()));
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 8000);
+  await exited;
+  clearTimeout(timer);
+}
