@@ -31,14 +31,20 @@ const program = new Command('janitor-agent')
     ).choices(['local', 'remote']),
   )
   .option('--once', 'run once and exit (what cron calls)')
-  .option('--interval <duration>', 'time between runs when long-running (60, 30s, 5m)', parseDurationSeconds, 60)
+  .option(
+    '--interval <duration>',
+    'long-running: run every <duration> (60, 30s, 5m) in a plain loop, instead of the schedule (the tasks of ' +
+      'app.schedules when there are any, else this mode every minute, on the minute)',
+    parseDurationSeconds,
+    60,
+  )
   .option('-c, --config <path>', 'the config file (default: $JANITOR_CONFIG, or config.yaml found upward)')
   .option('--dry-run', 'log the post (local) or the report (remote) instead of making or sending it')
   .option('--no-dry-run', 'make or send it even when app.run_control.dry_run is set')
   .option('--hub <url>', 'remote: the hub’s address (default: app.service.remote_url)', parseHubUrl)
   .option('--token <token>', 'remote: the hub’s bearer token (default: $JANITOR_HUB_TOKEN, app.service.remote_token)')
   .option('--legacy', 'remote: send the original’s {"sys_data": …} report, for hubs of Janitor 0.1')
-  .action(async (options: AgentOptions) => {
+  .action(async (options: AgentOptions, command: Command) => {
     const mode = options.mode ?? (options.hub ? 'remote' : 'local');
     if (mode === 'local' && (options.hub || options.token || options.legacy)) {
       throw new CliError('--hub, --token and --legacy apply to remote mode (--mode remote)', EXIT.usage);
@@ -47,12 +53,50 @@ const program = new Command('janitor-agent')
       ...(options.config ? { configPath: options.config } : {}),
       ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
     });
-    if (mode === 'remote') await remote(runtime, options);
+    if (!options.once && command.getOptionValueSource('interval') === 'default')
+      await scheduled(runtime, mode, options);
+    else if (mode === 'remote') await remote(runtime, options);
     else await local(runtime, options);
     await runtime.logger.flush();
   });
 
 type Runtime = Awaited<ReturnType<typeof openRuntime>>;
+
+/**
+ * Long-running without `--interval`: the scheduler daemon, as `janitor scheduler --daemon` runs it. It runs the tasks
+ * of `app.schedules` when the config has any enabled, else this agent's own check (`sysinfo_local` or
+ * `sysinfo_remote`, with `--hub`/`--token`/`--legacy`) every minute, on the minute, from the minute it starts.
+ */
+async function scheduled(runtime: Runtime, mode: 'local' | 'remote', options: AgentOptions): Promise<void> {
+  const [{ createFileLock, DEFAULT_TASK_TIMEOUT_MS }, { createTaskRunner, lockDirOf, runSchedulerDaemon }] =
+    await Promise.all([import('@janitor/scheduler'), import('./schedule.ts')]);
+  const { config, logger } = runtime;
+  const fromConfig = config.tasks.some((task) => task.enabled);
+  const action = mode === 'remote' ? 'sysinfo_remote' : 'sysinfo_local';
+  const tasks = fromConfig
+    ? config.tasks
+    : [{ name: action, when: '* * * * *', action, enabled: true, timeoutMs: DEFAULT_TASK_TIMEOUT_MS } as const];
+  logger.info('agent started', {
+    mode,
+    schedule: fromConfig ? 'app.schedules' : 'every minute',
+    tasks: tasks
+      .filter((task) => task.enabled)
+      .map((task) => task.name)
+      .join(','),
+  });
+  const remoteOptions = {
+    ...(options.hub ? { hub: options.hub } : {}),
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.legacy ? { legacy: true } : {}),
+  };
+  await runSchedulerDaemon({
+    tasks,
+    lock: createFileLock(lockDirOf(config)),
+    run: createTaskRunner({ runtime, remote: remoteOptions }),
+    logger,
+  });
+  logger.info('agent stopped');
+}
 
 // Each mode loads its own modules: a cron run of remote mode never loads the publisher (masto), nor local mode the
 // spool.

@@ -1,5 +1,5 @@
 // janitor-agent in remote mode, run as a user runs it: a fresh process, no config file unless the test writes one.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sample } from '@janitor/protocol';
@@ -128,6 +128,55 @@ describe('janitor-agent --mode remote', { timeout: 20_000 }, () => {
       expect(performance.now() - asked).toBeLessThan(5000);
       expect(run.stderr).toContain('agent stopped');
       expect(run.stderr).toMatch(/agent started mode=remote hub=http:\/\/127\.0\.0\.1:\d+ intervalSeconds=30/);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('long-running without --interval: the scheduler daemon reports at once, then on each minute; SIGTERM stops it', async () => {
+    await using home = await tempDir();
+    const hub = await startRecordingHub();
+    try {
+      const agent = startNode(AGENT_MAIN, ['--hub', hub.url, '--token', HUB_TOKEN], { cwd: home.path });
+      // The minute it starts counts, as a late cron start would: no waiting for the next one.
+      await agent.waitFor(/task ran task=sysinfo_remote action=sysinfo_remote minute=\S+/);
+      expect(hub.received.map((r) => [r.method, r.path, r.authorization])).toEqual([
+        ['POST', '/sysinfo', `Bearer ${HUB_TOKEN}`],
+      ]);
+      agent.child.kill('SIGTERM');
+      const run = await agent.exited;
+      expect(run).toMatchObject({ code: 0, signal: null });
+      expect(run.stderr).toMatch(/agent started mode=remote schedule="every minute" tasks=sysinfo_remote/);
+      expect(run.stderr).toContain('scheduler daemon stopped');
+      // The minute's lock, as `janitor scheduler` takes it: a cron run of the same task in that minute would skip it.
+      expect(readdirSync(join(home.path, '.local', 'state', 'janitor', 'locks')).length).toBeGreaterThan(0);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('long-running without --interval and with app.schedules: runs the config’s tasks instead', async () => {
+    await using home = await tempDir();
+    const hub = await startRecordingHub();
+    try {
+      await writeFile(
+        join(home.path, 'config.yaml'),
+        [
+          'app:',
+          `  service: { remote_url: "${hub.url}" }`,
+          '  schedules:',
+          '    - { name: mark, when: "* * * * *", action: exec, command: "echo ran > marker.txt" }',
+        ].join('\n'),
+      );
+      const agent = startNode(AGENT_MAIN, ['--mode', 'remote'], { cwd: home.path });
+      await agent.waitFor(/task ran task=mark action=exec/);
+      agent.child.kill('SIGTERM');
+      const run = await agent.exited;
+      expect(run).toMatchObject({ code: 0, signal: null });
+      expect(run.stderr).toMatch(/agent started mode=remote schedule=app\.schedules tasks=mark/);
+      expect(readFileSync(join(home.path, 'marker.txt'), 'utf8')).toBe('ran\n');
+      // Only the config's task ran: no report of its own.
+      expect(hub.received).toEqual([]);
     } finally {
       await hub.close();
     }

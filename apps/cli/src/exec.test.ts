@@ -1,4 +1,13 @@
 // janitor exec: the pieces (output tail, wording), then the command as cron runs it, against a recording hub.
+
+import {
+  type CommandResult,
+  cleanLine,
+  createOutputTail,
+  execMessage,
+  formatCommandLine,
+  formatDuration,
+} from 'janitor-agent/tasks';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   closedPort,
@@ -9,8 +18,6 @@ import {
   startRecordingHub,
   tempDir,
 } from '../../agent/src/remote-harness.test-support.ts';
-import { type CommandResult, execMessage, formatCommandLine, formatDuration } from './exec.ts';
-import { cleanLine, createOutputTail } from './output-tail.ts';
 
 afterAll(killLeftovers);
 

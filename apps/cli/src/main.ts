@@ -171,8 +171,9 @@ withHubOptions(
   .option('--summary <text>', 'a summary: the post’s content warning')
   .action(
     async (text: string, o: HubFlags & { type: MessageType; summary?: string; hostname?: string }, cmd: Command) => {
-      const [{ openRuntime, remoteTarget }, { readMessageFrom, sendMessage }] = await Promise.all([
+      const [{ openRuntime, remoteTarget }, { sendMessage }, { readMessageFrom }] = await Promise.all([
         agent(),
+        import('janitor-agent/tasks'),
         import('./send.ts'),
       ]);
       const runtime = await openRuntime(runtimeOptions(cmd));
@@ -222,7 +223,7 @@ withHubOptions(
       cmd: Command,
     ) => {
       const [command = '', ...args] = words;
-      const { execMessage, runCommand } = await import('./exec.ts');
+      const { execMessage, runCommand } = await import('janitor-agent/tasks');
       const result = await runCommand({ command, args, tailLines: o.tailLines });
       if (result.end.kind === 'not-started') process.stderr.write(`janitor exec: ${command}: ${result.end.reason}\n`);
       const ok = result.end.kind === 'exited' && result.end.code === 0;
@@ -231,7 +232,10 @@ withHubOptions(
       if (ok && o.onSuccess === 'none') return;
       try {
         // The config is read after the command: a broken config.yaml never stops the job itself.
-        const [{ openRuntime, remoteTarget }, { sendMessage }] = await Promise.all([agent(), import('./send.ts')]);
+        const [{ openRuntime, remoteTarget }, { sendMessage }] = await Promise.all([
+          agent(),
+          import('janitor-agent/tasks'),
+        ]);
         const runtime = await openRuntime(runtimeOptions(cmd));
         const target = remoteTarget(runtime, hubChoice(o));
         const message = execMessage(result, {
@@ -367,11 +371,15 @@ program
   )
   .option('--daemon', 'keep running and run each task on its minutes, without cron (stops on SIGTERM)')
   .action(async (o: { daemon?: boolean }, cmd: Command) => {
-    const { schedulerCommand } = await import('./scheduler.ts');
+    const [{ schedulerCommand }, { hubEntryPoint }] = await Promise.all([
+      import('janitor-agent/tasks'),
+      import('./hub-entry.ts'),
+    ]);
     const { exitCode, forceExit } = await schedulerCommand({
       ...runtimeOptions(cmd),
       daemon: o.daemon === true,
       out,
+      hubMain: hubEntryPoint(),
     });
     // A task abandoned at its timeout (or a daemon's leftovers) must not keep the process alive.
     if (forceExit) process.exit(exitCode);

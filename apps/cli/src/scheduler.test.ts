@@ -10,6 +10,7 @@ import type { LogFields } from '@janitor/protocol';
 import { createFileLock, createMemoryLock, formatInZone, type RunTask, runDue, type Task } from '@janitor/scheduler';
 import { openStore } from '@janitor/store';
 import type { Runtime } from 'janitor-agent';
+import { createTaskRunner, runScheduledMinute, runSchedulerDaemon, ScheduledCommandError } from 'janitor-agent/tasks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRecordingHub } from '../../agent/src/remote-harness.test-support.ts';
 import {
@@ -22,13 +23,7 @@ import {
   startNode,
   tempDir,
 } from './cli-process.test-support.ts';
-import {
-  createTaskRunner,
-  formatScheduleTable,
-  runScheduledMinute,
-  runSchedulerDaemon,
-  ScheduledCommandError,
-} from './scheduler.ts';
+import { formatScheduleTable } from './scheduler.ts';
 
 afterAll(killLeftovers);
 

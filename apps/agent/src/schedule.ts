@@ -1,0 +1,372 @@
+// The tasks of `app.schedules` run by @janitor/scheduler, each action wired to what the matching command does: once
+// for the current minute (`janitor scheduler`, what cron calls), or as a daemon (`janitor scheduler --daemon`, and
+// janitor-agent's long-running mode).
+//
+// Cron starts `janitor scheduler` every minute, so this module is kept light: it imports only the config and the
+// scheduler, and each action loads what it needs (the collector, the publisher, the store) when it runs.
+import { existsSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoadedConfig } from '@janitor/config';
+import type { Logger } from '@janitor/protocol';
+import {
+  createDaemon,
+  createFileLock,
+  type RunSummary,
+  type RunTask,
+  runDue,
+  type Sleep,
+  type Task,
+  type TaskLock,
+} from '@janitor/scheduler';
+import type { RemoteOptions } from './remote-mode.ts';
+import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
+
+/**
+ * How long a task that ignores its timeout is waited for before it is abandoned: room for a command to end after
+ * SIGTERM ({@link COMMAND_KILL_GRACE_MS}) and for its failure to reach the hub ({@link REPORT_TIMEOUT_MS}).
+ */
+export const SCHEDULER_GRACE_MS = 10_000;
+/** How long a scheduled command has between SIGTERM (at its timeout) and SIGKILL. */
+export const COMMAND_KILL_GRACE_MS = 3000;
+/** How long reporting a failed command to the hub may take. */
+export const REPORT_TIMEOUT_MS = 5000;
+
+/**
+ * Where the task locks live: `<state_dir>/locks`. `loadConfig` already puts the state of a run without a config file
+ * in the per-user state folder, as janitor-agent's `resolveStateDir` does.
+ */
+export function lockDirOf(config: LoadedConfig): string {
+  return join(config.data.app.state_dir, 'locks');
+}
+
+/** Options of {@link createTaskRunner}. */
+export interface TaskRunnerOptions {
+  runtime: Runtime;
+  /** Where dry-run posts and reports are printed, as `janitor run local|remote` print them. @default stdout */
+  out?: (text: string) => void;
+  /** @default process.env */
+  env?: Record<string, string | undefined>;
+  /** The host exec reports speak for. @default os.hostname() */
+  hostname?: string;
+  /**
+   * Pass SIGTERM and SIGHUP sent to this process on to running commands, as `janitor exec` does: what a run started
+   * by cron wants. A daemon waits for its tasks instead. @default false
+   */
+  forwardSignals?: boolean;
+  /**
+   * Where `sysinfo_remote` reports and `exec` failures go (janitor-agent's `--hub`, `--token`, `--legacy`).
+   * @default app.service.remote_url and its token
+   */
+  remote?: Omit<RemoteOptions, 'env'>;
+  /**
+   * The hub's entry point, to tell a running hub from another process in its pid file (`publish_queue`).
+   * @default the workspace's apps/hub/src/main.ts (a hub started as `janitor-hub` is recognised by that name)
+   */
+  hubMain?: string;
+}
+
+/** The hub's entry point in this repository's layout, when the caller knows no better. */
+const WORKSPACE_HUB_MAIN = fileURLToPath(new URL('../../hub/src/main.ts', import.meta.url));
+
+/** A scheduled command that did not succeed; its report has been sent to the hub, or logged when that failed. */
+export class ScheduledCommandError extends Error {
+  override name = 'ScheduledCommandError';
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * The actions of `app.schedules`, each doing what its command does:
+ *
+ * - `sysinfo_local`: `janitor run local` (collect, check, publish when a limit is crossed);
+ * - `sysinfo_remote`: `janitor run remote` (collect, send to the hub, spool while it is down);
+ * - `exec`: runs `command` (a string through `/bin/sh -c`, a list without a shell) in the config's folder, with no
+ *   stdin and in a process group of its own; stops it at the task's timeout, and reports a failure through the hub
+ *   as `janitor exec` does, or logs it when the hub cannot be reached; the task then fails;
+ * - `publish_queue`: posts what the hub's outbox (`<state_dir>/janitor.db`) still holds, once;
+ * - `silent_hosts`: nothing yet (the hub checks silent hosts continuously).
+ *
+ * @example
+ * const run = createTaskRunner({ runtime });
+ * await runDue({ tasks: runtime.config.tasks, lock: createFileLock(lockDirOf(runtime.config)), run });
+ */
+export function createTaskRunner(options: TaskRunnerOptions): RunTask {
+  const {
+    runtime,
+    out = (text) => process.stdout.write(`${text}\n`),
+    env = process.env,
+    hostname = osHostname(),
+    forwardSignals = false,
+    remote = {},
+    hubMain = WORKSPACE_HUB_MAIN,
+  } = options;
+  const { config, logger } = runtime;
+
+  const actions: Record<Task['action'], (task: Task, signal: AbortSignal) => Promise<void>> = {
+    async sysinfo_local() {
+      const [{ runLocalCheck }, { formatDryRunPost }, { publisherFor }] = await Promise.all([
+        import('./local-check.ts'),
+        import('./runtime.ts'),
+        import('./runtime-publisher.ts'),
+      ]);
+      const publisher = publisherFor(runtime, env);
+      const outcome = await runLocalCheck({ config, publisher, logger });
+      if (outcome.published?.dryRun) out(formatDryRunPost(outcome.published.draft));
+    },
+
+    async sysinfo_remote() {
+      const { remoteOnceCommand } = await import('./remote-mode.ts');
+      await remoteOnceCommand(runtime, { ...remote, env }, out);
+    },
+
+    async exec(task, signal) {
+      const [{ commandStatus, execMessage, formatDuration, runCommand }, { sendMessage }] = await Promise.all([
+        import('./exec.ts'),
+        import('./send-message.ts'),
+      ]);
+      const shellLine = typeof task.command === 'string' ? task.command : undefined;
+      const [command = '', ...args] = shellLine === undefined ? (task.command ?? []) : ['/bin/sh', '-c', shellLine];
+      const result = await runCommand({
+        command,
+        args,
+        // In the config's folder, as the original's `cd …; make scheduler` ran them, whoever starts janitor.
+        cwd: config.baseDir,
+        signal,
+        killGraceMs: COMMAND_KILL_GRACE_MS,
+        unattended: true,
+        forward: forwardSignals ? ['SIGTERM', 'SIGHUP'] : [],
+      });
+      const timedOut = signal.aborted;
+      if (!timedOut && result.end.kind === 'exited' && result.end.code === 0) {
+        logger.debug('command succeeded', { task: task.name, durationMs: Math.round(result.durationMs) });
+        return;
+      }
+      const message = execMessage(result, {
+        command,
+        args,
+        hostname,
+        label: `scheduled task ${JSON.stringify(task.name)}`,
+        ...(shellLine === undefined ? {} : { commandLine: shellLine }),
+        timedOut,
+      });
+      const { remoteTarget } = await import('./remote-mode.ts');
+      const target = remoteTarget(runtime, { ...remote, env });
+      try {
+        await sendMessage({
+          url: target.url,
+          ...(target.token ? { token: target.token } : {}),
+          message,
+          timeoutMs: REPORT_TIMEOUT_MS,
+        });
+        logger.info('command failure reported to the hub', { task: task.name, hub: target.url });
+      } catch (error) {
+        // The report is lost for the hub, not for the person reading the logs (cron mails them).
+        logger.error('command failure not reported: the hub cannot be reached', {
+          task: task.name,
+          hub: target.url,
+          error: error instanceof Error ? error.message : String(error),
+          summary: message.summary,
+          output: result.tail.slice(-5).join(' | '),
+        });
+      }
+      const how = timedOut ? `timed out after ${formatDuration(result.durationMs)}` : commandStatus(result);
+      throw new ScheduledCommandError(`command failed: ${how}`, result.exitCode);
+    },
+
+    async publish_queue(task) {
+      const stateDir = config.data.app.state_dir;
+      const path = join(stateDir, 'janitor.db');
+      if (!existsSync(path)) {
+        logger.info('nothing to flush: no hub store here', { task: task.name, store: path });
+        return;
+      }
+      const { hubFiles, hubState } = await import('./hub-process.ts');
+      const hub = hubState(hubFiles(stateDir), hubMain);
+      if (hub.state === 'running') {
+        // Two workers on one outbox could post an entry twice: the running hub posts its own.
+        logger.info('nothing to flush: the hub is running and posts its outbox itself', {
+          task: task.name,
+          pid: hub.pid,
+        });
+        return;
+      }
+      const [{ publisherFor }, { createOutboxWorker }, { openStore }] = await Promise.all([
+        import('./runtime-publisher.ts'),
+        import('@janitor/publisher'),
+        import('@janitor/store'),
+      ]);
+      const publisher = publisherFor(runtime, env);
+      const store = openStore({ path });
+      try {
+        const instanceType = config.data.mastodon.instance_type;
+        const worker = createOutboxWorker({
+          outbox: store.outbox,
+          publisher,
+          logger,
+          errorResponsesCached: instanceType === 'pleroma' || instanceType === 'akkoma',
+        });
+        const { posted, retried, dead } = await worker.drain();
+        logger.info(`outbox flushed: ${posted} posted`, { task: task.name, posted, retried, dead });
+      } finally {
+        store.close();
+      }
+    },
+
+    async silent_hosts(task) {
+      logger.info('not needed: the hub checks silent hosts continuously', { task: task.name });
+    },
+  };
+
+  return (task, signal) => actions[task.action](task, signal);
+}
+
+/** Options of {@link runScheduledMinute}. */
+export interface ScheduledMinuteOptions {
+  tasks: readonly Task[];
+  lock: TaskLock;
+  run: RunTask;
+  logger: Logger;
+  /** @default Date.now */
+  now?: () => number;
+  /** @default {@link SCHEDULER_GRACE_MS} */
+  graceMs?: number;
+}
+
+/** What one `janitor scheduler` run did, and how it should exit. */
+export interface ScheduledMinuteResult {
+  summary: RunSummary;
+  /** 0 when every due task ran (or nothing was due, or another run had it), 1 when one failed or timed out. */
+  exitCode: 0 | 1;
+  /** A task ignored its timeout and still runs: the process must exit anyway. */
+  abandoned: boolean;
+}
+
+/**
+ * `janitor scheduler`: runs once every task due in the current minute (what a crontab line calls every minute).
+ * Each task runs at most once per minute across processes (file locks); a failing task is logged and does not stop
+ * the others.
+ */
+export async function runScheduledMinute(options: ScheduledMinuteOptions): Promise<ScheduledMinuteResult> {
+  const { tasks, lock, run, logger, now = Date.now, graceMs = SCHEDULER_GRACE_MS } = options;
+  const summary = await runDue({ tasks, lock, run, logger, now, graceMs });
+  if (summary.outcomes.length === 0) logger.debug('nothing due', { tasks: tasks.length });
+  const failed = summary.outcomes.some((o) => o.status === 'failed' || o.status === 'timed-out');
+  return { summary, exitCode: failed ? 1 : 0, abandoned: summary.outcomes.some((o) => o.abandoned === true) };
+}
+
+/** The part of `process` the daemon listens to for SIGTERM and SIGINT. */
+export type SignalSource = Pick<NodeJS.EventEmitter, 'on' | 'removeListener'>;
+
+/** Options of {@link runSchedulerDaemon}. */
+export interface SchedulerDaemonOptions {
+  tasks: readonly Task[];
+  lock: TaskLock;
+  run: RunTask;
+  logger: Logger;
+  /** @default process */
+  signals?: SignalSource;
+  /** Called on a second SIGTERM/SIGINT, while the first waits for running tasks. @default exit at once with 1 */
+  onSecondSignal?: () => void;
+  /** @default Date.now */
+  now?: () => number;
+  /** @default the real one */
+  sleep?: Sleep;
+  /** @default {@link SCHEDULER_GRACE_MS} */
+  graceMs?: number;
+}
+
+/**
+ * `janitor scheduler --daemon`: the same schedule without cron. Resolves once a SIGTERM or SIGINT has stopped it,
+ * after the running tasks have ended (each within its timeout). A second signal does not wait.
+ */
+export async function runSchedulerDaemon(options: SchedulerDaemonOptions): Promise<void> {
+  const {
+    tasks,
+    lock,
+    run,
+    logger,
+    signals = process,
+    onSecondSignal = () => process.exit(1),
+    graceMs = SCHEDULER_GRACE_MS,
+  } = options;
+  if (!tasks.some((t) => t.enabled)) logger.warn('no enabled task in app.schedules: nothing will run');
+  const daemon = createDaemon({
+    tasks,
+    lock,
+    run,
+    logger,
+    graceMs,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn('second signal: exiting without waiting for the running tasks', { signal });
+      onSecondSignal();
+      return;
+    }
+    stopping = true;
+    logger.info('scheduler daemon stopping: waiting for the running tasks', { signal });
+    void daemon.stop();
+  };
+  signals.on('SIGTERM', onSignal);
+  signals.on('SIGINT', onSignal);
+  try {
+    await daemon.start();
+  } finally {
+    signals.removeListener('SIGTERM', onSignal);
+    signals.removeListener('SIGINT', onSignal);
+  }
+}
+
+/** Options of {@link schedulerCommand}. */
+export interface SchedulerCommandOptions extends RuntimeOptions {
+  /** `--daemon`: keep running without cron until SIGTERM/SIGINT. */
+  daemon?: boolean;
+  /** @default stdout */
+  out?: (text: string) => void;
+  /** See {@link TaskRunnerOptions.hubMain}. */
+  hubMain?: string;
+}
+
+/**
+ * The `janitor scheduler [--daemon]` command: loads the config, runs the due tasks once (or the daemon), flushes the
+ * log and returns the exit code. `forceExit`: something may still hold the process open (a task abandoned at its
+ * timeout, a daemon's finished tasks' connections), so the caller should exit rather than wait.
+ */
+export async function schedulerCommand(
+  options: SchedulerCommandOptions = {},
+): Promise<{ exitCode: number; forceExit: boolean }> {
+  const { daemon = false, out, hubMain, ...runtimeOptions } = options;
+  const runtime = await openRuntime(runtimeOptions);
+  const { config, logger } = runtime;
+  const deps = {
+    tasks: config.tasks,
+    lock: createFileLock(lockDirOf(config)),
+    run: createTaskRunner({
+      runtime,
+      ...(out ? { out } : {}),
+      ...(options.env ? { env: options.env } : {}),
+      ...(hubMain ? { hubMain } : {}),
+      // Stopped by cron or by hand, a once-run stops its commands; a daemon waits for them (SIGTERM stops it cleanly).
+      forwardSignals: !daemon,
+    }),
+    logger,
+  };
+  try {
+    if (daemon) {
+      await runSchedulerDaemon(deps);
+      return { exitCode: 0, forceExit: true };
+    }
+    const { exitCode, abandoned } = await runScheduledMinute(deps);
+    return { exitCode, forceExit: abandoned };
+  } finally {
+    await logger.flush();
+  }
+}
