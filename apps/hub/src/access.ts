@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+import { addCidr } from '@janitor/config';
 
 /** A token an agent or a script presents as `Authorization: Bearer <token>`. */
 export interface HubToken {
@@ -71,28 +72,6 @@ export function createAccessPolicy(options: AccessPolicyOptions) {
       };
     },
   };
-}
-
-/** Adds `cidr` ("10.0.0.0/8", "::1/128", or a bare address) to a block list; throws on a malformed one. */
-export function addCidr(list: BlockList, cidr: string): void {
-  const [address = '', prefixText] = cidr.trim().split('/');
-  const family = isIP(address);
-  if (family === 0) throw new Error(`not an IP network: ${cidr}`);
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  const max = family === 4 ? 32 : 128;
-  const prefix = prefixText === undefined ? max : Number(prefixText);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) throw new Error(`bad prefix length in ${cidr}`);
-  list.addSubnet(address, prefix, type);
-}
-
-/** True when `cidr` can be parsed (for config validation). */
-export function isCidr(cidr: string): boolean {
-  try {
-    addCidr(new BlockList(), cidr);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function inList(list: BlockList, address: string): boolean {

@@ -1,4 +1,4 @@
-export { isCidr } from './cidr.ts';
+export { addCidr, isCidr } from './cidr.ts';
 export type { AppLogger, CreateLoggerOptions } from './create-logger.ts';
 export { createLogger, SECRET_KEYS, toTsLogLevel } from './create-logger.ts';
 export type { ResolvedToken, TokenSource } from './credentials.ts';
