@@ -28,7 +28,7 @@ import {
   startServer,
   stopServer,
 } from './hub-harness.ts';
-import { fmt, machine, median } from './stats.ts';
+import { fmt, formatTable, machine, median } from './stats.ts';
 
 const SECONDS = option('--seconds', 10);
 const WARMUP = option('--warmup', 2);
@@ -140,9 +140,6 @@ const table = [
     String(r.mismatches),
   ]),
 ];
-const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-const line = (row: string[]) =>
-  row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
 console.log(`machine: ${await machine()}`);
 console.log(loadAverageLine('other processes share the cores'));
 console.log(
@@ -150,9 +147,7 @@ console.log(
     `loopback, ${SECONDS} s per run after ${WARMUP} s warm-up, ${ROUNDS} rounds alternating; ` +
     'each server and the load generator (autocannon, this process) in separate processes',
 );
-console.log(line(table[0]!));
-console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-for (const row of table.slice(1)) console.log(line(row));
+for (const row of formatTable(table)) console.log(row);
 
 const of = (name: string) => rows.filter((r) => r.server === name).map((r) => r.result);
 const rate = (results: AutocannonResult[]) =>

@@ -27,7 +27,7 @@ import {
   startServer,
   stopServer,
 } from './hub-harness.ts';
-import { fmt, machine } from './stats.ts';
+import { fmt, formatTable, machine } from './stats.ts';
 
 const REPORTS = option('--reports', 100_000);
 const HOSTS = option('--hosts', 1000);
@@ -156,9 +156,6 @@ const table = [
   ['started, 1 s idle', fmt(before.rssMiB), fmt(before.hwmMiB)],
   [`after ${result.requests.total} reports, ${IDLE_S} s idle`, fmt(afterLoad.rssMiB), fmt(afterLoad.hwmMiB)],
 ];
-const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-const line = (row: string[]) =>
-  row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
 console.log(`machine: ${await machine()}`);
 console.log(loadAverageLine('other processes share the cores'));
 console.log(
@@ -171,9 +168,7 @@ console.log(
     `p99 ${fmt(result.latency.p99, 0)} ms, errors ${result.errors + result.timeouts}, non-2xx ${result.non2xx}; ` +
     `${queuedAnswers} answered queued, outbox ${JSON.stringify(outbox)}`,
 );
-console.log(line(table[0]!));
-console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-for (const row of table.slice(1)) console.log(line(row));
+for (const row of formatTable(table)) console.log(row);
 
 const complete =
   result.requests.total === REPORTS &&

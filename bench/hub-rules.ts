@@ -30,7 +30,7 @@ import {
   startServer,
   stopServer,
 } from './hub-harness.ts';
-import { fmt, machine } from './stats.ts';
+import { fmt, formatTable, machine } from './stats.ts';
 
 const SECONDS = option('--seconds', 8);
 const WARMUP = option('--warmup', 2);
@@ -158,18 +158,13 @@ const table = [
     String(r.non2xx),
   ]),
 ];
-const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-const line = (row: string[]) =>
-  row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
 console.log(`machine: ${await machine()}`);
 console.log(loadAverageLine());
 console.log(
   `POST /sysinfo (original client payload${CROSSING ? ', CPU over its limit' : ', under every limit'}), ` +
     `${CONNECTIONS} connections, loopback, ${SECONDS} s per run after ${WARMUP} s warm-up, ${ROUNDS} rounds alternating`,
 );
-console.log(line(table[0]!));
-console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-for (const row of table.slice(1)) console.log(line(row));
+for (const row of formatTable(table)) console.log(row);
 console.log(
   `posts queued: ${Object.entries(queued)
     .map(([name, n]) => `${name} ${n}`)

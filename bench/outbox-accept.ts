@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createGroupCommit } from '../apps/hub/src/group-commit.ts';
 import type { OutboxPayload } from '../packages/publisher/src/index.ts';
 import { openStore } from '../packages/store/src/index.ts';
-import { fmt, machine, median, percentile } from './stats.ts';
+import { fmt, formatTable, machine, median, percentile } from './stats.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -111,12 +111,8 @@ const table = [
     ms(r.maxMs),
   ]),
 ];
-const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-const line = (row: string[]) => row.map((cell, c) => cell.padStart(widths[c]!)).join(' | ');
 console.log(`machine: ${await machine()}`);
 console.log(
   `accepted-to-durable through the hub's group commit, synchronous ${SYNCHRONOUS}, database folder ${dirOption}; target: >= 5000 messages/s with 32 producers`,
 );
-console.log(line(table[0]!));
-console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-for (const row of table.slice(1)) console.log(line(row));
+for (const row of formatTable(table, { firstColumnLeft: false })) console.log(row);

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EnqueueInput, openStore, type Store } from '../packages/store/src/index.ts';
-import { fmt, machine, median, percentile } from './stats.ts';
+import { fmt, formatTable, machine, median, percentile } from './stats.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -141,11 +141,6 @@ const table = [
   ['case', 'messages', 'messages/s', 'latency', 'p50', 'p99'],
   ...rows.map((r) => [r.label, String(r.messages), fmt(r.perSecond, 0), r.latencyLabel, ms(r.p50Ms), ms(r.p99Ms)]),
 ];
-const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-const line = (row: string[]) =>
-  row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
 console.log(`machine: ${await machine()}`);
 console.log(`database folder: ${option('--dir', tmpdir())}; target: >= 5000 messages/s accepted-to-durable`);
-console.log(line(table[0]!));
-console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-for (const row of table.slice(1)) console.log(line(row));
+for (const row of formatTable(table)) console.log(row);

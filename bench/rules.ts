@@ -23,7 +23,7 @@ import {
   parseThresholds,
   type Rule,
 } from '../packages/thresholds/src/index.ts';
-import { fmt, machine, median, percentile } from './stats.ts';
+import { fmt, formatTable, machine, median, percentile } from './stats.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -202,14 +202,9 @@ const table = [
     `${fmt(median(r.roundMs), 1)} ms`,
   ]),
 ];
-const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-const line = (row: string[]) =>
-  row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ');
 console.log(`machine: ${await machine()}`);
 console.log(
   `${HOSTS} hosts x ${ROUNDS} rounds (one report per host per round, states carried over); ` +
     `"round" includes the posts' texts`,
 );
-console.log(line(table[0]!));
-console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-for (const row of table.slice(1)) console.log(line(row));
+for (const row of formatTable(table)) console.log(row);

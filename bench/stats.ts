@@ -18,3 +18,16 @@ export async function machine(): Promise<string> {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}`;
 }
+
+/**
+ * A table as text lines: a header, a rule, the rows; columns as wide as their widest cell, the first one left-aligned
+ * (unless `firstColumnLeft` is false) and the others right-aligned.
+ */
+export function formatTable(table: readonly (readonly string[])[], { firstColumnLeft = true } = {}): string[] {
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, c) => (c === 0 && firstColumnLeft ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join(' | ');
+  return [line(table[0]!), widths.map((w) => '-'.repeat(w)).join('-|-'), ...table.slice(1).map(line)];
+}
