@@ -124,3 +124,19 @@ export async function stopServer(server: Server): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/** The columns of a load run in a report table, after the server's name and the round: see {@link loadCells}. */
+export const LOAD_COLUMNS = ['req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'mismatches'];
+
+/** A load run's cells under {@link LOAD_COLUMNS}. */
+export function loadCells(r: AutocannonResult): string[] {
+  return [
+    fmt(r.requests.total / r.duration, 0),
+    fmt(r.latency.p50, 0),
+    fmt(r.latency.p99, 0),
+    fmt(r.latency.max, 0),
+    String(r.errors + r.timeouts),
+    String(r.non2xx),
+    String(r.mismatches),
+  ];
+}

@@ -21,7 +21,9 @@ import {
   autocannon,
   freePort,
   hubArgs,
+  LOAD_COLUMNS,
   loadAverageLine,
+  loadCells,
   option,
   root,
   type Server,
@@ -127,18 +129,8 @@ try {
 
 // --- report --------------------------------------------------------------------------------------------------------
 const table = [
-  ['server', 'round', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'mismatches'],
-  ...rows.map(({ server, round, result: r }) => [
-    server,
-    String(round),
-    fmt(r.requests.total / r.duration, 0),
-    fmt(r.latency.p50, 0),
-    fmt(r.latency.p99, 0),
-    fmt(r.latency.max, 0),
-    String(r.errors + r.timeouts),
-    String(r.non2xx),
-    String(r.mismatches),
-  ]),
+  ['server', 'round', ...LOAD_COLUMNS],
+  ...rows.map(({ server, round, result }) => [server, String(round), ...loadCells(result)]),
 ];
 console.log(`machine: ${await machine()}`);
 console.log(loadAverageLine('other processes share the cores'));

@@ -20,7 +20,9 @@ import {
   autocannon,
   freePort,
   hubArgs,
+  LOAD_COLUMNS,
   loadAverageLine,
+  loadCells,
   option,
   root,
   type Server,
@@ -104,18 +106,8 @@ try {
 
 // --- report --------------------------------------------------------------------------------------------------------
 const table = [
-  ['hub', 'round', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'mismatches'],
-  ...rows.map(({ hub, round, result: r }) => [
-    hub,
-    String(round),
-    fmt(r.requests.total / r.duration, 0),
-    fmt(r.latency.p50, 0),
-    fmt(r.latency.p99, 0),
-    fmt(r.latency.max, 0),
-    String(r.errors + r.timeouts),
-    String(r.non2xx),
-    String(r.mismatches),
-  ]),
+  ['hub', 'round', ...LOAD_COLUMNS],
+  ...rows.map(({ hub, round, result }) => [hub, String(round), ...loadCells(result)]),
 ];
 console.log(`machine: ${await machine()}`);
 console.log(loadAverageLine('other processes share the cores'));
