@@ -64,12 +64,6 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRes
     cwd,
   } = options;
   const tail = createOutputTail({ maxLines: tailLines });
-  const started = performance.now();
-  const child = spawn(command, [...args], {
-    stdio: [unattended ? 'ignore' : 'inherit', 'pipe', 'pipe'],
-    detached: unattended,
-    ...(cwd === undefined ? {} : { cwd }),
-  });
   // Unattended, the whole process group is signalled: a shell line's commands hold the output pipes open too.
   const kill = (sig: NodeJS.Signals) => {
     try {
@@ -81,8 +75,17 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRes
   };
   const relay = (sig: NodeJS.Signals) => kill(sig);
   const ignore = () => {};
+  // Listening before the command starts: a signal that arrives while this process is not yet scheduled again after
+  // the spawn (a busy machine) is relayed, not taken by Node's default action. Handlers run only after this
+  // synchronous code, when `child` is set.
   for (const sig of forward) process.on(sig, relay);
   if (!unattended) process.on('SIGINT', ignore);
+  const started = performance.now();
+  const child = spawn(command, [...args], {
+    stdio: [unattended ? 'ignore' : 'inherit', 'pipe', 'pipe'],
+    detached: unattended,
+    ...(cwd === undefined ? {} : { cwd }),
+  });
   let killTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     kill('SIGTERM');
