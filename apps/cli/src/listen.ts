@@ -44,11 +44,13 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
 
 /** `janitor listen`: the hub in the foreground, with our stdio; resolves with its exit status. */
 export async function runHubForeground(args: HubArgs, hubMain = hubEntryPoint()): Promise<number> {
-  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, hubMain, ...hubArgv(args)], { stdio: 'inherit' });
   const relay = (signal: NodeJS.Signals) => child.kill(signal);
   const ignore = () => {};
+  // Listening before the hub starts, so that no signal finds this wrapper without its relay (handlers run only after
+  // this synchronous code, when `child` is set).
   for (const s of FORWARDED) process.on(s, relay);
   process.on('SIGINT', ignore);
+  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, hubMain, ...hubArgv(args)], { stdio: 'inherit' });
   try {
     return await new Promise<number>((resolve, reject) => {
       child.once('error', reject);
