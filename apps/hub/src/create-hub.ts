@@ -68,47 +68,65 @@ export function createHub(deps: HubDeps): Hono {
   const app = new Hono();
   const turn = createTurn();
 
-  // One line per request, with the sender's address; nothing at all when the logger drops info lines.
-  if (logger.enabled?.('info') ?? true) {
-    app.use(async (c, next) => {
+  // One line per request, with the sender's address; nothing at all when the logger drops info lines. Each handler is
+  // wrapped rather than the app given a middleware: a middleware puts every request through Hono's async compose,
+  // which cost the hub a sixth of its throughput (BENCHMARKS.md).
+  const logRequests = logger.enabled?.('info') ?? true;
+  function logRequest(c: Context, status: number, started: number): void {
+    const fields: LogFields = {
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      from: remoteAddress(c) ?? 'unknown',
+    };
+    // Who spoke, by the token's name (never the token).
+    const tokenName = c.get('tokenName' as never) as string | undefined;
+    if (tokenName) fields.tokenName = tokenName;
+    logger.info('request', fields);
+  }
+  function logged(handler: (c: Context) => Response | Promise<Response>): (c: Context) => Response | Promise<Response> {
+    if (!logRequests) return handler;
+    return async (c) => {
       const started = performance.now();
-      await next();
-      const fields: LogFields = {
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-        from: remoteAddress(c) ?? 'unknown',
-      };
-      // Who spoke, by the token's name (never the token).
-      const tokenName = c.get('tokenName' as never) as string | undefined;
-      if (tokenName) fields.tokenName = tokenName;
-      logger.info('request', fields);
-    });
+      let response: Response;
+      try {
+        response = await handler(c);
+      } catch (error) {
+        // onError answers it, and logs the line after the failure's.
+        c.set('started' as never, started as never);
+        throw error;
+      }
+      logRequest(c, response.status, started);
+      return response;
+    };
   }
 
-  app.get('/health', (c) => {
-    // A store that fails outright is the answer, not a reason for the health check itself to fail.
-    const counts = countsOrUndefined();
-    const storeWritable = counts !== undefined && (deps.storeWritable?.() ?? true);
-    const publisher = deps.publisherState?.() ?? 'ready';
-    const problems = [
-      ...(storeWritable ? [] : ['the store is not writable']),
-      ...(publisher === 'no-token' ? ['no Mastodon access token: run janitor login'] : []),
-    ];
-    return c.json(
-      {
-        status: problems.length === 0 ? 'ready' : 'not ready',
-        problems,
-        store: { writable: storeWritable },
-        publisher,
-        outbox: counts
-          ? { pending: counts.pending, dead: counts.dead, oldestPendingMs: counts.oldestPendingMs }
-          : { pending: null, dead: null, oldestPendingMs: null },
-      },
-      problems.length === 0 ? 200 : 503,
-    );
-  });
+  app.get(
+    '/health',
+    logged((c) => {
+      // A store that fails outright is the answer, not a reason for the health check itself to fail.
+      const counts = countsOrUndefined();
+      const storeWritable = counts !== undefined && (deps.storeWritable?.() ?? true);
+      const publisher = deps.publisherState?.() ?? 'ready';
+      const problems = [
+        ...(storeWritable ? [] : ['the store is not writable']),
+        ...(publisher === 'no-token' ? ['no Mastodon access token: run janitor login'] : []),
+      ];
+      return c.json(
+        {
+          status: problems.length === 0 ? 'ready' : 'not ready',
+          problems,
+          store: { writable: storeWritable },
+          publisher,
+          outbox: counts
+            ? { pending: counts.pending, dead: counts.dead, oldestPendingMs: counts.oldestPendingMs }
+            : { pending: null, dead: null, oldestPendingMs: null },
+        },
+        problems.length === 0 ? 200 : 503,
+      );
+    }),
+  );
 
   function countsOrUndefined() {
     try {
@@ -121,77 +139,92 @@ export function createHub(deps: HubDeps): Hono {
     }
   }
 
-  app.post('/sysinfo', async (c) => {
-    const denied = authorize(c);
-    if (denied) return denied;
-    const parsed = await readBody(c, parseReportRequest);
-    if (!parsed.ok) return fail(c, parsed.error);
-    const report = parsed.value;
-    const hostname = reportHostname(report);
-    const hostDenied = checkHost(c, hostname);
-    if (hostDenied) return hostDenied;
-    if (report.kind === 'v2' && isReplay(hostname ?? '', report.sample.collectedAtMs)) {
-      // An agent retrying a report whose answer it never got (see the agent's spool): taken already, say so.
-      return c.json({ status: 'duplicate', crossed: [] });
-    }
-    const input = report.kind === 'legacy' ? fromLegacy(report.sysData) : fromSample(report.sample, reportKeys());
-    const crossed = evaluate(input, alerts.plan.host(hostname ?? '').rules).breaches.map((b) => b.label);
-    // The 200 is sent once the host's alert states and the posts they call for are durable, together.
-    const outcome = await alerts.ingest(hostname, input);
-    // Answered with the other reports of this turn of the event loop, written or not, as /message answers are:
-    // answering a burst together costs a fifth less CPU per report than answering each at once (BENCHMARKS.md).
-    await turn();
-    if (outcome.queued.length === 0) return c.json({ status: 'ok', crossed });
-    return c.json({ status: 'queued', id: outcome.queued[0], ids: outcome.queued, crossed });
-  });
+  app.post(
+    '/sysinfo',
+    logged(async (c) => {
+      const denied = authorize(c);
+      if (denied) return denied;
+      const parsed = await readBody(c, parseReportRequest);
+      if (!parsed.ok) return fail(c, parsed.error);
+      const report = parsed.value;
+      const hostname = reportHostname(report);
+      const hostDenied = checkHost(c, hostname);
+      if (hostDenied) return hostDenied;
+      if (report.kind === 'v2' && isReplay(hostname ?? '', report.sample.collectedAtMs)) {
+        // An agent retrying a report whose answer it never got (see the agent's spool): taken already, say so.
+        return c.json({ status: 'duplicate', crossed: [] });
+      }
+      const input = report.kind === 'legacy' ? fromLegacy(report.sysData) : fromSample(report.sample, reportKeys());
+      const crossed = evaluate(input, alerts.plan.host(hostname ?? '').rules).breaches.map((b) => b.label);
+      // The 200 is sent once the host's alert states and the posts they call for are durable, together.
+      const outcome = await alerts.ingest(hostname, input);
+      // Answered with the other reports of this turn of the event loop, written or not, as /message answers are:
+      // answering a burst together costs a fifth less CPU per report than answering each at once (BENCHMARKS.md).
+      await turn();
+      if (outcome.queued.length === 0) return c.json({ status: 'ok', crossed });
+      return c.json({ status: 'queued', id: outcome.queued[0], ids: outcome.queued, crossed });
+    }),
+  );
 
-  app.post('/silences', async (c) => {
-    const denied = authorize(c);
-    if (denied) return denied;
-    const parsed = await readBody(c, parseSilenceRequest);
-    if (!parsed.ok) return fail(c, parsed.error);
-    const { host, rule, forMs, reason } = parsed.value;
-    const hostDenied = checkHost(c, host);
-    if (hostDenied) return hostDenied;
-    const silence = alerts.silence({ hostname: host, key: rule, forMs, ...(reason === undefined ? {} : { reason }) });
-    return c.json({ status: 'silenced', silence: silenceView(silence) });
-  });
+  app.post(
+    '/silences',
+    logged(async (c) => {
+      const denied = authorize(c);
+      if (denied) return denied;
+      const parsed = await readBody(c, parseSilenceRequest);
+      if (!parsed.ok) return fail(c, parsed.error);
+      const { host, rule, forMs, reason } = parsed.value;
+      const hostDenied = checkHost(c, host);
+      if (hostDenied) return hostDenied;
+      const silence = alerts.silence({ hostname: host, key: rule, forMs, ...(reason === undefined ? {} : { reason }) });
+      return c.json({ status: 'silenced', silence: silenceView(silence) });
+    }),
+  );
 
-  app.get('/silences', (c) => {
-    const denied = authorize(c);
-    if (denied) return denied;
-    const hosts = c.get('hosts' as never) as readonly string[] | undefined;
-    const visible = alerts.silences().filter((s) => hosts === undefined || hosts.includes(s.hostname));
-    return c.json({ silences: visible.map(silenceView) });
-  });
+  app.get(
+    '/silences',
+    logged((c) => {
+      const denied = authorize(c);
+      if (denied) return denied;
+      const hosts = c.get('hosts' as never) as readonly string[] | undefined;
+      const visible = alerts.silences().filter((s) => hosts === undefined || hosts.includes(s.hostname));
+      return c.json({ silences: visible.map(silenceView) });
+    }),
+  );
 
-  app.delete('/silences/:id', (c) => {
-    const denied = authorize(c);
-    if (denied) return denied;
-    const raw = c.req.param('id');
-    const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(id))
-      return c.json({ error: 'expected a silence id (a positive integer)', field: 'id' }, 400);
-    const running = alerts.silences().find((s) => s.id === id);
-    if (running === undefined) return c.json({ error: `no running silence with id ${id}`, field: 'id' }, 404);
-    const hostDenied = checkHost(c, running.hostname);
-    if (hostDenied) return hostDenied;
-    alerts.unsilence(id);
-    return c.json({ status: 'removed', silence: silenceView(running) });
-  });
+  app.delete(
+    '/silences/:id',
+    logged((c) => {
+      const denied = authorize(c);
+      if (denied) return denied;
+      const raw = c.req.param('id') ?? '';
+      const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
+      if (!Number.isSafeInteger(id))
+        return c.json({ error: 'expected a silence id (a positive integer)', field: 'id' }, 400);
+      const running = alerts.silences().find((s) => s.id === id);
+      if (running === undefined) return c.json({ error: `no running silence with id ${id}`, field: 'id' }, 404);
+      const hostDenied = checkHost(c, running.hostname);
+      if (hostDenied) return hostDenied;
+      alerts.unsilence(id);
+      return c.json({ status: 'removed', silence: silenceView(running) });
+    }),
+  );
 
-  app.post('/message', async (c) => {
-    const denied = authorize(c);
-    if (denied) return denied;
-    const parsed = await readMessage(c);
-    if (!parsed.ok) return fail(c, parsed.error);
-    const message = parsed.value;
-    const hostDenied = checkHost(c, message.hostname);
-    if (hostDenied) return hostDenied;
-    const entry = await enqueue({ payload: { kind: 'message', message }, groupKey: message.hostname ?? '' });
-    deps.onQueued?.();
-    return c.json({ status: 'queued', id: entry.id });
-  });
+  app.post(
+    '/message',
+    logged(async (c) => {
+      const denied = authorize(c);
+      if (denied) return denied;
+      const parsed = await readMessage(c);
+      if (!parsed.ok) return fail(c, parsed.error);
+      const message = parsed.value;
+      const hostDenied = checkHost(c, message.hostname);
+      if (hostDenied) return hostDenied;
+      const entry = await enqueue({ payload: { kind: 'message', message }, groupKey: message.hostname ?? '' });
+      deps.onQueued?.();
+      return c.json({ status: 'queued', id: entry.id });
+    }),
+  );
 
   const allowed: Record<string, string> = {
     '/sysinfo': 'POST',
@@ -201,15 +234,23 @@ export function createHub(deps: HubDeps): Hono {
     '/silences/:id': 'DELETE',
   };
   for (const [path, allow] of Object.entries(allowed)) {
-    app.all(path, (c) =>
-      c.json({ error: `method ${c.req.method} not allowed on ${c.req.path}`, field: 'method' }, 405, { Allow: allow }),
+    app.all(
+      path,
+      logged((c) =>
+        c.json({ error: `method ${c.req.method} not allowed on ${c.req.path}`, field: 'method' }, 405, {
+          Allow: allow,
+        }),
+      ),
     );
   }
-  app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}`, field: 'path' }, 404));
+  app.notFound(logged((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}`, field: 'path' }, 404)));
   app.onError((error, c) => {
     // Input problems never get here (they are 4xx above): this is the hub failing, e.g. the disk is full.
     logger.error('request failed', { path: c.req.path, error: error.message });
-    return c.json({ error: 'the hub could not accept this request now; retry later' }, 503);
+    const response = c.json({ error: 'the hub could not accept this request now; retry later' }, 503);
+    const started = c.get('started' as never) as number | undefined;
+    if (logRequests) logRequest(c, response.status, started ?? performance.now());
+    return response;
   });
 
   // The newest collectedAtMs taken per host. A v2 report no newer than that is a replay; the original's reports
