@@ -14,17 +14,29 @@ const require = createRequire(import.meta.url);
 const FILE_BUFFER_BYTES = 8192;
 const FILE_FLUSH_MS = 1000;
 
-/** Every log file open in this process: what is still buffered is written synchronously when it exits. */
-const openFiles = new Set<SonicBoom>();
+/**
+ * A log file: lines gathered during one turn of the event loop are handed to sonic-boom together (sonic-boom
+ * measures its whole pending buffer at every write call, which a call per line of a busy hub makes quadratic).
+ */
+interface LogFile {
+  sink: SonicBoom;
+  pending: string[];
+  /** Hands the gathered lines to sonic-boom. */
+  hand(): void;
+}
+
+/** Every log file open in this process: what is still gathered or buffered is written when it exits. */
+const openFiles = new Set<LogFile>();
 let exitHookInstalled = false;
-function flushAtExit(sink: SonicBoom): void {
-  openFiles.add(sink);
+function flushAtExit(file: LogFile): void {
+  openFiles.add(file);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const file of openFiles) {
+    for (const open of openFiles) {
       try {
-        file.flushSync();
+        open.hand();
+        open.sink.flushSync();
       } catch {
         // Nothing more can be done at exit.
       }
@@ -67,8 +79,9 @@ const SECRET_KEY_SET = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
  * An event whose fields are all plain values (strings, numbers, booleans) under names that are not secret is
  * formatted directly: nothing in it can need masking, and the hub logs one such line per request. Any other event
  * (nested objects, errors, a field named like a secret) goes through tslog, which masks secrets at every depth.
- * The file is appended through one buffered writer (sonic-boom): lines written while a write is in progress go out
- * together with the next one, and what is still buffered is written synchronously when the process exits.
+ * The file is appended through one buffered writer (sonic-boom): the lines of one turn of the event loop are handed
+ * over together, written once 8 KiB have gathered or a second has passed, and what is still buffered is written
+ * synchronously when the process exits. Standard error gets each line at once.
  *
  * @example
  * const log = createLogger(config.data.logger);
@@ -78,13 +91,13 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
   const stream = options.stream ?? process.stderr;
   const minLevel = toTsLogLevel(settings.loglevel);
   const format = settings.style === 'json' ? toJsonLine : toPrettyLine;
-  let file: SonicBoom | undefined;
-  const openFile = (): SonicBoom => {
+  let file: LogFile | undefined;
+  const openFile = (): LogFile => {
     mkdirSync(dirname(settings.filename), { recursive: true });
     // Opened synchronously here (not by sonic-boom, asynchronously) so that flushSync works from the first line.
     const { SonicBoom } = require('sonic-boom') as typeof import('sonic-boom');
-    // Lines are gathered up to 8 KiB, and written at least every second (a busy hub would otherwise make one small
-    // write per request).
+    // Written once 8 KiB have gathered, and at least every second (a busy hub would otherwise make one small write
+    // per request).
     const sink = new SonicBoom({
       fd: openSync(settings.filename, 'a', 0o640),
       minLength: FILE_BUFFER_BYTES,
@@ -96,15 +109,32 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
         process.stderr.write(`janitor: cannot write the log file ${settings.filename}: ${error.message}\n`);
       fileFailed = true;
     });
-    flushAtExit(sink);
-    return sink;
+    const opened: LogFile = {
+      sink,
+      pending: [],
+      hand() {
+        handScheduled = false;
+        if (opened.pending.length === 0) return;
+        const chunk = opened.pending.join('');
+        opened.pending = [];
+        sink.write(chunk);
+      },
+    };
+    flushAtExit(opened);
+    return opened;
   };
   let fileFailed = false;
+  let handScheduled = false;
   const writeLine = (line: string) => {
+    // Standard error at once: a command's log lines stay in order with what it prints.
     if (settings.to_stdout) stream.write(line);
     if (settings.to_file) {
       file ??= openFile();
-      file.write(line);
+      file.pending.push(line);
+      if (!handScheduled) {
+        handScheduled = true;
+        setImmediate(file.hand);
+      }
     }
   };
   let tslog: TsLogger<unknown> | undefined;
@@ -142,10 +172,11 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
     error: emit('error'),
     enabled: (level) => LEVEL_IDS[level] >= minLevel,
     async flush() {
-      const sink = file;
-      if (sink === undefined || fileFailed) return;
+      const open = file;
+      if (open === undefined || fileFailed) return;
+      open.hand();
       await new Promise<void>((resolve) => {
-        sink.flush(() => resolve());
+        open.sink.flush(() => resolve());
       });
     },
   };
