@@ -5,9 +5,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { HUB_NODE_FLAGS } from '@janitor/runtime';
 // @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
 import untypedAutocannon from 'autocannon';
-import { HUB_NODE_FLAGS } from '../apps/hub/src/node-flags.ts';
 import { fmt } from './stats.ts';
 
 /** The repository's root folder. */

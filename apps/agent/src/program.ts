@@ -1,10 +1,10 @@
 // janitor-agent: collects this machine's metrics. Local mode checks them and publishes here; remote mode sends them
 // to a hub (spooling them on disk while the hub cannot be reached).
+
+import { CliError, EXIT, openRuntime, parseDurationSeconds, parseHubUrl, runProgram } from '@janitor/runtime';
+import { runLoop } from '@janitor/scheduler';
 import { Command, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
-import { parseDurationSeconds, parseHubUrl, runProgram } from './cli-support.ts';
-import { runLoop } from './loop.ts';
-import { CliError, EXIT, openRuntime } from './runtime.ts';
 
 interface AgentOptions {
   mode?: 'local' | 'remote';
@@ -67,8 +67,8 @@ type Runtime = Awaited<ReturnType<typeof openRuntime>>;
  * `sysinfo_remote`, with `--hub`/`--token`/`--legacy`) every minute, on the minute, from the minute it starts.
  */
 async function scheduled(runtime: Runtime, mode: 'local' | 'remote', options: AgentOptions): Promise<void> {
-  const [{ createFileLock, DEFAULT_TASK_TIMEOUT_MS }, { createTaskRunner, lockDirOf, runSchedulerDaemon }] =
-    await Promise.all([import('@janitor/scheduler'), import('./schedule.ts')]);
+  const [{ createFileLock, DEFAULT_TASK_TIMEOUT_MS, runSchedulerDaemon }, { createTaskRunner, lockDirOf }] =
+    await Promise.all([import('@janitor/scheduler'), import('@janitor/runtime/tasks')]);
   const { config, logger } = runtime;
   const fromConfig = config.tasks.some((task) => task.enabled);
   const action = mode === 'remote' ? 'sysinfo_remote' : 'sysinfo_local';
@@ -102,9 +102,9 @@ async function scheduled(runtime: Runtime, mode: 'local' | 'remote', options: Ag
 async function local(runtime: Runtime, options: AgentOptions): Promise<void> {
   const [{ createCollector }, { runLocalCheck }, { formatDryRunPost }, { publisherFor }] = await Promise.all([
     import('@janitor/metrics'),
-    import('./local-check.ts'),
-    import('./runtime.ts'),
-    import('./runtime-publisher.ts'),
+    import('@janitor/runtime/local'),
+    import('@janitor/runtime'),
+    import('@janitor/runtime/posting'),
   ]);
   const publisher = publisherFor(runtime);
   const { config, logger } = runtime;
@@ -127,7 +127,7 @@ async function local(runtime: Runtime, options: AgentOptions): Promise<void> {
 }
 
 async function remote(runtime: Runtime, options: AgentOptions): Promise<void> {
-  const { formatDryRunReport, openRemote, remoteFailure, remoteOnceCommand } = await import('./remote-mode.ts');
+  const { formatDryRunReport, openRemote, remoteFailure, remoteOnceCommand } = await import('@janitor/runtime/remote');
   const remoteOptions = {
     ...(options.hub ? { hub: options.hub } : {}),
     ...(options.token ? { token: options.token } : {}),
@@ -140,7 +140,7 @@ async function remote(runtime: Runtime, options: AgentOptions): Promise<void> {
   }
   const [{ createCollector }, { runRemoteReport }] = await Promise.all([
     import('@janitor/metrics'),
-    import('./remote-report.ts'),
+    import('@janitor/runtime/remote'),
   ]);
   const { target, send, spool } = openRemote(runtime, remoteOptions);
   const collector = createCollector({ logger });

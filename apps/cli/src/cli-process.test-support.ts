@@ -2,22 +2,29 @@
 // working directory, with an environment free of the parent's JANITOR_* variables) and gives every run a deadline.
 // The process handling is @janitor/testkit's `nodeProcesses`; this module gives it the names the CLI's tests use.
 import { fileURLToPath } from 'node:url';
+import { hubEntryPoint } from '@janitor/runtime';
 import {
   type Finished,
   type NodeProcess,
   type NodeProcessOptions,
   nodeProcesses,
+  type RealHub,
+  startRealHub as startHub,
   tempDir as tempDirNamed,
 } from '@janitor/testkit';
 
-export type { Finished } from '@janitor/testkit';
-export { closedPort } from '@janitor/testkit';
+export type { Finished, RealHub, RecordingHub } from '@janitor/testkit';
+export { closedPort, HUB_TOKEN, startRecordingHub } from '@janitor/testkit';
 
 /** The `janitor` command's entry point. */
 export const JANITOR = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** The same, under the name the tests shared with the agent's use. */
+export const JANITOR_MAIN = JANITOR;
+/** The installed janitor-hub, as `janitor listen` finds it. */
+export const HUB_MAIN = hubEntryPoint(import.meta.url);
 
-/** A running process: its output so far (`waitForStdout`, `waitForStderr`), its stdin, and its end. */
-export type Started = Pick<NodeProcess, 'child' | 'waitForStdout' | 'waitForStderr' | 'exited'>;
+/** A running process: its output so far (`waitFor…`, `output`), its stdin, and its end. */
+export type Started = Pick<NodeProcess, 'child' | 'output' | 'waitFor' | 'waitForStdout' | 'waitForStderr' | 'exited'>;
 
 /**
  * `env` is added to the parent's environment (from which every JANITOR_* variable is removed); `timeoutMs` is how
@@ -64,4 +71,9 @@ export function hasStackTrace(text: string): boolean {
 /** The non-empty lines of an output. */
 export function linesOf(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '');
+}
+
+/** A real janitor-hub on 127.0.0.1 with a random port, dry run, accepting HUB_TOKEN. */
+export function startRealHub(dir: string, extraYaml = ''): Promise<RealHub> {
+  return startHub(dir, { hubMain: HUB_MAIN, processes, extraYaml });
 }

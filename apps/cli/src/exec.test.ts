@@ -7,7 +7,7 @@ import {
   execMessage,
   formatCommandLine,
   formatDuration,
-} from 'janitor-agent/tasks';
+} from '@janitor/scheduler';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   closedPort,
@@ -17,7 +17,7 @@ import {
   runNode,
   startRecordingHub,
   tempDir,
-} from '../../agent/src/remote-harness.test-support.ts';
+} from './cli-process.test-support.ts';
 
 afterAll(killLeftovers);
 

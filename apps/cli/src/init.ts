@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CliError, EXIT } from 'janitor-agent';
+import { CliError, EXIT } from '@janitor/runtime';
 
 /** Where the commented template lives: beside the published package, or at the repository's root. */
 export function distConfigPath(): string {

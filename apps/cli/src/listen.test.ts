@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hubFiles, isAlive, startHubDetached } from '@janitor/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   JANITOR_MAIN,
@@ -11,8 +12,7 @@ import {
   startNode,
   startRecordingHub,
   tempDir,
-} from '../../agent/src/remote-harness.test-support.ts';
-import { hubFiles, isAlive, startHubDetached } from './listen.ts';
+} from './cli-process.test-support.ts';
 
 const started = new Set<number>();
 afterAll(() => {

@@ -11,7 +11,7 @@ import {
   registerApp,
   verifyCredentials,
 } from '@janitor/publisher';
-import { CliError, EXIT, type Runtime } from 'janitor-agent';
+import { CliError, EXIT, type Runtime } from '@janitor/runtime';
 import { ask } from './prompt.ts';
 
 export const OOB_REDIRECT = 'urn:ietf:wg:oauth:2.0:oob';

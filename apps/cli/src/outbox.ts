@@ -3,11 +3,10 @@
 // a command runs.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '@janitor/protocol';
-import type { DrainResult, OutboxPort, Publisher } from '@janitor/publisher';
+import type { DrainResult } from '@janitor/publisher';
+import type { RuntimeOptions } from '@janitor/runtime';
 import type { Store } from '@janitor/store';
 import { Command } from 'commander';
-import type { RuntimeOptions } from 'janitor-agent';
 
 /** What the outbox commands need from main.ts. */
 export interface OutboxCommandDeps {
@@ -63,23 +62,6 @@ export function listOutbox(store: Pick<Store, 'outbox'>, options: { dead?: boole
   return lines;
 }
 
-/** `janitor outbox flush`: one pass over the outbox with the configured publisher, as the hub's worker makes it. */
-export async function flushOutbox(deps: {
-  outbox: OutboxPort;
-  kv: Store['kv'];
-  publisher: Publisher;
-  logger?: Logger;
-}): Promise<DrainResult> {
-  const { createOutboxWorker } = await import('@janitor/publisher');
-  const worker = createOutboxWorker({
-    outbox: deps.outbox,
-    publisher: deps.publisher,
-    state: deps.kv,
-    ...(deps.logger ? { logger: deps.logger } : {}),
-  });
-  return worker.drain();
-}
-
 /** What a flush did, in one line. */
 export function formatDrain(result: DrainResult, nowMs: number): string {
   const parts = [`${result.posted} posted`, `${result.retried} to retry`, `${result.dead} dead`];
@@ -98,7 +80,7 @@ export function outboxCommand(deps: OutboxCommandDeps): Command {
 
   /** Opens the runtime and the store; `create: false` answers undefined when there is no store yet. */
   async function open(cmd: Command, create: boolean) {
-    const agent = await import('janitor-agent');
+    const agent = await import('@janitor/runtime');
     const runtime = await agent.openRuntime(runtimeOptions(cmd));
     const path = join(agent.resolveStateDir(runtime.config), 'janitor.db');
     if (!create && !existsSync(path)) return { agent, runtime, path, store: undefined };
@@ -160,7 +142,8 @@ export function outboxCommand(deps: OutboxCommandDeps): Command {
     .action(async (_o, cmd: Command) => {
       const { agent, runtime, store } = await open(cmd, true);
       try {
-        const publisher = agent.publisherFor(runtime);
+        const { createPosting, publisherFor } = await import('@janitor/runtime/posting');
+        const publisher = publisherFor(runtime);
         if (publisher.dryRun) {
           // A dry-run worker logs a post and removes it: flushing so would throw the queue away.
           throw new agent.CliError(
@@ -168,12 +151,7 @@ export function outboxCommand(deps: OutboxCommandDeps): Command {
             agent.EXIT.usage,
           );
         }
-        const result = await flushOutbox({
-          outbox: store!.outbox,
-          kv: store!.kv,
-          publisher,
-          logger: runtime.logger,
-        });
+        const result = await createPosting(runtime, store!, { publisher }).worker.drain();
         out(formatDrain(result, now()));
         out(formatCounts(store!.outbox.counts(), now()));
         if (result.retried > 0) process.exitCode = agent.EXIT.failure;

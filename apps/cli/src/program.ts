@@ -4,14 +4,14 @@
 // `janitor scheduler` every minute, and a run with nothing due must not pay for modules it never uses.
 import { hostname } from 'node:os';
 import { MESSAGE_TYPES, type MessageType } from '@janitor/protocol';
+import { parseDurationSeconds, parseHubUrl, type RuntimeOptions, runProgram } from '@janitor/runtime';
 import { Command, Option } from 'commander';
-import type { RuntimeOptions } from 'janitor-agent';
-import { parseDurationSeconds, parseHubUrl, runProgram } from 'janitor-agent/cli-support';
 import pkg from '../package.json' with { type: 'json' };
 import { outboxCommand } from './outbox.ts';
 import { silenceCommand } from './silence.ts';
 
-const agent = () => import('janitor-agent');
+const rt = () => import('@janitor/runtime');
+const remoteMode = () => import('@janitor/runtime/remote');
 
 interface Common {
   config?: string;
@@ -47,7 +47,11 @@ run
   .description('collect this machine’s metrics, check the limits, publish a report if one is crossed')
   .option('--dry-run', 'log the post that would be made instead of publishing')
   .action(async (_o, cmd: Command) => {
-    const { formatDryRunPost, openRuntime, publisherFor, runLocalCheck } = await agent();
+    const [{ formatDryRunPost, openRuntime }, { publisherFor }, { runLocalCheck }] = await Promise.all([
+      rt(),
+      import('@janitor/runtime/posting'),
+      import('@janitor/runtime/local'),
+    ]);
     const runtime = await openRuntime(runtimeOptions(cmd));
     const publisher = publisherFor(runtime);
     const outcome = await runLocalCheck({ config: runtime.config, publisher, logger: runtime.logger });
@@ -63,7 +67,7 @@ run
   .option('--token <token>', 'the hub’s bearer token (default: $JANITOR_HUB_TOKEN, app.service.remote_token)')
   .option('--legacy', 'send the original’s {"sys_data": …} report, for hubs of Janitor 0.1')
   .action(async (o: HubFlags & { legacy?: boolean }, cmd: Command) => {
-    const { openRuntime, remoteOnceCommand } = await agent();
+    const [{ openRuntime }, { remoteOnceCommand }] = await Promise.all([rt(), remoteMode()]);
     const runtime = await openRuntime(runtimeOptions(cmd));
     await remoteOnceCommand(runtime, { ...hubChoice(o), ...(o.legacy ? { legacy: true } : {}) }, out);
     await runtime.logger.flush();
@@ -74,7 +78,7 @@ config
   .command('validate')
   .description('load and validate the config; list every problem with its key path')
   .action(async (_o, cmd: Command) => {
-    const { openRuntime } = await agent();
+    const { openRuntime } = await rt();
     const runtime = await openRuntime(runtimeOptions(cmd));
     const { filepath, rules, warnings } = runtime.config;
     out(`${filepath ?? 'no config file found: embedded defaults'}: valid (${rules.length} threshold rules)`);
@@ -86,7 +90,7 @@ program
   .description('register Janitor as an application on the server and save its client credentials (0600)')
   .option('--force', 'register again even if the client file exists')
   .action(async (o: { force?: boolean }, cmd: Command) => {
-    const [{ openRuntime }, { ensureApp }] = await Promise.all([agent(), import('./login.ts')]);
+    const [{ openRuntime }, { ensureApp }] = await Promise.all([rt(), import('./login.ts')]);
     const runtime = await openRuntime(runtimeOptions(cmd));
     const app = await ensureApp(runtime, { force: o.force === true });
     const file = runtime.config.data.mastodon.credentials.client_file;
@@ -110,7 +114,7 @@ program
       o: { token?: string | true; oauth?: boolean; code?: string; password?: string | true; username?: string },
       cmd: Command,
     ) => {
-      const [{ openRuntime }, { login, requireMethod }] = await Promise.all([agent(), import('./login.ts')]);
+      const [{ openRuntime }, { login, requireMethod }] = await Promise.all([rt(), import('./login.ts')]);
       const method = requireMethod(o);
       const runtime = await openRuntime(runtimeOptions(cmd));
       const { account, file } = await login(runtime, {
@@ -131,7 +135,10 @@ mastodon
   .description('post a test status and print its address')
   .option('--dry-run', 'log the status instead of posting it')
   .action(async (_o, cmd: Command) => {
-    const { formatDryRunPost, openRuntime, publisherFor } = await agent();
+    const [{ formatDryRunPost, openRuntime }, { publisherFor }] = await Promise.all([
+      rt(),
+      import('@janitor/runtime/posting'),
+    ]);
     const runtime = await openRuntime(runtimeOptions(cmd));
     const publisher = publisherFor(runtime);
     const result = await publisher.publish({
@@ -170,9 +177,10 @@ withHubOptions(
   .option('--summary <text>', 'a summary: the post’s content warning')
   .action(
     async (text: string, o: HubFlags & { type: MessageType; summary?: string; hostname?: string }, cmd: Command) => {
-      const [{ openRuntime, remoteTarget }, { sendMessage }, { readMessageFrom }] = await Promise.all([
-        agent(),
-        import('janitor-agent/tasks'),
+      const [{ openRuntime }, { remoteTarget }, { sendMessage }, { readMessageFrom }] = await Promise.all([
+        rt(),
+        remoteMode(),
+        import('@janitor/scheduler'),
         import('./send.ts'),
       ]);
       const runtime = await openRuntime(runtimeOptions(cmd));
@@ -222,7 +230,7 @@ withHubOptions(
       cmd: Command,
     ) => {
       const [command = '', ...args] = words;
-      const { execMessage, runCommand } = await import('janitor-agent/tasks');
+      const { execMessage, runCommand } = await import('@janitor/scheduler');
       const result = await runCommand({ command, args, tailLines: o.tailLines });
       if (result.end.kind === 'not-started') process.stderr.write(`janitor exec: ${command}: ${result.end.reason}\n`);
       const ok = result.end.kind === 'exited' && result.end.code === 0;
@@ -231,9 +239,10 @@ withHubOptions(
       if (ok && o.onSuccess === 'none') return;
       try {
         // The config is read after the command: a broken config.yaml never stops the job itself.
-        const [{ openRuntime, remoteTarget }, { sendMessage }] = await Promise.all([
-          agent(),
-          import('janitor-agent/tasks'),
+        const [{ openRuntime }, { remoteTarget }, { sendMessage }] = await Promise.all([
+          rt(),
+          remoteMode(),
+          import('@janitor/scheduler'),
         ]);
         const runtime = await openRuntime(runtimeOptions(cmd));
         const target = remoteTarget(runtime, hubChoice(o));
@@ -245,7 +254,7 @@ withHubOptions(
         });
         await sendMessage({ url: target.url, ...(target.token ? { token: target.token } : {}), message });
       } catch (error) {
-        const { describeFailure } = await agent();
+        const { describeFailure } = await rt();
         process.stderr.write(
           `janitor exec: warning: the outcome was not reported: ${describeFailure(error).message}\n`,
         );
@@ -267,10 +276,11 @@ program
   .option('--interval <duration>', 'time between two reports of this machine (60, 30s, 5m)', parseDurationSeconds, 60)
   .action(async (o: { interval: number }, cmd: Command) => {
     const configPath = cmd.optsWithGlobals<Common>().config;
-    const [{ openRuntime }, { runMainJob }] = await Promise.all([agent(), import('./start.ts')]);
+    const { binEntryPoint, hubEntryPoint, openRuntime, runMainJob } = await rt();
     const runtime = await openRuntime(runtimeOptions(cmd));
     process.exitCode = await runMainJob({
       runtime,
+      entryPoints: { hub: hubEntryPoint(import.meta.url), agent: binEntryPoint('janitor-agent', import.meta.url) },
       ...(configPath ? { configPath } : {}),
       intervalSeconds: o.interval,
       out,
@@ -297,12 +307,12 @@ const listen = program
       ...(o.dryRun ? { dryRun: true } : {}),
     };
     const [
-      { openRuntime, resolveStateDir },
+      { hubEntryPoint, hubFiles, localUrl, openRuntime, resolveStateDir, runHubForeground, startHubDetached },
       { toTsLogLevel },
-      { hubFiles, localUrl, runHubForeground, startHubDetached },
-    ] = await Promise.all([agent(), import('@janitor/config'), import('./listen.ts')]);
+    ] = await Promise.all([rt(), import('@janitor/config')]);
+    const hubMain = hubEntryPoint(import.meta.url);
     if (!o.detach) {
-      process.exitCode = await runHubForeground(args);
+      process.exitCode = await runHubForeground(args, hubMain);
       return;
     }
     const runtime = await openRuntime(runtimeOptions(cmd));
@@ -313,6 +323,7 @@ const listen = program
     const started = await startHubDetached({
       args,
       files,
+      hubMain,
       ...(port === 0 ? {} : { expectedUrl: localUrl(o.host ?? where.host, port) }),
       logsListening: logger.to_stdout && toTsLogLevel(logger.loglevel) <= 3,
     });
@@ -324,13 +335,10 @@ listen
   .command('status')
   .description('say whether the hub started with --detach is running (exit 0) or not (exit 3)')
   .action(async (_o, cmd: Command) => {
-    const [{ openRuntime, resolveStateDir }, { hubEntryPoint, hubFiles, hubState, probeHealth }] = await Promise.all([
-      agent(),
-      import('./listen.ts'),
-    ]);
+    const { hubEntryPoint, hubFiles, hubState, openRuntime, probeHealth, resolveStateDir } = await rt();
     const runtime = await openRuntime(runtimeOptions(cmd));
     const files = hubFiles(resolveStateDir(runtime.config));
-    const state = hubState(files, hubEntryPoint());
+    const state = hubState(files, hubEntryPoint(import.meta.url));
     if (state.state === 'running') {
       const health = state.url ? await probeHealth(state.url) : undefined;
       const where = state.url ? ` on ${state.url}` : '';
@@ -349,13 +357,10 @@ listen
   .command('stop')
   .description('stop the hub started with --detach (SIGTERM; SIGKILL after 10 s)')
   .action(async (_o, cmd: Command) => {
-    const [{ openRuntime, resolveStateDir }, { hubFiles, stopHub }] = await Promise.all([
-      agent(),
-      import('./listen.ts'),
-    ]);
+    const { hubEntryPoint, hubFiles, openRuntime, resolveStateDir, stopHub } = await rt();
     const runtime = await openRuntime(runtimeOptions(cmd));
     const files = hubFiles(resolveStateDir(runtime.config));
-    const { stopped, killed } = await stopHub(files);
+    const { stopped, killed } = await stopHub(files, { hubMain: hubEntryPoint(import.meta.url) });
     if (stopped.state !== 'running') {
       out(stopped.state === 'stale' ? 'hub not running (stale pid file removed)' : 'hub not running');
       return;
@@ -370,15 +375,12 @@ program
   )
   .option('--daemon', 'keep running and run each task on its minutes, without cron (stops on SIGTERM)')
   .action(async (o: { daemon?: boolean }, cmd: Command) => {
-    const [{ schedulerCommand }, { hubEntryPoint }] = await Promise.all([
-      import('janitor-agent/tasks'),
-      import('./hub-entry.ts'),
-    ]);
+    const [{ schedulerCommand }, { hubEntryPoint }] = await Promise.all([import('@janitor/runtime/tasks'), rt()]);
     const { exitCode, forceExit } = await schedulerCommand({
       ...runtimeOptions(cmd),
       daemon: o.daemon === true,
       out,
-      hubMain: hubEntryPoint(),
+      hubMain: hubEntryPoint(import.meta.url),
     });
     // A task abandoned at its timeout (or a daemon's leftovers) must not keep the process alive.
     if (forceExit) process.exit(exitCode);

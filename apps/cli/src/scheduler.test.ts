@@ -7,12 +7,21 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AppLogger, parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
-import { createFileLock, createMemoryLock, formatInZone, type RunTask, runDue, type Task } from '@janitor/scheduler';
+import type { Runtime } from '@janitor/runtime';
+import { createTaskRunner } from '@janitor/runtime/tasks';
+import {
+  createFileLock,
+  createMemoryLock,
+  formatInZone,
+  type RunTask,
+  runDue,
+  runScheduledMinute,
+  runSchedulerDaemon,
+  ScheduledCommandError,
+  type Task,
+} from '@janitor/scheduler';
 import { openStore } from '@janitor/store';
-import type { Runtime } from 'janitor-agent';
-import { createTaskRunner, runScheduledMinute, runSchedulerDaemon, ScheduledCommandError } from 'janitor-agent/tasks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startRecordingHub } from '../../agent/src/remote-harness.test-support.ts';
 import {
   closedPort,
   hasStackTrace,
@@ -21,6 +30,7 @@ import {
   linesOf,
   runJanitor,
   startNode,
+  startRecordingHub,
   tempDir,
 } from './cli-process.test-support.ts';
 import { formatScheduleTable } from './scheduler.ts';

@@ -1,8 +1,8 @@
 // `janitor schedule list`: the tasks of `app.schedules`, their expressions in words and their next runs. Running them
-// (`janitor scheduler [--daemon]`) is janitor-agent/tasks' schedulerCommand.
+// (`janitor scheduler [--daemon]`) is @janitor/runtime/tasks' schedulerCommand.
+
+import { openRuntime, type RuntimeOptions } from '@janitor/runtime';
 import { listSchedule, type ScheduleRow } from '@janitor/scheduler';
-import type { RuntimeOptions } from 'janitor-agent';
-import { openRuntime } from 'janitor-agent/tasks';
 
 /**
  * `janitor schedule list`: one row per task (name, expression, the expression in words, action, time zone) and its

@@ -11,7 +11,7 @@ import {
   startRealHub,
   startRecordingHub,
   tempDir,
-} from '../../agent/src/remote-harness.test-support.ts';
+} from './cli-process.test-support.ts';
 
 afterAll(killLeftovers);
 

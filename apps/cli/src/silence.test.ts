@@ -4,15 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JanitorClientError } from '@janitor/protocol';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  HUB_TOKEN,
-  JANITOR_MAIN,
-  killLeftovers,
-  runNode,
-  startRealHub,
-  tempDir,
-} from '../../agent/src/remote-harness.test-support.ts';
 import { type HubFixture, startHub } from '../../hub/src/hub.test-support.ts';
+import { HUB_TOKEN, JANITOR_MAIN, killLeftovers, runNode, startRealHub, tempDir } from './cli-process.test-support.ts';
 import { addSilence, formatSilence, type HubEndpoint, listSilences, removeSilence } from './silence.ts';
 
 afterAll(killLeftovers);

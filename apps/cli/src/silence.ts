@@ -1,9 +1,8 @@
 // janitor silence: hold a host's posts back for a while, through the hub's /silences endpoint. Light at load (the
 // command line is built at every start, cron's included): the agent's modules are imported when a command runs.
 import { JanitorClientError } from '@janitor/protocol';
+import { parseHubUrl, type RuntimeOptions } from '@janitor/runtime';
 import { Command } from 'commander';
-import type { RuntimeOptions } from 'janitor-agent';
-import { parseHubUrl } from 'janitor-agent/cli-support';
 
 /** Where the hub is and how to speak to it. */
 export interface HubEndpoint {
@@ -99,7 +98,10 @@ export function silenceCommand(deps: SilenceCommandDeps): Command {
   const endpoint = async (cmd: Command): Promise<HubEndpoint> => {
     // --hub and --token may come before or after `list`/`remove`.
     const o = cmd.optsWithGlobals<HubFlags>();
-    const { openRuntime, remoteTarget } = await import('janitor-agent');
+    const [{ openRuntime }, { remoteTarget }] = await Promise.all([
+      import('@janitor/runtime'),
+      import('@janitor/runtime/remote'),
+    ]);
     const runtime = await openRuntime(runtimeOptions(cmd));
     const target = remoteTarget(runtime, { ...(o.hub ? { hub: o.hub } : {}), ...(o.token ? { token: o.token } : {}) });
     return { url: target.url, ...(target.token ? { token: target.token } : {}) };
@@ -114,7 +116,7 @@ export function silenceCommand(deps: SilenceCommandDeps): Command {
       .option('--reason <text>', 'why, for whoever lists the silences'),
   ).action(async (host: string | undefined, rule: string | undefined, o: { for?: string; reason?: string }, cmd) => {
     if (host === undefined || o.for === undefined) {
-      const { CliError, EXIT } = await import('janitor-agent');
+      const { CliError, EXIT } = await import('@janitor/runtime');
       throw new CliError(
         'usage: janitor silence HOST [RULE] --for DURATION [--reason TEXT] (or: silence list, silence remove ID)',
         EXIT.usage,
@@ -145,7 +147,7 @@ export function silenceCommand(deps: SilenceCommandDeps): Command {
   ).action(async (raw: string, _o: HubFlags, cmd: Command) => {
     const id = Number(raw.replace(/^#/, ''));
     if (!Number.isSafeInteger(id) || id <= 0) {
-      const { CliError, EXIT } = await import('janitor-agent');
+      const { CliError, EXIT } = await import('@janitor/runtime');
       throw new CliError(`expected a silence number such as 3, got ${JSON.stringify(raw)}`, EXIT.usage);
     }
     const removed = await removeSilence(await endpoint(cmd), id);

@@ -10,7 +10,6 @@ export type {
 export { createAlertEngine, REPORT_TIMES_KEPT } from './alert-engine.ts';
 export type { HubDeps, HubOutbox, PublisherState } from './create-hub.ts';
 export { createHub } from './create-hub.ts';
-export { HUB_NODE_FLAGS } from './node-flags.ts';
 export type { HubService, HubServiceOptions } from './service.ts';
 export { createHubService } from './service.ts';
 export type { SilenceFields, SilenceView } from './silence-request.ts';

@@ -5,9 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
+import { CliError, EXIT, openRuntime, resolveStateDir, runProgram } from '@janitor/runtime';
 import { Command } from 'commander';
-import { CliError, EXIT, openRuntime, resolveStateDir } from 'janitor-agent';
-import { runProgram } from 'janitor-agent/cli-support';
 import pkg from '../package.json' with { type: 'json' };
 import { createHubService } from './service.ts';
 

@@ -25,5 +25,9 @@ export type { Finished, NodeProcess, NodeProcesses, NodeProcessOptions } from '.
 export { closedPort, nodeProcesses, tempDir } from './node-process.ts';
 export type { AuthorizeRequest, GrantType, RecordedApp, RecordedToken, StaticToken } from './oauth.ts';
 export { FakeOAuthError, OOB_REDIRECT_URI, pkceChallenge } from './oauth.ts';
+export type { RealHub, RealHubOptions } from './real-hub.ts';
+export { HUB_TOKEN, startRealHub } from './real-hub.ts';
+export type { Answer, Recorded, RecordingHub } from './recording-hub.ts';
+export { startRecordingHub } from './recording-hub.ts';
 export type { Params, UploadedFile } from './request-body.ts';
 export type { RecordedMedia, RecordedStatus } from './statuses.ts';

@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogFields, Logger, Sample } from '@janitor/protocol';
+import { tempDir as tempDirNamed } from '@janitor/testkit';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from './remote-harness.test-support.ts';
+
+const tempDir = () => tempDirNamed('janitor-spool-test-');
+
 import { createSpool, type SpooledReport } from './spool.ts';
 
 function sample(n: number): Sample {

@@ -1,4 +1,4 @@
-import { type Command, CommanderError, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { describeFailure, EXIT } from './runtime.ts';
 
 /**
@@ -13,7 +13,7 @@ export async function runProgram(program: Command, argv: readonly string[] = pro
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
+    if (isCommanderError(error)) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
       // `janitor help` asked for help (0); `janitor run` without its subcommand printed it instead of running (1).
       if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
@@ -23,6 +23,15 @@ export async function runProgram(program: Command, argv: readonly string[] = pro
     process.stderr.write(`${program.name()}: ${message}\n`);
     return exitCode;
   }
+}
+
+/**
+ * A commander error, recognised by its code rather than by `instanceof`: installed from tarballs, each app may get its
+ * own copy of commander, and the program's copy is not this package's.
+ */
+function isCommanderError(error: unknown): error is Error & { code: string; exitCode: number } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('commander.');
 }
 
 function allCommands(cmd: Command): Command[] {

@@ -24,7 +24,7 @@ export type HubState =
  * Reads the pid file: `running` when its process is alive and is a janitor hub (its command line names the hub's
  * entry point or janitor-hub), `stale` when it is gone or something else now has that PID.
  */
-export function hubState(files: HubFiles, hubMain: string): HubState {
+export function hubState(files: HubFiles, hubMain?: string): HubState {
   let text: string;
   try {
     text = readFileSync(files.pidFile, 'utf8');
@@ -57,7 +57,10 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function isHubProcess(pid: number, hubMain: string): boolean {
+/** The hub's entry point as it appears on a command line: the `janitor-hub` bin, or its main file in a clone. */
+const HUB_ENTRY = /janitor-hub|[/\\]hub[/\\](?:src|dist)[/\\]main\.[jt]s$/;
+
+function isHubProcess(pid: number, hubMain: string | undefined): boolean {
   let cmdline: string;
   try {
     cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -66,5 +69,5 @@ function isHubProcess(pid: number, hubMain: string): boolean {
     return !existsSync('/proc/self');
   }
   const argv = cmdline.split('\0');
-  return argv.some((arg) => arg === hubMain || /janitor-hub/.test(arg));
+  return argv.some((arg) => arg === hubMain || HUB_ENTRY.test(arg));
 }

@@ -1,7 +1,5 @@
-export type { LocalCheckDeps, LocalCheckOutcome } from './local-check.ts';
-export { runLocalCheck } from './local-check.ts';
-export type { LoopOptions } from './loop.ts';
-export { runLoop } from './loop.ts';
+// `@janitor/runtime/remote`: remote mode (collect, send to the hub, spool while it is down), loaded only by the
+// commands that report to a hub.
 export type { RemoteOptions, RemoteTarget } from './remote-mode.ts';
 export {
   formatDryRunReport,
@@ -15,9 +13,6 @@ export type { RemoteReportDeps, RemoteReportOutcome, RemoteStatus } from './remo
 export { classifyDelivery, runRemoteReport } from './remote-report.ts';
 export type { ReportSender, ReportSenderOptions } from './report-sender.ts';
 export { createReportSender } from './report-sender.ts';
-export type { Runtime, RuntimeOptions } from './runtime.ts';
-export { CliError, describeFailure, EXIT, formatDryRunPost, openRuntime } from './runtime.ts';
-export { publisherFor } from './runtime-publisher.ts';
 export type {
   DeliveryVerdict,
   FlushOptions,
@@ -28,4 +23,3 @@ export type {
   WireFormat,
 } from './spool.ts';
 export { createSpool, DEFAULT_SPOOL_MAX_FILES } from './spool.ts';
-export { resolveStateDir } from './state-dir.ts';

@@ -1,8 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sample, silentLogger } from '@janitor/protocol';
+import { closedPort, type RecordingHub, startRecordingHub, tempDir as tempDirNamed } from '@janitor/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closedPort, type RecordingHub, startRecordingHub, tempDir } from './remote-harness.test-support.ts';
+
+const tempDir = () => tempDirNamed('janitor-remote-test-');
+
 import { runRemoteReport } from './remote-report.ts';
 import { createReportSender } from './report-sender.ts';
 import { createSpool } from './spool.ts';

@@ -1,19 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { resolveAccessToken } from '@janitor/config';
-import { CliError, EXIT, type Runtime } from 'janitor-agent';
-import { HUB_NODE_FLAGS } from 'janitor-hub/node-flags';
-import { hubArgv, hubEntryPoint, localUrl, probeHealth } from './listen.ts';
+import { hubArgv, localUrl, probeHealth } from './hub-control.ts';
+import { HUB_NODE_FLAGS } from './node-flags.ts';
+import { CliError, EXIT, type Runtime } from './runtime.ts';
 
-/** janitor-agent's entry point, beside the package's entry. */
-export function agentEntryPoint(): string {
-  return join(dirname(fileURLToPath(import.meta.resolve('janitor-agent'))), 'main.ts');
-}
-
+/** Options of {@link runMainJob}. */
 export interface MainJobOptions {
   runtime: Runtime;
+  /** janitor-hub's and janitor-agent's entry points ({@link binEntryPoint}). */
+  entryPoints: { hub: string; agent: string };
   configPath?: string;
   /** Seconds between two reports of this machine. @default 60 */
   intervalSeconds?: number;
@@ -41,7 +37,7 @@ export async function runMainJob(options: MainJobOptions): Promise<number> {
     process.execPath,
     [
       ...HUB_NODE_FLAGS,
-      hubEntryPoint(),
+      options.entryPoints.hub,
       ...hubArgv({ ...(options.configPath ? { config: options.configPath } : {}), dryRun }),
     ],
     { stdio: 'inherit' },
@@ -64,7 +60,16 @@ export async function runMainJob(options: MainJobOptions): Promise<number> {
     const agent = spawn(
       process.execPath,
       // The agent always sends: whether posts are made is the hub's dry run.
-      [agentEntryPoint(), '--mode', 'remote', '--hub', url, '--interval', String(intervalSeconds), '--no-dry-run'],
+      [
+        options.entryPoints.agent,
+        '--mode',
+        'remote',
+        '--hub',
+        url,
+        '--interval',
+        String(intervalSeconds),
+        '--no-dry-run',
+      ],
       { stdio: 'inherit' },
     );
     children.push(agent);

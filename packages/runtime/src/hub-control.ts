@@ -1,3 +1,5 @@
+// The hub as a process: in the foreground (`janitor listen`), detached with a pid and log file (`--detach`),
+// stopped, and probed through GET /health.
 import { spawn } from 'node:child_process';
 import {
   closeSync,
@@ -13,13 +15,9 @@ import {
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CliError, EXIT } from 'janitor-agent';
-import { type HubFiles, type HubState, hubState, isAlive } from 'janitor-agent/tasks';
-import { HUB_NODE_FLAGS } from 'janitor-hub/node-flags';
-import { hubEntryPoint } from './hub-entry.ts';
-
-export { type HubFiles, type HubState, hubFiles, hubState, isAlive } from 'janitor-agent/tasks';
-export { hubEntryPoint } from './hub-entry.ts';
+import { type HubFiles, type HubState, hubState, isAlive } from './hub-process.ts';
+import { HUB_NODE_FLAGS } from './node-flags.ts';
+import { CliError, EXIT } from './runtime.ts';
 
 /** What `janitor listen` passes on to janitor-hub. */
 export interface HubArgs {
@@ -43,7 +41,7 @@ export function hubArgv(args: HubArgs): string[] {
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
 
 /** `janitor listen`: the hub in the foreground, with our stdio; resolves with its exit status. */
-export async function runHubForeground(args: HubArgs, hubMain = hubEntryPoint()): Promise<number> {
+export async function runHubForeground(args: HubArgs, hubMain: string): Promise<number> {
   const relay = (signal: NodeJS.Signals) => child.kill(signal);
   const ignore = () => {};
   // Listening before the hub starts, so that no signal finds this wrapper without its relay (handlers run only after
@@ -67,7 +65,8 @@ export interface DetachOptions {
   files: HubFiles;
   /** How long to wait for the hub to answer GET /health. @default 10000 */
   readyTimeoutMs?: number;
-  hubMain?: string;
+  /** The hub's entry point ({@link hubEntryPoint}). */
+  hubMain: string;
   env?: NodeJS.ProcessEnv;
   /** Where the hub will listen, when known before it starts (not with port 0): checked to be free first. */
   expectedUrl?: string;
@@ -86,7 +85,7 @@ export interface DetachOptions {
  * or does not answer in time (and then stops it).
  */
 export async function startHubDetached(options: DetachOptions): Promise<{ pid: number; url: string; health: string }> {
-  const { args, files, readyTimeoutMs = 10_000, hubMain = hubEntryPoint(), env = process.env } = options;
+  const { args, files, readyTimeoutMs = 10_000, hubMain, env = process.env } = options;
   const { expectedUrl, logsListening = true } = options;
   const current = hubState(files, hubMain);
   if (current.state === 'running') {
@@ -154,7 +153,7 @@ export async function stopHub(
   files: HubFiles,
   options: { timeoutMs?: number; hubMain?: string } = {},
 ): Promise<{ stopped: HubState; killed: boolean }> {
-  const { timeoutMs = 10_000, hubMain = hubEntryPoint() } = options;
+  const { timeoutMs = 10_000, hubMain } = options;
   const state = hubState(files, hubMain);
   if (state.state !== 'running') {
     rmSync(files.pidFile, { force: true });

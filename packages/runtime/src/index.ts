@@ -1,0 +1,24 @@
+// The light part: what every command needs before it knows what it will do. Heavier parts are subpaths, loaded by
+// the commands that use them: `@janitor/runtime/posting` (the publisher and its worker), `@janitor/runtime/remote`
+// (remote mode: collect, send, spool), `@janitor/runtime/tasks` (the task runner of `app.schedules`).
+export type { Component, ComponentsOptions, RunningComponents } from './components.ts';
+export { startComponents } from './components.ts';
+export type { DetachOptions, HubArgs } from './hub-control.ts';
+export {
+  hubArgv,
+  localUrl,
+  probeHealth,
+  runHubForeground,
+  startHubDetached,
+  stopHub,
+} from './hub-control.ts';
+export { binEntryPoint, hubEntryPoint } from './hub-entry.ts';
+export type { HubFiles, HubState } from './hub-process.ts';
+export { hubFiles, hubState, isAlive } from './hub-process.ts';
+export type { MainJobOptions } from './main-job.ts';
+export { runMainJob } from './main-job.ts';
+export { HUB_NODE_FLAGS } from './node-flags.ts';
+export { parseDurationSeconds, parseHubUrl, runProgram } from './program-runner.ts';
+export type { Runtime, RuntimeOptions } from './runtime.ts';
+export { CliError, describeFailure, EXIT, formatDryRunPost, openRuntime } from './runtime.ts';
+export { resolveStateDir } from './state-dir.ts';
