@@ -2,11 +2,11 @@
 // state_dir and against the fake Mastodon server.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatCounts, formatDrain, formatEntry, type ShownEntry } from '@janitor/runtime';
 import { openStore } from '@janitor/store';
 import { startFakeMastodon } from '@janitor/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killLeftovers, runJanitor, tempDir } from './cli-process.test-support.ts';
-import { formatCounts, formatDrain, formatEntry, type ShownEntry } from './outbox.ts';
 
 afterAll(killLeftovers);
 

@@ -13,6 +13,7 @@ import {
   createFileLock,
   createMemoryLock,
   formatInZone,
+  formatScheduleTable,
   type RunTask,
   runDue,
   runScheduledMinute,
@@ -33,7 +34,6 @@ import {
   startRecordingHub,
   tempDir,
 } from './cli-process.test-support.ts';
-import { formatScheduleTable } from './scheduler.ts';
 
 afterAll(killLeftovers);
 

@@ -2,7 +2,7 @@
 // the commands that use them: `@janitor/runtime/posting` (the publisher and its worker), `@janitor/runtime/remote`
 // (remote mode: collect, send, spool), `@janitor/runtime/tasks` (the task runner of `app.schedules`).
 export type { Component, ComponentsOptions, RunningComponents } from './components.ts';
-export { startComponents } from './components.ts';
+export { ComponentStartError, startComponents } from './components.ts';
 export type { DetachOptions, HubArgs } from './hub-control.ts';
 export {
   hubArgv,
@@ -18,6 +18,8 @@ export { hubFiles, hubState, isAlive } from './hub-process.ts';
 export type { MainJobOptions } from './main-job.ts';
 export { runMainJob } from './main-job.ts';
 export { HUB_NODE_FLAGS } from './node-flags.ts';
+export type { ShownEntry } from './outbox-view.ts';
+export { formatCounts, formatDrain, formatEntry, listOutbox } from './outbox-view.ts';
 export { parseDurationSeconds, parseHubUrl, runProgram } from './program-runner.ts';
 export type { Runtime, RuntimeOptions } from './runtime.ts';
 export { CliError, describeFailure, EXIT, formatDryRunPost, openRuntime } from './runtime.ts';

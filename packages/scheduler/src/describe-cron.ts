@@ -59,3 +59,28 @@ export function listSchedule(tasks: readonly Task[], options: { from: Date | num
     };
   });
 }
+
+/**
+ * `janitor schedule list`: one row per task (name, expression, the expression in words, action, time zone) and its
+ * next `count` runs in the task's zone, one per line under each other; a disabled task says so instead.
+ */
+export function formatScheduleTable(rows: readonly ScheduleRow[]): string {
+  if (rows.length === 0) return 'no scheduled tasks (app.schedules is empty)';
+  const header = ['NAME', 'WHEN', 'IN WORDS', 'ACTION', 'TIMEZONE', 'NEXT RUNS'];
+  const lines: string[][] = [header];
+  for (const row of rows) {
+    const next = row.enabled ? row.next : ['disabled: does not run'];
+    const name = row.enabled ? row.name : `${row.name} (disabled)`;
+    lines.push([name, row.when, row.description, row.action, row.timezone, next[0] ?? 'never']);
+    for (const more of next.slice(1)) lines.push(['', '', '', '', '', more]);
+  }
+  const widths = header.map((_, i) => Math.max(...lines.map((cells) => cells[i]!.length)));
+  return lines
+    .map((cells) =>
+      cells
+        .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join('   ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

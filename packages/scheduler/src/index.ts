@@ -2,7 +2,7 @@ export { CRON_MACROS, CronExpressionError, isDue, nextRuns, validateCron } from 
 export type { Daemon, DaemonOptions } from './daemon.ts';
 export { createDaemon } from './daemon.ts';
 export type { ScheduleRow } from './describe-cron.ts';
-export { describeCron, listSchedule } from './describe-cron.ts';
+export { describeCron, formatScheduleTable, listSchedule } from './describe-cron.ts';
 export type { CommandEnd, CommandResult, ExecMessageOptions, RunCommandOptions } from './exec.ts';
 export { commandStatus, execMessage, formatCommandLine, formatDuration, runCommand } from './exec.ts';
 export type { FileLock, FileLockOptions } from './file-lock.ts';

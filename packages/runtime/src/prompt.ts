@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { CliError, EXIT } from '@janitor/runtime';
+import { CliError, EXIT } from './runtime.ts';
 
 /**
  * Asks one question on the terminal and returns the trimmed answer. Works with piped input too

@@ -1,3 +1,5 @@
+// `janitor login` and `janitor create-app`: the app's client credentials and the account's token, each got one of
+// three ways, checked with verify_credentials, and saved 0600.
 import { existsSync } from 'node:fs';
 import { readClientCredentials, writeSecretFile } from '@janitor/config';
 import {
@@ -11,8 +13,8 @@ import {
   registerApp,
   verifyCredentials,
 } from '@janitor/publisher';
-import { CliError, EXIT, type Runtime } from '@janitor/runtime';
 import { ask } from './prompt.ts';
+import { CliError, EXIT, type Runtime } from './runtime.ts';
 
 export const OOB_REDIRECT = 'urn:ietf:wg:oauth:2.0:oob';
 
