@@ -1,19 +1,6 @@
-import type { Message } from '@janitor/protocol';
-import type { Publisher, ReportPost } from './publisher.ts';
+import type { MergedPost, PostItem } from './post-item.ts';
+import type { Publisher } from './publisher.ts';
 import type { StatusDraft } from './status-draft.ts';
-
-/** One post as the hub queues it: a message (rendered when posted) or a ready alert report. */
-export type PostItem =
-  | { kind: 'message'; message: Message }
-  | { kind: 'report'; report: ReportPost & { hostname?: string } };
-
-/** Several posts about one host, merged into one status when a storm would exceed the server's posting limits. */
-export interface MergedPost {
-  kind: 'merged';
-  hostname: string;
-  /** The merged posts, oldest first. */
-  items: PostItem[];
-}
 
 /** What the worker records in an entry while posting it, so that a later attempt resumes instead of repeating. */
 export interface PostProgress {
