@@ -29,6 +29,7 @@ export {
 export type { OutboxPayload, PostProgress } from './outbox-payload.ts';
 export { isOutboxPayload, mergePayloads, payloadDraft } from './outbox-payload.ts';
 export type {
+  ConfirmedStatuses,
   DrainResult,
   OutboxPort,
   OutboxPortEntry,

@@ -4,8 +4,11 @@ import type { StatusDraft } from './status-draft.ts';
 
 /** What the worker records in an entry while posting it, so that a later attempt resumes instead of repeating. */
 export interface PostProgress {
-  /** A thread under way: its parts as first computed, and the ids of those already posted (in order). */
-  thread?: { parts: StatusDraft[]; postedIds: string[] };
+  /**
+   * A thread under way: its parts as first computed, and the ids of those already posted (in order) with their
+   * addresses (`postedUrls`, same order; absent in entries saved by older versions).
+   */
+  thread?: { parts: StatusDraft[]; postedIds: string[]; postedUrls?: (string | null)[] };
   /**
    * Part `part` was sent but no answer came (a timeout, a broken connection): it may exist. `sinceMs` is when it was
    * first sent. Such an entry is never merged, and on GoToSocial (which ignores `Idempotency-Key`) the account's
