@@ -23,6 +23,8 @@ export {
   parseMessageType,
   worstType,
 } from './message-type.ts';
+export type { AlertAbout, MessageAbout, PostAbout, ReportAbout } from './post-about.ts';
+export { isPostAbout } from './post-about.ts';
 export type { ParsedReport } from './report.ts';
 export { parseReport } from './report.ts';
 export type { BodyKind, RawRequest, RawRequestOptions } from './request-body.ts';

@@ -26,9 +26,10 @@ export {
   passwordGrant,
   registerApp,
 } from './oauth.ts';
-export type { MergedPost, OutboxPayload, PostItem, PostProgress } from './outbox-payload.ts';
+export type { OutboxPayload, PostProgress } from './outbox-payload.ts';
 export { isOutboxPayload, mergePayloads, payloadDraft } from './outbox-payload.ts';
 export type {
+  ConfirmedStatuses,
   DrainResult,
   OutboxPort,
   OutboxPortEntry,
@@ -38,6 +39,7 @@ export type {
 export { createOutboxWorker } from './outbox-worker.ts';
 export type { BudgetState, PostBudget, PostBudgetOptions, PostWindow } from './post-budget.ts';
 export { createPostBudget, POST_BUDGETS } from './post-budget.ts';
+export type { MergedPost, PostItem, ReportPost } from './post-item.ts';
 export type { PublishErrorDetails } from './publish-error.ts';
 export { PublishError } from './publish-error.ts';
 export type {
@@ -47,7 +49,6 @@ export type {
   Publisher,
   PublisherOptions,
   PublishResult,
-  ReportPost,
 } from './publisher.ts';
 export { createPublisher, partKey } from './publisher.ts';
 export type { ContentType, InstanceType, RenderOptions, StatusDraft, Visibility } from './status-draft.ts';

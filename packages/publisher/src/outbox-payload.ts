@@ -1,24 +1,14 @@
-import type { Message } from '@janitor/protocol';
-import type { Publisher, ReportPost } from './publisher.ts';
+import type { MergedPost, PostItem } from './post-item.ts';
+import type { Publisher } from './publisher.ts';
 import type { StatusDraft } from './status-draft.ts';
-
-/** One post as the hub queues it: a message (rendered when posted) or a ready alert report. */
-export type PostItem =
-  | { kind: 'message'; message: Message }
-  | { kind: 'report'; report: ReportPost & { hostname?: string } };
-
-/** Several posts about one host, merged into one status when a storm would exceed the server's posting limits. */
-export interface MergedPost {
-  kind: 'merged';
-  hostname: string;
-  /** The merged posts, oldest first. */
-  items: PostItem[];
-}
 
 /** What the worker records in an entry while posting it, so that a later attempt resumes instead of repeating. */
 export interface PostProgress {
-  /** A thread under way: its parts as first computed, and the ids of those already posted (in order). */
-  thread?: { parts: StatusDraft[]; postedIds: string[] };
+  /**
+   * A thread under way: its parts as first computed, and the ids of those already posted (in order) with their
+   * addresses (`postedUrls`, same order; absent in entries saved by older versions).
+   */
+  thread?: { parts: StatusDraft[]; postedIds: string[]; postedUrls?: (string | null)[] };
   /**
    * Part `part` was sent but no answer came (a timeout, a broken connection): it may exist. `sinceMs` is when it was
    * first sent. Such an entry is never merged, and on GoToSocial (which ignores `Idempotency-Key`) the account's

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Message } from '@janitor/protocol';
+import type { Message, PostAbout } from '@janitor/protocol';
 import { openStore, type Store } from '@janitor/store';
 import {
   type FakeMastodon,
@@ -56,7 +56,12 @@ export interface Setup {
   /** The fake server; {@link Setup.restartFake} replaces it (same port). */
   fake: FakeMastodon;
   worker: OutboxWorker;
-  enqueue(hostname: string, text: string): { id: number; idempotencyKey: string; notBeforeMs: number };
+  /** Queues a message about `hostname` (in its group), about `about` when given. */
+  enqueue(
+    hostname: string,
+    text: string,
+    about?: PostAbout,
+  ): { id: number; idempotencyKey: string; notBeforeMs: number };
   /** A second worker on the same store and server, as after a restart of the process. */
   newWorker(extra?: Partial<OutboxWorkerOptions>): OutboxWorker;
   /** Closes the server: connections are refused until {@link Setup.restartFake}. */
@@ -109,7 +114,12 @@ export async function setup(options: SetupOptions = {}): Promise<Setup> {
     store,
     fake,
     worker,
-    enqueue: (hostname, text) => store.outbox.enqueue({ payload: messagePayload(hostname, text), groupKey: hostname }),
+    enqueue: (hostname, text, about) =>
+      store.outbox.enqueue({
+        payload: messagePayload(hostname, text),
+        groupKey: hostname,
+        ...(about ? { about } : {}),
+      }),
     newWorker,
     async stopFake() {
       fakeOpen = false;

@@ -15,11 +15,24 @@ export interface OutboxPortEntry {
   attempts: number;
 }
 
+/** What the server confirmed of an entry's post, handed to {@link OutboxPort.complete}. */
+export interface ConfirmedStatuses {
+  /** Every status the entry became, in order (several for a thread): what the notification log records. */
+  statuses: readonly PostedStatus[];
+  /** When the last of them was confirmed (epoch ms, the worker's clock). */
+  postedAtMs: number;
+}
+
 /** The part of a durable outbox the worker needs (@janitor/store's outbox fits it). */
 export interface OutboxPort {
   next(nowMs?: number): OutboxPortEntry | undefined;
   nextDueAtMs(): number | null;
-  complete(id: number, idempotencyKey?: string): boolean;
+  /**
+   * The entry was posted: delete it (only while it has `idempotencyKey`). `posted` is what the server confirmed (absent
+   * in a dry run): an outbox with a notification log records it, with what the entry was about, before the entry is
+   * deleted and in the same transaction (@janitor/store does). An outbox without a log may ignore it.
+   */
+  complete(id: number, idempotencyKey?: string, posted?: ConfirmedStatuses): boolean;
   retry(id: number, input: { notBeforeMs: number; error: string; rotateKey?: boolean }): boolean;
   kill(id: number, error: string): boolean;
   /** Rewrites a pending entry's payload (the worker's progress), only while it has `idempotencyKey` when given. */
@@ -128,6 +141,8 @@ const MERGE_RETRY_MS = 60_000;
  * are cached under the key (`errorResponsesCached`), it is replaced after an error response; where keys are ignored
  * (`checkBeforeResend`), the account's latest statuses are read before a post whose answer never came is sent again.
  * Posts are paced under the server's posting limits (`budget`); a backlog too big for them is merged per host.
+ * The statuses of a post go to `outbox.complete` with its delete: @janitor/store's outbox records them in its
+ * notification log, with what the entry (or each entry merged into it) was about, in the same transaction.
  */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const {
@@ -183,11 +198,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       return { kind: 'failed', error };
     }
     const postedIds = [...(payload.thread?.postedIds ?? [])];
-    const urls = new Map<string, string | null>();
+    // The addresses of the parts posted by an earlier attempt were saved with their ids.
+    const urls = new Map<string, string | null>(
+      postedIds.map((id, i) => [id, payload.thread?.postedUrls?.[i] ?? null]),
+    );
     let dryRun = false;
     const save = (extra: Partial<OutboxPayload>) => {
       const next = { ...payload, ...extra } as OutboxPayload;
-      if (parts.length > 1) next.thread = { parts, postedIds };
+      if (parts.length > 1) next.thread = { parts, postedIds, postedUrls: postedIds.map((id) => urls.get(id) ?? null) };
       else delete next.thread;
       if (!('unconfirmed' in extra)) delete next.unconfirmed;
       outbox.update(entry.id, next, { idempotencyKey: entry.idempotencyKey });
@@ -350,10 +368,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         continue;
       }
       // Outside postEntry's try: if the store cannot delete a posted entry, that is the store failing (thrown to the
-      // caller), not the post being refused. The entry stays pending and its next attempt reuses the key.
-      outbox.complete(entry.id, entry.idempotencyKey);
-      result.posted++;
+      // caller), not the post being refused. The entry stays pending and its next attempt reuses the key. What the
+      // server confirmed goes with the delete, so that the store logs the statuses first (a dry run made none).
       const posted = outcome.result;
+      if (posted.dryRun) outbox.complete(entry.id, entry.idempotencyKey);
+      else outbox.complete(entry.id, entry.idempotencyKey, { statuses: posted.statuses, postedAtMs: now() });
+      result.posted++;
       logger.info('posted', {
         entry: entry.id,
         ...(posted.dryRun ? { dryRun: true } : { url: posted.url }),

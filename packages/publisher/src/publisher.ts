@@ -9,7 +9,7 @@ import { isRetryableStatus } from './http-failure.ts';
 import { DEFAULT_TIMEOUT_MS, endpoint, restClient } from './masto-client.ts';
 import type { MessageTemplates } from './message-template.ts';
 import { neutralize } from './neutralize.ts';
-import type { MergedPost } from './outbox-payload.ts';
+import type { MergedPost, ReportPost } from './post-item.ts';
 import { PublishError, toPublishError } from './publish-error.ts';
 import { findPostedStatus } from './recent-statuses.ts';
 import {
@@ -108,14 +108,6 @@ export interface FindPostedOptions {
   /** Only statuses created at or after this time (epoch ms; a minute of clock skew is allowed for). */
   sinceMs: number;
   signal?: AbortSignal;
-}
-
-/** An alert report as @janitor/thresholds' `formatReport` writes it. */
-export interface ReportPost {
-  /** The content warning, e.g. `🚨 peer-host`. */
-  spoiler: string;
-  /** The report lines. */
-  text: string;
 }
 
 /** Posts Janitor messages to one account. Made by {@link createPublisher}. */

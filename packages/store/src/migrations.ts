@@ -65,6 +65,37 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX silence_by_until ON silence (until_ms);
       `),
   },
+  {
+    name: 'notification log',
+    up: (db) =>
+      db.exec(`
+        -- What an outbox entry is about (PostAbout as JSON), and, once others were merged into it, every entry it
+        -- stands for (a JSON array of {outboxId, groupKey, about}): what its post is logged as.
+        ALTER TABLE outbox ADD COLUMN about TEXT;
+        ALTER TABLE outbox ADD COLUMN merged TEXT;
+        -- Every status the server confirmed, with what it was about (one row per status and per thing it was about:
+        -- a merged post has a row for each entry merged into it). The about_* columns repeat the JSON for lookups.
+        -- No CHECK on kind: a later kind must not need a table rebuild.
+        CREATE TABLE notification (
+          id INTEGER PRIMARY KEY,
+          status_id TEXT NOT NULL,
+          url TEXT,
+          posted_at_ms INTEGER NOT NULL,
+          part INTEGER NOT NULL DEFAULT 0,
+          outbox_id INTEGER,
+          group_key TEXT,
+          kind TEXT NOT NULL,
+          host TEXT,
+          alert_key TEXT,
+          incident_start_ms INTEGER,
+          about TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX notification_by_status ON notification (status_id);
+        CREATE INDEX notification_by_incident ON notification (host, alert_key, incident_start_ms, posted_at_ms, id)
+          WHERE kind = 'alert';
+        CREATE INDEX notification_by_time ON notification (posted_at_ms);
+      `),
+  },
 ];
 
 /** The schema version of a file (`PRAGMA user_version`): how many migrations it has had. */

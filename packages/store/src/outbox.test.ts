@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store, StoreError } from './index.ts';
 
@@ -307,5 +308,109 @@ describe('update', () => {
     expect(store.outbox.get(a.id)?.payload).toBe('a');
     const b = store.outbox.enqueue({ payload: 'b' });
     expect(() => store.outbox.update(b.id, undefined)).toThrow(TypeError);
+  });
+});
+
+describe('what a post is about, and the notification log', () => {
+  const alertAbout = (host: string, reason: string) =>
+    ({ kind: 'alert', host, key: 'cpu_percent', incidentStartMs: 500_000, reason }) as const;
+
+  it('an entry keeps what it is about, across a reopen; unsaid, the entry has none', () => {
+    const a = store.outbox.enqueue({ payload: 'a', groupKey: 'pi', about: alertAbout('pi', 'firing') });
+    const [b] = store.outbox.enqueueMany([{ payload: 'b', about: { kind: 'message', host: 'pi', thread: 'x' } }]);
+    const c = store.outbox.enqueue({ payload: 'c', about: null });
+    expect(a.about).toEqual(alertAbout('pi', 'firing'));
+    expect(b?.about).toEqual({ kind: 'message', host: 'pi', thread: 'x' });
+    expect('about' in c).toBe(false);
+    store.close();
+    store = openStore({ path: join(dir, 'janitor.db'), now: () => clockMs });
+    expect(store.outbox.list().map((e) => e.about)).toEqual([
+      alertAbout('pi', 'firing'),
+      { kind: 'message', host: 'pi', thread: 'x' },
+      undefined,
+    ]);
+    expect(() => store.outbox.enqueue({ payload: 'd', about: { kind: 'nonsense' } as never })).toThrow(TypeError);
+    expect(store.outbox.list()).toHaveLength(3);
+  });
+
+  it('complete with the statuses posted logs each of them with what the entry is about, then deletes it', () => {
+    const entry = store.outbox.enqueue({ payload: 'a', groupKey: 'pi', about: alertAbout('pi', 'firing') });
+    clockMs += 5;
+    const statuses = [
+      { id: '11', url: 'https://social.example/@j/11' },
+      { id: '12', url: null },
+    ];
+    expect(store.outbox.complete(entry.id, entry.idempotencyKey, { statuses })).toBe(true);
+    expect(store.outbox.get(entry.id)).toBeUndefined();
+    const incident = { host: 'pi', key: 'cpu_percent', incidentStartMs: 500_000 };
+    expect(store.notifications.firstOfIncident(incident)).toMatchObject({
+      statusId: '11',
+      url: 'https://social.example/@j/11',
+      postedAtMs: clockMs,
+      part: 0,
+      outboxId: entry.id,
+      groupKey: 'pi',
+      about: alertAbout('pi', 'firing'),
+    });
+    expect(store.notifications.lastOfIncident(incident)).toMatchObject({ statusId: '12', url: null, part: 1 });
+    // A time given is taken as the time posted; an entry about nothing said is logged as a report.
+    const plain = store.outbox.enqueue({ payload: 'b' });
+    store.outbox.complete(plain.id, undefined, { statuses: [{ id: '13', url: null }], postedAtMs: 42 });
+    expect(store.notifications.about('13')).toMatchObject({ postedAtMs: 42, outboxId: plain.id, groupKey: null });
+    expect(store.notifications.about('13')?.about).toEqual({ kind: 'report' });
+  });
+
+  it('logs nothing when nothing is deleted: a rewritten or missing entry', () => {
+    const entry = store.outbox.enqueue({ payload: 'a', about: alertAbout('pi', 'firing') });
+    expect(store.outbox.complete(entry.id, 'another-key', { statuses: [{ id: '21', url: null }] })).toBe(false);
+    expect(store.outbox.complete(999, undefined, { statuses: [{ id: '22', url: null }] })).toBe(false);
+    expect(store.notifications.about('21')).toBeUndefined();
+    expect(store.notifications.about('22')).toBeUndefined();
+    expect(store.outbox.get(entry.id)?.state).toBe('pending');
+  });
+
+  it('an entry is deleted only together with its log rows: a failing log keeps it pending', () => {
+    const entry = store.outbox.enqueue({ payload: 'a', about: alertAbout('pi', 'firing') });
+    const other = new DatabaseSync(store.path);
+    other.exec(`CREATE TRIGGER full_disk BEFORE INSERT ON notification BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    try {
+      expect(() =>
+        store.outbox.complete(entry.id, entry.idempotencyKey, { statuses: [{ id: '31', url: null }] }),
+      ).toThrow(StoreError);
+    } finally {
+      other.exec('DROP TRIGGER full_disk');
+      other.close();
+    }
+    expect(store.outbox.get(entry.id)?.state).toBe('pending');
+    expect(store.notifications.about('31')).toBeUndefined();
+    expect(store.outbox.complete(entry.id, entry.idempotencyKey, { statuses: [{ id: '31', url: null }] })).toBe(true);
+    expect(store.notifications.about('31')?.outboxId).toBe(entry.id);
+  });
+
+  it('a merged entry logs one row per entry merged into it, all with the same status id', () => {
+    const a1 = store.outbox.enqueue({ payload: 'a1', groupKey: 'pi', about: alertAbout('pi', 'firing') });
+    const a2 = store.outbox.enqueue({ payload: 'a2', groupKey: 'pi', about: { kind: 'message', host: 'pi' } });
+    const a3 = store.outbox.enqueue({ payload: 'a3', groupKey: 'pi' });
+    const a4 = store.outbox.enqueue({ payload: 'a4', groupKey: 'pi', about: alertAbout('pi', 'resolved') });
+    // Merged in two steps: a merge of a merge stands for every entry of both.
+    store.outbox.replace([a1.id, a2.id], { payload: 'a1+a2' });
+    const merged = store.outbox.replace([a1.id, a3.id, a4.id], { payload: 'a1+a2+a3+a4', groupKey: null });
+    expect(merged.about).toEqual(alertAbout('pi', 'firing'));
+    expect(store.outbox.complete(merged.id, merged.idempotencyKey, { statuses: [{ id: '41', url: null }] })).toBe(true);
+    expect(store.notifications.allAbout('41').map((e) => [e.statusId, e.outboxId, e.groupKey, e.about])).toEqual([
+      ['41', a1.id, 'pi', alertAbout('pi', 'firing')],
+      ['41', a2.id, 'pi', { kind: 'message', host: 'pi' }],
+      ['41', a3.id, 'pi', { kind: 'report' }],
+      ['41', a4.id, 'pi', alertAbout('pi', 'resolved')],
+    ]);
+    expect(
+      store.notifications.lastOfIncident({ host: 'pi', key: 'cpu_percent', incidentStartMs: 500_000 }),
+    ).toMatchObject({ statusId: '41', outboxId: a4.id });
+  });
+
+  it('complete without the statuses (a dry run) deletes and logs nothing', () => {
+    const entry = store.outbox.enqueue({ payload: 'a', about: alertAbout('pi', 'firing') });
+    expect(store.outbox.complete(entry.id, entry.idempotencyKey)).toBe(true);
+    expect(store.notifications.purge(Number.POSITIVE_INFINITY)).toBe(0);
   });
 });

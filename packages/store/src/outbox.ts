@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { isPostAbout, type PostAbout } from '@janitor/protocol';
 import type { StoreContext } from './database.ts';
+import type { NotificationInput, Notifications } from './notifications.ts';
 import { StoreError } from './store-error.ts';
 
 /** `pending`: waiting to be posted (now or after its backoff). `dead`: failed for good, kept until revived by hand. */
@@ -22,6 +24,11 @@ export interface OutboxEntry {
   notBeforeMs: number;
   lastError: string | null;
   state: OutboxState;
+  /**
+   * What the post is about, when the caller said (absent otherwise). A merged entry keeps the one of the entry it
+   * was (the oldest); the notification log gets a row for each entry merged into it.
+   */
+  about?: PostAbout;
 }
 
 /** A post to add to the outbox. */
@@ -31,6 +38,18 @@ export interface EnqueueInput {
   groupKey?: string | null;
   /** @default now */
   notBeforeMs?: number;
+  /**
+   * What the post is about: logged with its status id once the server confirmed it (see {@link Outbox.complete}).
+   * @default null (logged as `{ kind: 'report' }`)
+   */
+  about?: PostAbout | null;
+}
+
+/** What the server confirmed of a post: its statuses (several for a thread, first part first). */
+export interface ConfirmedPost {
+  statuses: readonly { id: string; url: string | null }[];
+  /** When it was confirmed (epoch ms). @default now() */
+  postedAtMs?: number;
 }
 
 /** A failed attempt that may succeed later. */
@@ -99,10 +118,13 @@ export interface Outbox {
   nextDueAtMs(): number | null;
   /**
    * Confirmed by the server: deletes the entry. With `idempotencyKey`, deletes it only if it still has that key, so a
-   * worker cannot delete an entry that {@link replace} rewrote while its post was in flight.
+   * worker cannot delete an entry that {@link replace} rewrote while its post was in flight. With `posted`, first
+   * records its statuses in the notification log (`store.notifications`), in the same transaction: one row per
+   * status and per entry the post stands for (itself, or every entry merged into it), about what each was enqueued
+   * about (`{ kind: 'report' }` when it was not said). Nothing is recorded when nothing is deleted.
    * @returns whether an entry was deleted.
    */
-  complete(id: number, idempotencyKey?: string): boolean;
+  complete(id: number, idempotencyKey?: string, posted?: ConfirmedPost): boolean;
   /** Failed retryably: attempts + 1, notBeforeMs, lastError. @returns false when no such pending entry. */
   retry(id: number, input: RetryInput): boolean;
   /** Failed for good (a 4xx other than 429): kept as a dead letter. attempts + 1. @returns false when not pending. */
@@ -121,8 +143,9 @@ export interface Outbox {
    * entry IS the oldest replaced entry with a new payload: it keeps that entry's id (so its place in the posting
    * order: the host's news is not pushed behind traffic that arrived later), createdAtMs, attempts, notBeforeMs (the
    * backoff the worker chose still holds) and lastError, and gets a new idempotency key (the text changed). The
-   * other entries are deleted. Merge a group's pending entries from its oldest (typically all of them), or later
-   * entries of the group would be posted after content that was queued after them.
+   * other entries are deleted, and what each was about is kept with the merged entry, for the notification log. Merge
+   * a group's pending entries from its oldest (typically all of them), or later entries of the group would be posted
+   * after content that was queued after them.
    * @throws StoreError when `ids` is empty or one of them is not a pending entry (nothing is changed).
    */
   replace(ids: readonly number[], input: ReplaceInput): OutboxEntry;
@@ -145,20 +168,31 @@ interface Row {
   notBeforeMs: number;
   lastError: string | null;
   state: OutboxState;
+  about: string | null;
+}
+
+/** One thing a post stands for, kept in a merged entry's `merged` column (JSON). */
+interface Subject {
+  outboxId: number;
+  groupKey: string | null;
+  about: PostAbout | null;
 }
 
 const COLUMNS = `id, created_at_ms AS createdAtMs, payload, group_key AS groupKey, idempotency_key AS idempotencyKey,
-  attempts, not_before_ms AS notBeforeMs, last_error AS lastError, state`;
+  attempts, not_before_ms AS notBeforeMs, last_error AS lastError, state, about`;
+
+const REPORT: PostAbout = { kind: 'report' };
 
 // A pending entry that no older pending entry of its group waits before: the head of its group.
 const IS_GROUP_HEAD = `(o.group_key IS NULL OR NOT EXISTS (
   SELECT 1 FROM outbox AS p WHERE p.group_key = o.group_key AND p.state = 'pending' AND p.id < o.id))`;
 
-/** The outbox of a store, over its connection. */
-export function createOutbox(context: StoreContext): Outbox {
+/** The outbox of a store, over its connection; `log` records what {@link Outbox.complete} is told was posted. */
+export function createOutbox(context: StoreContext, log: Pick<Notifications, 'recordMany'>): Outbox {
   const { db, now, guard, transaction } = context;
   const insert = db.prepare(
-    'INSERT INTO outbox (created_at_ms, payload, group_key, idempotency_key, not_before_ms) VALUES (?, ?, ?, ?, ?)',
+    `INSERT INTO outbox (created_at_ms, payload, group_key, idempotency_key, not_before_ms, about)
+     VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const selectOne = db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`);
   const selectNext = db.prepare(
@@ -169,6 +203,9 @@ export function createOutbox(context: StoreContext): Outbox {
     `SELECT min(o.not_before_ms) AS dueAtMs FROM outbox AS o WHERE o.state = 'pending' AND ${IS_GROUP_HEAD}`,
   );
   const deleteOne = db.prepare('DELETE FROM outbox WHERE id = ?1 AND (?2 IS NULL OR idempotency_key = ?2)');
+  const selectSubjects = db.prepare(
+    `SELECT id, group_key AS groupKey, about, merged FROM outbox WHERE id = ?1 AND (?2 IS NULL OR idempotency_key = ?2)`,
+  );
   const updateRetry = db.prepare(
     `UPDATE outbox SET attempts = attempts + 1, not_before_ms = ?, last_error = ?,
        idempotency_key = coalesce(?, idempotency_key) WHERE id = ? AND state = 'pending'`,
@@ -189,8 +226,8 @@ export function createOutbox(context: StoreContext): Outbox {
     `SELECT id FROM outbox WHERE id IN (SELECT value FROM json_each(?)) AND state = 'pending' ORDER BY id`,
   );
   const updateReplace = db.prepare(
-    `UPDATE outbox SET payload = ?, group_key = ?, idempotency_key = ?, not_before_ms = coalesce(?, not_before_ms)
-     WHERE id = ?`,
+    `UPDATE outbox SET payload = ?, group_key = ?, idempotency_key = ?, not_before_ms = coalesce(?, not_before_ms),
+       merged = ? WHERE id = ?`,
   );
   const deleteMany = db.prepare('DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))');
   const updatePayload = db.prepare(
@@ -203,8 +240,13 @@ export function createOutbox(context: StoreContext): Outbox {
     const groupKey = input.groupKey ?? null;
     const idempotencyKey = randomUUID();
     const notBeforeMs = input.notBeforeMs === undefined ? createdAtMs : timeMs(input.notBeforeMs, 'notBeforeMs');
-    const { lastInsertRowid } = insert.run(createdAtMs, payload, groupKey, idempotencyKey, notBeforeMs);
-    return {
+    const about = input.about ?? null;
+    if (about !== null && !isPostAbout(about)) {
+      throw new TypeError(`outbox about is not a PostAbout: ${JSON.stringify(about)}`);
+    }
+    const aboutJson = about === null ? null : JSON.stringify(about);
+    const { lastInsertRowid } = insert.run(createdAtMs, payload, groupKey, idempotencyKey, notBeforeMs, aboutJson);
+    const entry: OutboxEntry = {
       id: Number(lastInsertRowid),
       createdAtMs,
       payload: JSON.parse(payload),
@@ -215,8 +257,39 @@ export function createOutbox(context: StoreContext): Outbox {
       lastError: null,
       state: 'pending',
     };
+    if (aboutJson !== null) entry.about = JSON.parse(aboutJson);
+    return entry;
   };
   const getOne = (id: number) => toEntry(selectOne.get(id) as Row | undefined);
+  /** What the entry's post stands for: itself, or every entry merged into it. Undefined when it is gone. */
+  const subjectsOf = (id: number, idempotencyKey: string | null): Subject[] | undefined => {
+    const row = selectSubjects.get(id, idempotencyKey) as
+      | { id: number; groupKey: string | null; about: string | null; merged: string | null }
+      | undefined;
+    if (row === undefined) return undefined;
+    if (row.merged !== null) return JSON.parse(row.merged) as Subject[];
+    return [{ outboxId: row.id, groupKey: row.groupKey, about: row.about === null ? null : JSON.parse(row.about) }];
+  };
+  const completeOne = (id: number, idempotencyKey: string | null, posted: ConfirmedPost): boolean =>
+    transaction(() => {
+      const subjects = subjectsOf(id, idempotencyKey);
+      if (subjects === undefined) return false;
+      const postedAtMs = posted.postedAtMs ?? now();
+      const rows: NotificationInput[] = posted.statuses.flatMap((status, part) =>
+        subjects.map((subject) => ({
+          statusId: status.id,
+          url: status.url,
+          postedAtMs,
+          part,
+          outboxId: subject.outboxId,
+          groupKey: subject.groupKey,
+          about: subject.about ?? REPORT,
+        })),
+      );
+      // Logged before the entry goes, in one commit: a post is never forgotten while its entry is deleted.
+      log.recordMany(rows);
+      return deleteOne.run(id, idempotencyKey).changes > 0;
+    });
 
   return {
     // One statement in autocommit mode is its own transaction: committed (and, with synchronous FULL, fsynced) when
@@ -227,8 +300,12 @@ export function createOutbox(context: StoreContext): Outbox {
     next: (nowMs) =>
       guard('outbox.next', () => toEntry(selectNext.get(nowMs === undefined ? now() : nowMs) as Row | undefined)),
     nextDueAtMs: () => guard('outbox.nextDueAtMs', () => (selectNextDue.get() as { dueAtMs: number | null }).dueAtMs),
-    complete: (id, idempotencyKey) =>
-      guard('outbox.complete', () => deleteOne.run(id, idempotencyKey ?? null).changes > 0),
+    complete: (id, idempotencyKey, posted) =>
+      guard('outbox.complete', () =>
+        posted === undefined
+          ? deleteOne.run(id, idempotencyKey ?? null).changes > 0
+          : completeOne(id, idempotencyKey ?? null, posted),
+      ),
     retry: (id, input) =>
       guard(
         'outbox.retry',
@@ -265,7 +342,8 @@ export function createOutbox(context: StoreContext): Outbox {
           }
           const oldest = getOne(found[0]!)!;
           const groupKey = input.groupKey === undefined ? oldest.groupKey : input.groupKey;
-          updateReplace.run(payload, groupKey, randomUUID(), notBeforeMs, oldest.id);
+          const merged = found.flatMap((id) => subjectsOf(id, null)!);
+          updateReplace.run(payload, groupKey, randomUUID(), notBeforeMs, JSON.stringify(merged), oldest.id);
           deleteMany.run(JSON.stringify(found.slice(1)));
           return getOne(oldest.id)!;
         });
@@ -280,7 +358,10 @@ export function createOutbox(context: StoreContext): Outbox {
 
 function toEntry(row: Row | undefined): OutboxEntry | undefined {
   if (row === undefined) return undefined;
-  return { ...row, payload: JSON.parse(row.payload) };
+  const { about, ...rest } = row;
+  const entry: OutboxEntry = { ...rest, payload: JSON.parse(row.payload) };
+  if (about !== null) entry.about = JSON.parse(about);
+  return entry;
 }
 
 function toJson(value: unknown, what: string): string {

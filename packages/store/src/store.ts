@@ -3,6 +3,7 @@ import { type AlertStore, createAlertStore } from './alert-store.ts';
 import { createContext, openDatabase, type SynchronousMode } from './database.ts';
 import { createKeyValue, type KeyValue } from './key-value.ts';
 import { migrate } from './migrations.ts';
+import { createNotifications, type Notifications } from './notifications.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
 import { createSilences, type Silences } from './silences.ts';
 import { describeCause, StoreError } from './store-error.ts';
@@ -30,6 +31,8 @@ export interface Store {
   readonly alerts: AlertStore;
   /** Silences: posts held back until a time. */
   readonly silences: Silences;
+  /** The notification log: every status the server confirmed and what it was about. */
+  readonly notifications: Notifications;
   /** The absolute path of the database file (or `:memory:`). */
   readonly path: string;
   /**
@@ -54,7 +57,8 @@ export interface Store {
  * const entry = store.outbox.enqueue({ payload: { status: 'disk full on pi' }, groupKey: 'pi' });
  * // ...acknowledge the sender; later, in the worker:
  * const due = store.outbox.next();
- * if (due) store.outbox.complete(due.id, due.idempotencyKey);
+ * if (due) store.outbox.complete(due.id, due.idempotencyKey, { statuses: [{ id: '1099', url: null }] });
+ * store.notifications.about('1099'); // { statusId: '1099', outboxId: 1, groupKey: 'pi', about: { kind: 'report' }, ... }
  */
 export function openStore(options: StoreOptions): Store {
   const { now = Date.now, busyTimeoutMs = 5000, synchronous = 'FULL' } = options;
@@ -68,11 +72,13 @@ export function openStore(options: StoreOptions): Store {
   }
   const context = createContext(db, path, now);
   const integrity = db.prepare('PRAGMA integrity_check');
+  const notifications = createNotifications(context);
   return {
-    outbox: createOutbox(context),
+    outbox: createOutbox(context, notifications),
     kv: createKeyValue(context),
     alerts: createAlertStore(context),
     silences: createSilences(context),
+    notifications,
     path,
     transaction: (fn) => context.guard('transaction', () => context.transaction(fn)),
     checkIntegrity: () =>
