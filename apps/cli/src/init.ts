@@ -3,9 +3,12 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError, EXIT } from '@janitor/runtime';
 
-/** Where the commented template lives: beside the published package, or at the repository's root. */
+/**
+ * Where the commented template lives: beside this file once packed (`prepack` copies it into dist/), or at the
+ * repository's root when run from a clone.
+ */
 export function distConfigPath(): string {
-  const candidates = ['../config.yaml.dist', '../../../config.yaml.dist'].map((p) =>
+  const candidates = ['./config.yaml.dist', '../../../config.yaml.dist'].map((p) =>
     fileURLToPath(new URL(p, import.meta.url)),
   );
   const found = candidates.find((p) => existsSync(p));
