@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '@janitor/config';
 import { type Logger, silentLogger } from '@janitor/protocol';
 import type { OutboxPayload } from '@janitor/publisher';
-import { type HostRecord, SILENCE_ALL, type Silence, type Store } from '@janitor/store';
+import { createGroupCommit, type HostRecord, SILENCE_ALL, type Silence, type Store } from '@janitor/store';
 import {
   type AlertNotification,
   type AlertPlan,
@@ -17,7 +17,6 @@ import {
   UNKNOWN_HOST,
   usualIntervalMs,
 } from '@janitor/thresholds';
-import { createGroupCommit } from './group-commit.ts';
 
 /** The parts of the store the alert engine writes, all in one transaction per batch. */
 export type AlertEngineStore = Pick<Store, 'transaction' | 'outbox' | 'alerts' | 'silences' | 'kv'>;

@@ -1,5 +1,6 @@
 export type { AlertStore, HostRecord } from './alert-store.ts';
 export type { SynchronousMode } from './database.ts';
+export { createGroupCommit, createTurn } from './group-commit.ts';
 export type { KeyValue } from './key-value.ts';
 export type {
   EnqueueInput,
