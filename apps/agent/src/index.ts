@@ -1,5 +1,3 @@
-export type { LocalCheckDeps, LocalCheckOutcome } from './local-check.ts';
-export { runLocalCheck } from './local-check.ts';
 export type { LoopOptions } from './loop.ts';
 export { runLoop } from './loop.ts';
 export type { RemoteOptions, RemoteTarget } from './remote-mode.ts';

@@ -47,11 +47,14 @@ run
   .description('collect this machine’s metrics, check the limits, publish a report if one is crossed')
   .option('--dry-run', 'log the post that would be made instead of publishing')
   .action(async (_o, cmd: Command) => {
-    const { formatDryRunPost, openRuntime, publisherFor, runLocalCheck } = await agent();
+    const [{ formatDryRunPost, openRuntime, publisherFor }, { runLocalCheck }] = await Promise.all([
+      agent(),
+      import('@janitor/alerting'),
+    ]);
     const runtime = await openRuntime(runtimeOptions(cmd));
     const publisher = publisherFor(runtime);
     const outcome = await runLocalCheck({ config: runtime.config, publisher, logger: runtime.logger });
-    if (outcome.published?.dryRun) out(formatDryRunPost(outcome.published.draft));
+    for (const post of outcome.posts) if (post.dryRun) out(formatDryRunPost(post.draft));
     await runtime.logger.flush();
   });
 
