@@ -1,5 +1,5 @@
 // Benchmark of accepted-to-durable as the hub does it: N concurrent producers (requests in flight) each hand one
-// post to the hub's group commit (apps/hub/src/group-commit.ts), which writes everything that arrived together in
+// post to the hub's group commit (createGroupCommit of @janitor/store), which writes everything that arrived together in
 // one enqueueMany transaction; a producer's promise resolves only once its entry is committed, which is when the hub
 // answers 200. Synchronous FULL (the store's default: a committed entry survives a power loss).
 //
@@ -10,9 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGroupCommit } from '../apps/hub/src/group-commit.ts';
 import type { OutboxPayload } from '../packages/publisher/src/index.ts';
-import { openStore } from '../packages/store/src/index.ts';
+import { createGroupCommit, openStore } from '../packages/store/src/index.ts';
 import { fmt, formatTable, machine, median, percentile } from './stats.ts';
 
 const args = process.argv.slice(2);

@@ -71,14 +71,18 @@ async function tempDir() {
   return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** Pleroma, Markdown, a CPU limit every machine crosses, the token in user.secret ("token\nurl\n"). */
-async function setUp(dir: string, url: string, file = 'config.yaml'): Promise<string> {
+/**
+ * Pleroma, Markdown, a CPU limit every machine crosses, the token in user.secret ("token\nurl\n"), and these
+ * `alerting` settings.
+ */
+async function setUp(dir: string, url: string, file = 'config.yaml', alerting: object = {}): Promise<string> {
   const path = join(dir, file);
   await writeFile(
     path,
     JSON.stringify({
       mastodon: { api_base_url: url, instance_type: 'pleroma', status_post: { content_type: 'text/markdown' } },
       system_info: { thresholds: { cpu_percent: { value: 0, operator: '>=' } } },
+      alerting,
     }),
   );
   await writeFile(join(dir, 'user.secret'), `${TOKEN}\n${url}\n`, { mode: 0o600 });
@@ -116,7 +120,8 @@ describe.concurrent('janitor-agent', SPAWNING, () => {
   it('--interval 1: checks every second until SIGTERM, then exits 0', async () => {
     await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });
     await using dir = await tempDir();
-    await setUp(dir.path, fake.url);
+    // every_report: each check posts (the lifecycle would post the lasting crossing once).
+    await setUp(dir.path, fake.url, 'config.yaml', { mode: 'every_report' });
     const agent = startAgent(['--interval', '1'], dir.path);
     await fake.waitFor(() => fake.statuses.length >= 2, { timeoutMs: 10_000 });
     agent.child.kill('SIGTERM');

@@ -102,7 +102,7 @@ async function scheduled(runtime: Runtime, mode: 'local' | 'remote', options: Ag
 async function local(runtime: Runtime, options: AgentOptions): Promise<void> {
   const [{ createCollector }, { runLocalCheck }, { formatDryRunPost }, { publisherFor }] = await Promise.all([
     import('@janitor/metrics'),
-    import('@janitor/runtime/local'),
+    import('@janitor/alerting'),
     import('@janitor/runtime'),
     import('@janitor/runtime/posting'),
   ]);
@@ -110,7 +110,7 @@ async function local(runtime: Runtime, options: AgentOptions): Promise<void> {
   const { config, logger } = runtime;
   if (options.once) {
     const outcome = await runLocalCheck({ config, publisher, logger });
-    if (outcome.published?.dryRun) process.stdout.write(`${formatDryRunPost(outcome.published.draft)}\n`);
+    for (const post of outcome.posts) if (post.dryRun) process.stdout.write(`${formatDryRunPost(post.draft)}\n`);
     return;
   }
   // Long-running: one collector keeps its counters in memory; a failed check is logged and the loop goes on.

@@ -198,6 +198,42 @@ describe.concurrent('janitor run local', SPAWNING, () => {
   });
 });
 
+describe('janitor run local: the alert lifecycle across cron runs', () => {
+  it('three runs over a limit post the alert once; two runs back under it post the recovery once', {
+    timeout: 90_000,
+  }, async () => {
+    await using fake = await startFakeMastodon(pleroma);
+    await using dir = await tempDir();
+    const run = () => runJanitor(['run', 'local'], { cwd: dir.path, timeoutMs: 30_000 });
+    // Every machine has more than 0 CPUs, and fewer than 100000.
+    await setUp(
+      dir.path,
+      localConfig(fake.url, { thresholds: { cpu_count: { value: 0 } } }),
+      `${TOKEN}\n${fake.url}\n`,
+    );
+    for (let i = 0; i < 3; i++) {
+      const crossed = await run();
+      expect(crossed.code, crossed.stderr).toBe(0);
+    }
+    expect(fake.statuses.map((s) => s.spoilerText)).toEqual([`${MESSAGE_ICONS.warning} ${hostname()}`]);
+    expect(fake.statuses[0]!.status).toMatch(new RegExp(`^- \\*\\*CPU count\\*\\*: \\d+ ${CROSSED_MARKER}$`, 'm'));
+
+    await writeFile(
+      join(dir.path, 'config.yaml'),
+      localConfig(fake.url, { thresholds: { cpu_count: { value: 100_000 } } }),
+    );
+    for (let i = 0; i < 2; i++) {
+      const back = await run();
+      expect(back.code, back.stderr).toBe(0);
+    }
+    expect(fake.statuses.map((s) => s.spoilerText)).toEqual([
+      `${MESSAGE_ICONS.warning} ${hostname()}`,
+      `${MESSAGE_ICONS.info} ${hostname()}`,
+    ]);
+    expect(fake.statuses[1]!.status).toMatch(/^CPU count on .+ recovered: \d+ \(was over /);
+  });
+});
+
 describe.concurrent('janitor run local: credentials', SPAWNING, () => {
   it('without any token: exit 4, says how to get one, contacts nobody', async () => {
     await using fake = await startFakeMastodon(pleroma);

@@ -15,12 +15,12 @@ export function addRunCommands(program: Command): void {
       const [{ formatDryRunPost, openRuntime }, { publisherFor }, { runLocalCheck }] = await Promise.all([
         rt(),
         import('@janitor/runtime/posting'),
-        import('@janitor/runtime/local'),
+        import('@janitor/alerting'),
       ]);
       const runtime = await openRuntime(runtimeOptions(cmd));
       const publisher = publisherFor(runtime);
       const outcome = await runLocalCheck({ config: runtime.config, publisher, logger: runtime.logger });
-      if (outcome.published?.dryRun) out(formatDryRunPost(outcome.published.draft));
+      for (const post of outcome.posts) if (post.dryRun) out(formatDryRunPost(post.draft));
       await runtime.logger.flush();
     });
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { AlertEngine } from '@janitor/alerting';
 import type { LoadedConfig } from '@janitor/config';
 import {
   decodeUtf8Strict,
@@ -16,11 +17,10 @@ import {
   wireErrorBody,
 } from '@janitor/protocol';
 import type { OutboxPayload } from '@janitor/publisher';
+import { createGroupCommit, createTurn } from '@janitor/store';
 import { evaluate, fromLegacy, fromSample } from '@janitor/thresholds';
 import { type Context, Hono } from 'hono';
 import type { createAccessPolicy } from './access.ts';
-import type { AlertEngine } from './alert-engine.ts';
-import { createGroupCommit, createTurn } from './group-commit.ts';
 import { parseSilenceRequest, silenceView } from './silence-request.ts';
 
 /** The outbox as the hub uses it: durable enqueue and its depth (@janitor/store's outbox fits). */

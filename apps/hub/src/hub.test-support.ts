@@ -6,13 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
 import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
 import { openStore, type Store } from '@janitor/store';
 import type { Context, Hono } from 'hono';
 import { createAccessPolicy } from './access.ts';
-import { type AlertEngine, createAlertEngine } from './alert-engine.ts';
 import { createHub, type HubDeps } from './create-hub.ts';
 
 /** One line a {@link captureLogger} kept. */

@@ -1,13 +1,5 @@
 export type { AccessDecision, AccessPolicyOptions, HubToken } from './access.ts';
 export { createAccessPolicy, PRIVATE_NETWORKS } from './access.ts';
-export type {
-  AlertEngine,
-  AlertEngineOptions,
-  AlertEngineStore,
-  AlertOutcome,
-  SilenceRequest,
-} from './alert-engine.ts';
-export { createAlertEngine, REPORT_TIMES_KEPT } from './alert-engine.ts';
 export type { HubDeps, HubOutbox, PublisherState } from './create-hub.ts';
 export { createHub } from './create-hub.ts';
 export type { HubService, HubServiceOptions } from './service.ts';

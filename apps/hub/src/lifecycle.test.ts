@@ -2,13 +2,13 @@
 // back from the outbox (no worker drains it). Flapping, for, resolution, escalation, a restart, silent and expected
 // hosts, silences over HTTP, mutes and overrides, and the original's every_report mode.
 import { DatabaseSync } from 'node:sqlite';
+import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
 import type { OutboxPayload } from '@janitor/publisher';
 import { openStore, type Store } from '@janitor/store';
 import { evaluate, formatReport, fromLegacy, parseThresholds } from '@janitor/thresholds';
 import type { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAccessPolicy } from './access.ts';
-import { type AlertEngine, createAlertEngine } from './alert-engine.ts';
 import { createHub } from './create-hub.ts';
 import { goldenConfigData, hubConfig, json, jsonOf, remoteFromEnv, tempDir } from './hub.test-support.ts';
 

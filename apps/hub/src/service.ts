@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
 import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { publisherSettings, resolveAccessToken } from '@janitor/config';
 import { createOutboxWorker, createPublisher, type OutboxWorker } from '@janitor/publisher';
 import { openStore, type Store } from '@janitor/store';
 import type { Context, Hono } from 'hono';
 import { createAccessPolicy } from './access.ts';
-import { type AlertEngine, createAlertEngine } from './alert-engine.ts';
 import { createHub, type PublisherState } from './create-hub.ts';
 
 export interface HubServiceOptions {

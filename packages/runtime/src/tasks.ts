@@ -90,13 +90,13 @@ export function createTaskRunner(options: TaskRunnerOptions): RunTask {
   const actions: Record<Task['action'], (task: Task, signal: AbortSignal) => Promise<void>> = {
     async sysinfo_local() {
       const [{ runLocalCheck }, { formatDryRunPost }, { publisherFor }] = await Promise.all([
-        import('./local-check.ts'),
+        import('@janitor/alerting'),
         import('./runtime.ts'),
         import('./posting.ts'),
       ]);
       const publisher = publisherFor(runtime, env);
       const outcome = await runLocalCheck({ config, publisher, logger });
-      if (outcome.published?.dryRun) out(formatDryRunPost(outcome.published.draft));
+      for (const post of outcome.posts) if (post.dryRun) out(formatDryRunPost(post.draft));
     },
 
     async sysinfo_remote() {

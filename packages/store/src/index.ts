@@ -1,6 +1,7 @@
 export type { PostAbout } from '@janitor/protocol';
 export type { AlertStore, HostRecord } from './alert-store.ts';
 export type { SynchronousMode } from './database.ts';
+export { createGroupCommit, createTurn } from './group-commit.ts';
 export type { KeyValue } from './key-value.ts';
 export type { IncidentRef, NotificationEntry, NotificationInput, Notifications } from './notifications.ts';
 export { DEFAULT_NOTIFICATION_RETENTION_MS } from './notifications.ts';

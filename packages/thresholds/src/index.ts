@@ -42,6 +42,15 @@ export type { Direction, Operator, Rule } from './rule.ts';
 export { crosses, DEFAULT_CLEAR_MARGIN, defaultClear, EVERY_MOUNT, OPERATORS } from './rule.ts';
 export type { ParsedThresholds, ThresholdProblem, ThresholdSpec, ThresholdsConfig } from './rule-parser.ts';
 export { DEFAULT_THRESHOLDS, DEFAULT_THRESHOLDS_CONFIG, parseThresholds } from './rule-parser.ts';
+export type { SilenceSpan } from './silence-match.ts';
+export { hostSilentUntil, matchSilences, SILENCE_ALL } from './silence-match.ts';
+export type {
+  JudgedYetOptions,
+  ReportingHost,
+  SilentHostsDue,
+  SilentHostsDueOptions,
+} from './silent-host-timing.ts';
+export { expectedHostsSince, isJudgedYet, silentHostsDue } from './silent-host-timing.ts';
 export type { CheckSilentHostsOptions, HostSighting, SilentHostsCheck } from './silent-hosts.ts';
 export {
   checkSilentHosts,

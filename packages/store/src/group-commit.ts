@@ -1,6 +1,13 @@
 /**
- * Collects enqueue calls that arrive while a commit is running and writes them in one transaction, so a burst of
- * requests costs one disk sync instead of one each. Each caller's promise resolves only after its entry is durable.
+ * Batched durable writes: collects the calls made in one turn of the event loop and hands them to `commitMany` at
+ * once (which writes them in ONE transaction), so a burst of requests costs one disk sync instead of one each. Each
+ * caller's promise resolves only after `commitMany` returned (its write is durable), with its own result, or rejects
+ * with what `commitMany` threw.
+ *
+ * @param commitMany writes every input given in one transaction and returns one result per input, in order
+ * @example
+ * const enqueue = createGroupCommit((inputs: readonly EnqueueInput[]) => store.outbox.enqueueMany(inputs));
+ * const entry = await enqueue({ payload, groupKey: 'pi1' }); // durable now: answer the request
  */
 export function createGroupCommit<I, O>(commitMany: (inputs: readonly I[]) => readonly O[]) {
   let batch: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];

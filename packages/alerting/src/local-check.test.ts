@@ -1,5 +1,6 @@
 // Local mode once, in process: an injected sample, the real publisher, the fake server. The original's goldens say
-// what must reach the server.
+// what must reach the server. Then the lifecycle across separate runs: each run opens the store file in a temporary
+// folder and closes it, the clock injected.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { createPublisher } from '@janitor/publisher';
 import { openStore } from '@janitor/store';
 import { type Golden, goldens, startFakeMastodon } from '@janitor/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runLocalCheck } from './local-check.ts';
+import { type LocalCheckOutcome, runLocalCheck } from './local-check.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -218,5 +219,167 @@ describe('runLocalCheck through the outbox', () => {
     expect(outcome.published).toMatchObject({ dryRun: true, draft: { spoilerText: over.posted!.spoiler_text } });
     expect(outcome.drained).toBeUndefined();
     expect(existsSync(join(dir, 'janitor.db'))).toBe(false);
+  });
+});
+
+describe('runLocalCheck: the alert lifecycle across runs', () => {
+  const MINUTE = 60_000;
+  /** 2026-11-03 14:00 UTC. */
+  const T0 = Date.UTC(2026, 10, 3, 14, 0);
+
+  /** A config with a CPU limit of 80 (these extra keys on the rule) and these `alerting` settings. */
+  function lifecycleConfig(url: string, dir: string, rule: Record<string, unknown> = {}, alerting: unknown = {}) {
+    return parseConfig(
+      {
+        app: { state_dir: dir },
+        mastodon: { api_base_url: url, instance_type: 'pleroma', status_post: { content_type: 'text/markdown' } },
+        system_info: { thresholds: { cpu_percent: { value: 80, ...rule } } },
+        alerting,
+      },
+      { baseDir: tmpdir(), env: {} },
+    );
+  }
+
+  /** A local check as cron runs it: one sample of pi1 with this CPU, at `atMs`, over the store in `dir`. */
+  function check(
+    config: LoadedConfig,
+    url: string,
+    cpu: number,
+    atMs: number,
+    options: { dryRun?: boolean } = {},
+  ): Promise<LocalCheckOutcome> {
+    const publisher = options.dryRun
+      ? createPublisher({ url, dryRun: true, instanceType: 'pleroma' })
+      : createPublisher({ url, accessToken: TOKEN, instanceType: 'pleroma' });
+    return runLocalCheck({
+      config,
+      publisher,
+      logger: recordingLogger(),
+      collect: async () => sampleOf({ hostname: 'pi1', cpu_percent: cpu, memory_percent: 20 }),
+      now: () => atMs,
+    });
+  }
+
+  /** What reached the server: the first line of each status. */
+  const firstLines = (statuses: readonly { status: string }[]) => statuses.map((s) => s.status.split('\n')[0]);
+
+  it('a sustained crossing posts once, reminds after repeat, and posts "recovered" once', async () => {
+    const dir = stateDir();
+    await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });
+    const config = lifecycleConfig(fake.url, dir, { repeat: '1h' });
+    const runs: LocalCheckOutcome[] = [];
+    // Every minute for an hour and a half over the limit, then two runs back under it.
+    for (let minute = 0; minute <= 90; minute += 15) runs.push(await check(config, fake.url, 93, T0 + minute * MINUTE));
+    runs.push(await check(config, fake.url, 40, T0 + 91 * MINUTE));
+    runs.push(await check(config, fake.url, 41, T0 + 92 * MINUTE));
+
+    expect(firstLines(fake.statuses)).toEqual([
+      '- **CPU %**: 93 ❗️',
+      'CPU % on pi1 firing for 1h, now 93 (fires over 80, clears at 76)',
+      'CPU % on pi1 recovered: 40 (was over 80 for 1h 31m)',
+    ]);
+    expect(fake.statuses.map((s) => s.spoilerText)).toEqual(['⚠️ pi1', '⚠️ pi1', 'ℹ️ pi1']);
+    // A second run with the same crossing posts nothing: the lifecycle, not the original's every run.
+    expect(runs.map((r) => r.notifications.map((n) => n.reason).join())).toEqual([
+      'firing',
+      '',
+      '',
+      '',
+      'repeat',
+      '',
+      '',
+      'resolved',
+      '',
+    ]);
+    expect(runs.map((r) => r.published?.dryRun)).toEqual([
+      false,
+      undefined,
+      undefined,
+      undefined,
+      false,
+      undefined,
+      undefined,
+      false,
+      undefined,
+    ]);
+    expect(runs[1]!.evaluation.breaches.map((b) => b.metric)).toEqual(['cpu_percent']);
+  });
+
+  it('for is counted across runs: a spike posts nothing, a crossing that holds fires once', async () => {
+    const dir = stateDir();
+    await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });
+    const config = lifecycleConfig(fake.url, dir, { for: '5m' });
+    await check(config, fake.url, 95, T0);
+    await check(config, fake.url, 30, T0 + MINUTE);
+    for (const minute of [2, 4, 6]) await check(config, fake.url, 95, T0 + minute * MINUTE);
+    expect(fake.statuses).toEqual([]);
+    const fired = await check(config, fake.url, 95, T0 + 7 * MINUTE);
+    expect(fired.notifications.map((n) => n.reason)).toEqual(['firing']);
+    expect(firstLines(fake.statuses)).toEqual(['- **CPU %**: 95 ❗️']);
+  });
+
+  it('a silence in the store holds the post back; once it ends, the alert still firing is posted', async () => {
+    const dir = stateDir();
+    await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });
+    const config = lifecycleConfig(fake.url, dir);
+    const store = openStore({ path: join(dir, 'janitor.db') });
+    store.silences.add({ hostname: 'pi1', key: 'cpu_percent', untilMs: T0 + 30 * MINUTE, reason: 'backup' });
+    store.close();
+    for (const minute of [0, 10, 20]) await check(config, fake.url, 93, T0 + minute * MINUTE);
+    expect(fake.requests).toEqual([]);
+    await check(config, fake.url, 93, T0 + 30 * MINUTE);
+    // One post: the report, saying since when it has been firing.
+    expect(fake.statuses.map((s) => s.status.split('\n'))).toEqual([
+      ['- **CPU %**: 93 ❗️', '- **Memory %**: 20', 'CPU % over 80 since 14:00 UTC (30m)'],
+    ]);
+  });
+
+  it('alerting.mode every_report posts on every run that crosses, as the original did', async () => {
+    const dir = stateDir();
+    await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });
+    const config = lifecycleConfig(fake.url, dir, {}, { mode: 'every_report' });
+    for (const [minute, cpu] of [
+      [0, 93],
+      [1, 94],
+      [2, 40],
+      [3, 95],
+    ] as const) {
+      await check(config, fake.url, cpu, T0 + minute * MINUTE);
+    }
+    expect(firstLines(fake.statuses)).toEqual(['- **CPU %**: 93 ❗️', '- **CPU %**: 94 ❗️', '- **CPU %**: 95 ❗️']);
+  });
+
+  it('a dry run evaluates against the stored states and writes nothing', async () => {
+    const dir = stateDir();
+    await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });
+    const config = lifecycleConfig(fake.url, dir);
+    await check(config, fake.url, 93, T0);
+    const path = join(dir, 'janitor.db');
+    const before = openStore({ path });
+    const states = before.alerts.allStates();
+    before.close();
+
+    // Still over the limit: already told, so a dry run would post nothing.
+    const still = await check(config, fake.url, 93, T0 + MINUTE, { dryRun: true });
+    expect(still.posts).toEqual([]);
+    // Back under it: the recovery is what a real run would post.
+    const back = await check(config, fake.url, 30, T0 + 2 * MINUTE, { dryRun: true });
+    expect(back.posts).toEqual([
+      expect.objectContaining({
+        dryRun: true,
+        draft: expect.objectContaining({ status: 'CPU % on pi1 recovered: 30 (was over 80 for 2m)' }),
+      }),
+    ]);
+    expect(back.published).toBe(back.posts[0]);
+    expect(back.drained).toBeUndefined();
+
+    const after = openStore({ path });
+    expect(after.alerts.allStates()).toEqual(states);
+    expect(after.outbox.list()).toEqual([]);
+    after.close();
+    expect(fake.statuses).toHaveLength(1);
+    // So a real run still posts the recovery.
+    const real = await check(config, fake.url, 30, T0 + 3 * MINUTE);
+    expect(real.notifications.map((n) => n.reason)).toEqual(['resolved']);
   });
 });

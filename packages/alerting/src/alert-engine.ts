@@ -1,7 +1,14 @@
 import type { LoadedConfig } from '@janitor/config';
 import { type Logger, silentLogger } from '@janitor/protocol';
 import type { OutboxPayload } from '@janitor/publisher';
-import { type HostRecord, SILENCE_ALL, type Silence, type Store } from '@janitor/store';
+import {
+  type AlertStore,
+  createGroupCommit,
+  type HostRecord,
+  type KeyValue,
+  type Silence,
+  type Silences,
+} from '@janitor/store';
 import {
   type AlertNotification,
   type AlertPlan,
@@ -9,18 +16,33 @@ import {
   checkSilentHosts,
   createAlertPlan,
   evaluateHost,
+  expectedHostsSince,
   formatNotifications,
   HOST_SILENT_KEY,
-  type HostSighting,
+  hostSilentUntil,
+  matchSilences,
   type ReportInput,
-  silentAfterMs,
+  SILENCE_ALL,
+  silentHostsDue,
   UNKNOWN_HOST,
-  usualIntervalMs,
 } from '@janitor/thresholds';
-import { createGroupCommit } from './group-commit.ts';
+import { sameStates } from './same-states.ts';
 
-/** The parts of the store the alert engine writes, all in one transaction per batch. */
-export type AlertEngineStore = Pick<Store, 'transaction' | 'outbox' | 'alerts' | 'silences' | 'kv'>;
+/**
+ * What the alert engine reads and writes of a store (@janitor/store's `Store` fits): the alert tables, the silences,
+ * one key-value entry and the outbox, every write of a batch in one transaction.
+ */
+export interface AlertEngineStore {
+  /** Runs `fn` in one write transaction (synchronous). */
+  transaction<T>(fn: () => T): T;
+  readonly alerts: Pick<AlertStore, 'allStates' | 'hosts' | 'putHost' | 'putSeen'>;
+  readonly silences: Pick<Silences, 'active' | 'purge' | 'add' | 'get' | 'remove'>;
+  readonly kv: Pick<KeyValue, 'get' | 'set'>;
+  readonly outbox: {
+    /** Queues the posts in order; durable when the transaction around it commits. */
+    enqueueMany(inputs: readonly { payload: OutboxPayload; groupKey: string }[]): readonly { id: number }[];
+  };
+}
 
 /** Options of {@link createAlertEngine}. */
 export interface AlertEngineOptions {
@@ -31,7 +53,14 @@ export interface AlertEngineOptions {
   now?: () => number;
   /** Called after posts were queued (wakes the outbox worker). */
   onQueued?: () => void;
+  /** One `alert` line (info) per transition posted or held back, one line per silence added or removed. */
   logger?: Logger;
+  /**
+   * Whether the engine watches for silent hosts: records each host's report times, times the expected hosts, and
+   * checks them at {@link AlertEngine.tick}. Off for local mode (one machine checking itself has nobody to notice
+   * its silence): nothing of the hosts table or the expected hosts is read or written. @default true
+   */
+  silentHosts?: boolean;
 }
 
 /** What one report, or one silent-host check, did. */
@@ -52,9 +81,9 @@ export interface SilenceRequest {
 }
 
 /**
- * The hub's alert lifecycle over the store: each report is evaluated against its host's saved states
- * (`evaluateHost`), and the new states, the host's last report and the posts due are written in ONE transaction
- * before the report is answered. A timer calls {@link AlertEngine.tick} for silent hosts.
+ * The alert lifecycle over the store, for the hub and for local mode: each report is evaluated against its host's
+ * saved states (`evaluateHost`), and the new states, the host's last report and the posts due are written in ONE
+ * transaction before the report is answered. In the hub, a timer calls {@link AlertEngine.tick} for silent hosts.
  */
 export interface AlertEngine {
   readonly plan: AlertPlan;
@@ -103,7 +132,9 @@ type Job =
 
 /**
  * Wires the alert lifecycle to the store. Loads every host's states, the hosts that reported and the running
- * silences once; from then on this engine is the only writer of the alert tables (one hub per store).
+ * silences once, when it is created; from then on this engine is the only writer of the alert tables (one hub per
+ * store). A process that checks once (local mode run by cron) creates one, ingests its report, awaits it, flushes and
+ * closes the store: the next run loads the states afresh.
  *
  * What is kept in memory and written later (at each {@link AlertEngine.tick}, every 30 s in the hub, and at
  * {@link AlertEngine.flush}): the last report time of a known host, and an alert's last value when nothing else of
@@ -117,15 +148,17 @@ type Job =
  * const { queued } = await engine.ingest('pi1', fromSample(sample));
  */
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
-  const { config, store, now: clock = Date.now, onQueued, logger = silentLogger } = options;
+  const { config, store, now: clock = Date.now, onQueued, logger = silentLogger, silentHosts = true } = options;
   const plan = createAlertPlan({ rules: config.rules, settings: config.alerting });
   const startedAt = clock();
 
   // Everything the engine needs, loaded once: it is the only writer of these tables.
   const states = new Map<string, States>(Object.entries(store.alerts.allStates<AlertState>()));
-  const seen = new Map<string, HostRecord>(store.alerts.hosts().map((record) => [record.hostname, record]));
+  const seen = new Map<string, HostRecord>(
+    silentHosts ? store.alerts.hosts().map((record) => [record.hostname, record]) : [],
+  );
   let running: Silence[] = store.silences.active(startedAt);
-  const expectedSince = loadExpectedSince();
+  const expectedSince = silentHosts ? loadExpectedSince() : {};
 
   /** Hosts whose last report (in `seen`) or last values (in `states`) are newer in memory than in the store. */
   const unsavedSeen = new Set<string>();
@@ -144,9 +177,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   function loadExpectedSince(): Record<string, number> {
     const saved = store.kv.get<Record<string, number>>(EXPECTED_SINCE_KEY) ?? {};
-    const since: Record<string, number> = {};
-    for (const host of plan.settings.expectedHosts) since[host] = saved[host] ?? startedAt;
-    if (plan.settings.expectedHosts.some((host) => saved[host] === undefined)) store.kv.set(EXPECTED_SINCE_KEY, since);
+    const { since, added } = expectedHostsSince(saved, plan.settings.expectedHosts, startedAt);
+    if (added.length > 0) store.kv.set(EXPECTED_SINCE_KEY, since);
     return since;
   }
 
@@ -166,24 +198,6 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (record.reportTimesMs.length > REPORT_TIMES_KEPT) record.reportTimesMs.shift();
     }
     unsavedSeen.add(host);
-  }
-
-  /** The silences of a host as evaluateHost takes them: by alert key, metric or `*`, the latest end of each. */
-  function silencesOf(host: string, at: number): Record<string, number> | undefined {
-    let until: Record<string, number> | undefined;
-    for (const s of running) {
-      if (s.untilMs <= at || (s.hostname !== host && s.hostname !== SILENCE_ALL)) continue;
-      until ??= {};
-      until[s.key] = Math.max(until[s.key] ?? 0, s.untilMs);
-    }
-    if (until === undefined) return undefined;
-    // evaluateHost takes the first of key, metric, `*` it finds: make each the longest silence that covers it.
-    const all = until[SILENCE_ALL] ?? 0;
-    for (const key of Object.keys(until)) {
-      const metric = key.replace(/[@:].*$/, '');
-      until[key] = Math.max(until[key]!, until[metric] ?? 0, all);
-    }
-    return until;
   }
 
   function postsOf(
@@ -207,17 +221,21 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     }));
   }
 
+  function evaluate(host: string, input: ReportInput, previous: States, now: number) {
+    return evaluateHost(input, {
+      plan: plan.host(host),
+      states: previous,
+      now,
+      ...optional('silencedUntil', matchSilences(running, host, now)),
+    });
+  }
+
   function runJob(job: Job, batch: Batch): AlertOutcome {
     if (job.kind === 'tick') return runTick(job.now, batch);
     const { overlay, afterCommit } = batch;
     const { host, hostname, input, now } = job;
     const previous = overlay.get(host) ?? states.get(host) ?? {};
-    const result = evaluateHost(input, {
-      plan: plan.host(host),
-      states: previous,
-      now,
-      ...optional('silencedUntil', silencesOf(host, now)),
-    });
+    const result = evaluate(host, input, previous, now);
     if (!sameStates(previous, result.states, true)) {
       store.alerts.putHost(host, result.states);
       afterCommit.push(() => unsavedStates.delete(host));
@@ -235,6 +253,47 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return { queued: entries.map((e) => e.id), notifications: result.notifications };
   }
 
+  /** The silent-host check: the next `host_silent` states by hostname and the posts due. */
+  function checkSilence(now: number, silentStates: Record<string, AlertState>) {
+    const due = silentHostsDue(seen.values(), {
+      settings: plan.settings,
+      states: silentStates,
+      expectedSince,
+      startedAt,
+      now,
+    });
+    const silencedUntil: Record<string, number> = {};
+    const hostSilence = (host: string) => {
+      const end = hostSilentUntil(running, host, now);
+      if (end !== undefined) silencedUntil[host] = end;
+    };
+    for (const sighting of due.sightings) hostSilence(sighting.hostname);
+    const seenPlan: AlertPlan = { ...plan, settings: { ...plan.settings, expectedHosts: [] } };
+    const checked = checkSilentHosts(due.sightings, {
+      plan: seenPlan,
+      states: silentStates,
+      now,
+      startedAt,
+      silencedUntil,
+    });
+    let next = checked.states;
+    const notifications = [...checked.notifications];
+    // Expected hosts that never reported, each timed from when this hub first expected it.
+    for (const { hostname, since } of due.expected) {
+      hostSilence(hostname);
+      const one = checkSilentHosts([], {
+        plan: { ...plan, settings: { ...plan.settings, expectedHosts: [hostname] } },
+        states: next,
+        now,
+        startedAt: since,
+        silencedUntil,
+      });
+      next = one.states;
+      notifications.push(...one.notifications);
+    }
+    return { next, notifications };
+  }
+
   function runTick(now: number, batch: Batch): AlertOutcome {
     const { overlay, afterCommit } = batch;
     const statesOf = (host: string): States => overlay.get(host) ?? states.get(host) ?? {};
@@ -245,52 +304,9 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       const state = statesOf(host)[HOST_SILENT_KEY];
       if (state !== undefined) silentStates[host] = state;
     }
-    // After a start, every host gets one silent_after to report before it is judged (the hub itself was away);
-    // a silence already told is followed as before.
-    const judged = (host: string, interval: number | undefined) =>
-      silentStates[host] !== undefined ||
-      now - startedAt >= (silentAfterMs(plan.settings.silentAfterMs, interval) ?? Number.POSITIVE_INFINITY);
-    const silencedUntil: Record<string, number> = {};
-    const sightings: HostSighting[] = [];
-    for (const record of seen.values()) {
-      const interval = usualIntervalMs(record.reportTimesMs);
-      if (!judged(record.hostname, interval)) continue;
-      sightings.push({
-        hostname: record.hostname,
-        lastSeenAt: record.lastSeenMs,
-        ...optional('usualIntervalMs', interval),
-      });
-    }
-    const hostSilence = (host: string) => {
-      const until = silencesOf(host, now);
-      const end = Math.max(until?.[HOST_SILENT_KEY] ?? 0, until?.[SILENCE_ALL] ?? 0);
-      if (end > 0) silencedUntil[host] = end;
-    };
-    for (const sighting of sightings) hostSilence(sighting.hostname);
-    const seenPlan: AlertPlan = { ...plan, settings: { ...plan.settings, expectedHosts: [] } };
-    const checked = checkSilentHosts(sightings, {
-      plan: seenPlan,
-      states: silentStates,
-      now,
-      startedAt,
-      silencedUntil,
-    });
-    let next = checked.states;
-    const notifications = [...checked.notifications];
-    // Expected hosts that never reported, each timed from when this hub first expected it.
-    for (const host of plan.settings.expectedHosts) {
-      if (seen.has(host) || !judged(host, undefined)) continue;
-      hostSilence(host);
-      const one = checkSilentHosts([], {
-        plan: { ...plan, settings: { ...plan.settings, expectedHosts: [host] } },
-        states: next,
-        now,
-        startedAt: expectedSince[host] ?? startedAt,
-        silencedUntil,
-      });
-      next = one.states;
-      notifications.push(...one.notifications);
-    }
+    const { next, notifications } = silentHosts
+      ? checkSilence(now, silentStates)
+      : { next: silentStates, notifications: [] };
 
     // The tick is also the flush: every host whose states differ from the store's is written.
     const toWrite = new Set(unsavedStates);
@@ -333,17 +349,12 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     async ingest(hostname, input) {
       const now = clock();
       const host = hostname ?? '';
-      const firstReport = hostname !== undefined && !seen.has(host);
-      if (hostname !== undefined) noteReport(host, now);
+      const firstReport = silentHosts && hostname !== undefined && !seen.has(host);
+      if (silentHosts && hostname !== undefined) noteReport(host, now);
       if (!firstReport && !inFlight.has(host)) {
         // The common case: nothing changes but the last values. Evaluated against the committed states; no write.
         const previous = states.get(host) ?? {};
-        const result = evaluateHost(input, {
-          plan: plan.host(host),
-          states: previous,
-          now,
-          ...optional('silencedUntil', silencesOf(host, now)),
-        });
+        const result = evaluate(host, input, previous, now);
         if (result.notifications.length === 0 && sameStates(previous, result.states, true)) {
           if (!sameStates(previous, result.states, false)) {
             setStates(host, result.states);
@@ -414,52 +425,4 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 /** `{ [key]: value }`, or `{}` when the value is undefined (for exactOptionalPropertyTypes). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-/**
- * Which fields of a state matter for the store: a change in any `'durable'` one is written before the report is
- * answered; `'value'` ones (the last observation) may wait for the next flush. A Record over every key of
- * AlertState, so that a field added to it must be classified here.
- */
-const STATE_FIELDS: Readonly<Record<keyof AlertState, 'durable' | 'value'>> = {
-  phase: 'durable',
-  level: 'durable',
-  since: 'durable',
-  pendingSince: 'durable',
-  firingSince: 'durable',
-  resolvedAt: 'durable',
-  notifiedLevel: 'durable',
-  lastNotifiedAt: 'durable',
-  lastSeenAt: 'durable',
-  lastValue: 'value',
-  lastValueAt: 'value',
-};
-const DURABLE_FIELDS = (Object.keys(STATE_FIELDS) as (keyof AlertState)[]).filter((k) => STATE_FIELDS[k] === 'durable');
-const ALL_FIELDS = Object.keys(STATE_FIELDS) as (keyof AlertState)[];
-
-/** Whether two hosts' states are the same, in their durable fields only or in every field. */
-export function sameStates(a: Readonly<States>, b: Readonly<States>, durableOnly: boolean): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  const fields = durableOnly ? DURABLE_FIELDS : ALL_FIELDS;
-  for (const key of keys) {
-    const x = a[key];
-    const y = Object.hasOwn(b, key) ? b[key] : undefined;
-    if (x === undefined || y === undefined) return false;
-    for (const field of fields) {
-      const u = x[field];
-      const v = y[field];
-      if (u === v) continue;
-      if (field !== 'pendingSince' || !samePending(u as AlertState['pendingSince'], v as AlertState['pendingSince'])) {
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
-function samePending(a: AlertState['pendingSince'], b: AlertState['pendingSince']): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  const keys = Object.keys(a) as (keyof typeof a)[];
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }

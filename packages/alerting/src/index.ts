@@ -1,0 +1,13 @@
+export type {
+  AlertEngine,
+  AlertEngineOptions,
+  AlertEngineStore,
+  AlertOutcome,
+  SilenceRequest,
+} from './alert-engine.ts';
+export { createAlertEngine, REPORT_TIMES_KEPT } from './alert-engine.ts';
+export type { DryRunStore } from './dry-run-store.ts';
+export { createDryRunStore } from './dry-run-store.ts';
+export type { LocalCheckDeps, LocalCheckOutcome, LocalStore } from './local-check.ts';
+export { runLocalCheck } from './local-check.ts';
+export { sameStates } from './same-states.ts';
