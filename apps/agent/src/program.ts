@@ -100,17 +100,13 @@ async function scheduled(runtime: Runtime, mode: 'local' | 'remote', options: Ag
 // Each mode loads its own modules: a cron run of remote mode never loads the publisher (masto), nor local mode the
 // spool.
 async function local(runtime: Runtime, options: AgentOptions): Promise<void> {
-  const [{ createCollector }, { runLocalCheck }, { formatDryRunPost }, { publisherFor }] = await Promise.all([
+  const [{ createCollector }, { runLocal }] = await Promise.all([
     import('@janitor/metrics'),
-    import('@janitor/alerting'),
-    import('@janitor/runtime'),
-    import('@janitor/runtime/posting'),
+    import('@janitor/runtime/local'),
   ]);
-  const publisher = publisherFor(runtime);
-  const { config, logger } = runtime;
+  const { logger } = runtime;
   if (options.once) {
-    const outcome = await runLocalCheck({ config, publisher, logger });
-    for (const post of outcome.posts) if (post.dryRun) process.stdout.write(`${formatDryRunPost(post.draft)}\n`);
+    await runLocal(runtime);
     return;
   }
   // Long-running: one collector keeps its counters in memory; a failed check is logged and the loop goes on.
@@ -119,7 +115,7 @@ async function local(runtime: Runtime, options: AgentOptions): Promise<void> {
   await runLoop({
     intervalMs: options.interval * 1000,
     tick: async () => {
-      await runLocalCheck({ config, publisher, logger, collect: collector.collect });
+      await runLocal(runtime, { collect: collector.collect });
     },
     onError: (error) => logger.error('check failed', { error: error instanceof Error ? error.message : String(error) }),
   });

@@ -12,15 +12,9 @@ export function addRunCommands(program: Command): void {
     .description('collect this machine’s metrics, check the limits, publish a report if one is crossed')
     .option('--dry-run', 'log the post that would be made instead of publishing')
     .action(async (_o, cmd: Command) => {
-      const [{ formatDryRunPost, openRuntime }, { publisherFor }, { runLocalCheck }] = await Promise.all([
-        rt(),
-        import('@janitor/runtime/posting'),
-        import('@janitor/alerting'),
-      ]);
+      const [{ openRuntime }, { runLocal }] = await Promise.all([rt(), import('@janitor/runtime/local')]);
       const runtime = await openRuntime(runtimeOptions(cmd));
-      const publisher = publisherFor(runtime);
-      const outcome = await runLocalCheck({ config: runtime.config, publisher, logger: runtime.logger });
-      for (const post of outcome.posts) if (post.dryRun) out(formatDryRunPost(post.draft));
+      await runLocal(runtime, { out });
       await runtime.logger.flush();
     });
 

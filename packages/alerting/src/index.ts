@@ -8,6 +8,6 @@ export type {
 export { createAlertEngine, REPORT_TIMES_KEPT } from './alert-engine.ts';
 export type { DryRunStore } from './dry-run-store.ts';
 export { createDryRunStore } from './dry-run-store.ts';
-export type { LocalCheckDeps, LocalCheckOutcome, LocalStore } from './local-check.ts';
+export type { LocalCheckDeps, LocalCheckOutcome, LocalStore, LocalWorkerHooks } from './local-check.ts';
 export { runLocalCheck } from './local-check.ts';
 export { sameStates } from './same-states.ts';

@@ -8,6 +8,7 @@ import {
   type DrainResult,
   type OutboxPayload,
   type OutboxPort,
+  type OutboxWorkerOptions,
   PublishError,
   type Publisher,
   type PublishResult,
@@ -56,7 +57,16 @@ export interface LocalCheckDeps {
   openStore?: () => LocalStore | Promise<LocalStore>;
   /** The clock of the alert lifecycle and of the outbox's backoff. @default Date.now */
   now?: () => number;
+  /**
+   * Builds the worker that posts the store's outbox with the hooks given (apps pass @janitor/runtime's
+   * `createPosting`, so that pacing, the post budget and the server's quirks mean what they mean everywhere).
+   * @default a worker with the post budget kept in the store, unpaced when `status_post.pacing` is false
+   */
+  createWorker?: (store: LocalStore, hooks: LocalWorkerHooks) => { drain(): Promise<DrainResult> };
 }
+
+/** What {@link LocalCheckDeps.createWorker} is given besides the store: the check's clock and its two hooks. */
+export type LocalWorkerHooks = Required<Pick<OutboxWorkerOptions, 'logger' | 'now' | 'onPosted' | 'onFailed'>>;
 
 /**
  * Local mode, once: collect this machine's metrics and run them through the alert lifecycle, with its states,
@@ -118,14 +128,20 @@ export async function runLocalCheck(deps: LocalCheckDeps): Promise<LocalCheckOut
     const ours = new Set(queued);
     const posted = new Map<number, PublishResult>();
     let failure: unknown;
-    const worker = createOutboxWorker({
-      outbox: store.outbox,
-      publisher,
+    const createWorker =
+      deps.createWorker ??
+      ((local: LocalStore, hooks: LocalWorkerHooks) =>
+        createOutboxWorker({
+          outbox: local.outbox,
+          publisher,
+          state: local.kv,
+          ...(config.data.mastodon.status_post.pacing ? {} : { budget: false }),
+          ...hooks,
+        }));
+    const worker = createWorker(store, {
       // The failure of this run's posts is thrown to the caller, who reports it once: the worker only warns.
       logger: { ...logger, error: logger.warn },
-      state: store.kv,
       now,
-      ...(config.data.mastodon.status_post.pacing ? {} : { budget: false }),
       onPosted: (entry, result) => {
         if (ours.has(entry.id)) posted.set(entry.id, result);
       },

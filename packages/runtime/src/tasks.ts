@@ -89,14 +89,8 @@ export function createTaskRunner(options: TaskRunnerOptions): RunTask {
 
   const actions: Record<Task['action'], (task: Task, signal: AbortSignal) => Promise<void>> = {
     async sysinfo_local() {
-      const [{ runLocalCheck }, { formatDryRunPost }, { publisherFor }] = await Promise.all([
-        import('@janitor/alerting'),
-        import('./runtime.ts'),
-        import('./posting.ts'),
-      ]);
-      const publisher = publisherFor(runtime, env);
-      const outcome = await runLocalCheck({ config, publisher, logger });
-      for (const post of outcome.posts) if (post.dryRun) out(formatDryRunPost(post.draft));
+      const { runLocal } = await import('./local.ts');
+      await runLocal(runtime, { out, env });
     },
 
     async sysinfo_remote() {

@@ -1,0 +1,36 @@
+// `@janitor/runtime/local`: local mode as every command runs it (`janitor run local`, `janitor-agent --mode local`,
+// the scheduler's `sysinfo_local`): the alerting package's check, posting through createPosting, dry-run posts
+// printed.
+import { type LocalCheckOutcome, runLocalCheck } from '@janitor/alerting';
+import type { Sample } from '@janitor/protocol';
+import { createPosting, publisherFor } from './posting.ts';
+import { formatDryRunPost, type Runtime } from './runtime.ts';
+
+/** Options of {@link runLocal}. */
+export interface RunLocalOptions {
+  /** Takes the sample (a long-running agent keeps one collector). @default a one-shot collection */
+  collect?: () => Promise<Sample>;
+  /** Where dry-run posts are printed. @default stdout */
+  out?: (text: string) => void;
+  /** @default process.env */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * One local check: collect, run the alert lifecycle with its state in the local store, post what is due through the
+ * outbox (paced, budgeted and retried as the config says, the same as the hub), and print the posts a dry run would
+ * make. Throws the PublishError that kept a post from going out (it stays queued).
+ */
+export async function runLocal(runtime: Runtime, options: RunLocalOptions = {}): Promise<LocalCheckOutcome> {
+  const { collect, out = (text) => process.stdout.write(`${text}\n`), env = process.env } = options;
+  const publisher = publisherFor(runtime, env);
+  const outcome = await runLocalCheck({
+    config: runtime.config,
+    publisher,
+    logger: runtime.logger,
+    ...(collect ? { collect } : {}),
+    createWorker: (store, hooks) => createPosting(runtime, store, { publisher, ...hooks }).worker,
+  });
+  for (const post of outcome.posts) if (post.dryRun) out(formatDryRunPost(post.draft));
+  return outcome;
+}
