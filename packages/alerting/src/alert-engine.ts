@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '@janitor/config';
-import { type Logger, silentLogger } from '@janitor/protocol';
+import { type Logger, type PostAbout, silentLogger } from '@janitor/protocol';
 import type { OutboxPayload } from '@janitor/publisher';
 import {
   type AlertStore,
@@ -20,6 +20,7 @@ import {
   formatNotifications,
   HOST_SILENT_KEY,
   hostSilentUntil,
+  isReportLike,
   matchSilences,
   type ReportInput,
   SILENCE_ALL,
@@ -40,7 +41,9 @@ export interface AlertEngineStore {
   readonly kv: Pick<KeyValue, 'get' | 'set'>;
   readonly outbox: {
     /** Queues the posts in order; durable when the transaction around it commits. */
-    enqueueMany(inputs: readonly { payload: OutboxPayload; groupKey: string }[]): readonly { id: number }[];
+    enqueueMany(
+      inputs: readonly { payload: OutboxPayload; groupKey: string; about: PostAbout }[],
+    ): readonly { id: number }[];
   };
 }
 
@@ -204,7 +207,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     notifications: readonly AlertNotification[],
     hostname: string | undefined,
     input?: ReportInput,
-  ): { payload: OutboxPayload; groupKey: string }[] {
+  ): { payload: OutboxPayload; groupKey: string; about: PostAbout }[] {
     if (notifications.length === 0) return [];
     const host = hostname ?? '';
     const posts = formatNotifications(notifications, {
@@ -212,12 +215,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       rules: plan.host(host).rules,
       format: config.reportFormat,
     });
-    return posts.map((post) => ({
+    const abouts = postAbouts(notifications);
+    return posts.map((post, i) => ({
       payload: {
         kind: 'report',
         report: { spoiler: post.spoiler, text: post.text, ...(hostname ? { hostname } : {}) },
       },
       groupKey: hostname || UNKNOWN_HOST,
+      about: abouts[i] ?? { kind: 'report' },
     }));
   }
 
@@ -425,4 +430,21 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 /** `{ [key]: value }`, or `{}` when the value is undefined (for exactOptionalPropertyTypes). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/**
+ * What each post of `formatNotifications(notifications)` is about, in the same order: one post per notification,
+ * except that every report-like one (`firing`, `report`) shares the first such post; that post is logged as
+ * the first of them (for the notification log: the status that starts its incident's thread).
+ */
+function postAbouts(notifications: readonly AlertNotification[]): PostAbout[] {
+  const abouts: PostAbout[] = [];
+  let reported = false;
+  for (const n of notifications) {
+    const reportLike = isReportLike(n);
+    if (reportLike && reported) continue;
+    reported ||= reportLike;
+    abouts.push({ kind: 'alert', host: n.hostname, key: n.key, incidentStartMs: n.firingSince, reason: n.reason });
+  }
+  return abouts;
 }

@@ -305,6 +305,25 @@ describe('runLocalCheck: the alert lifecycle across runs', () => {
     expect(runs[1]!.evaluation.breaches.map((b) => b.metric)).toEqual(['cpu_percent']);
   });
 
+  it('the notification log knows the incident: its first and last status, and what each status is about', async () => {
+    const dir = stateDir();
+    await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });
+    const config = lifecycleConfig(fake.url, dir, { repeat: '1h' });
+    const fired = await check(config, fake.url, 93, T0);
+    await check(config, fake.url, 94, T0 + 61 * MINUTE);
+    await check(config, fake.url, 40, T0 + 62 * MINUTE);
+    const incident = { host: 'pi1', key: 'cpu_percent', incidentStartMs: fired.notifications[0]!.firingSince };
+    const [first, repeat, resolved] = fake.statuses;
+    const store = openStore({ path: join(dir, 'janitor.db') });
+    try {
+      expect(store.notifications.firstOfIncident(incident)?.statusId).toBe(first!.id);
+      expect(store.notifications.lastOfIncident(incident)?.statusId).toBe(resolved!.id);
+      expect(store.notifications.about(repeat!.id)?.about).toEqual({ kind: 'alert', ...incident, reason: 'repeat' });
+    } finally {
+      store.close();
+    }
+  });
+
   it('for is counted across runs: a spike posts nothing, a crossing that holds fires once', async () => {
     const dir = stateDir();
     await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });

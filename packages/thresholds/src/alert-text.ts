@@ -103,7 +103,8 @@ export function formatNotification(notification: AlertNotification, options: Not
   }
 }
 
-function isReportLike(n: AlertNotification): boolean {
+/** Whether a notification is one of the report-like ones (`firing`, `report`) that share one post per report. */
+export function isReportLike(n: AlertNotification): boolean {
   return (n.reason === 'firing' || n.reason === 'report') && n.metric !== HOST_SILENT_KEY;
 }
 

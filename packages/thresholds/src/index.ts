@@ -15,7 +15,7 @@ export type {
 } from './alert-state.ts';
 export { ALERT_MODES } from './alert-state.ts';
 export type { NotificationFormatOptions } from './alert-text.ts';
-export { formatNotification, formatNotifications, RECOVERY_TYPE } from './alert-text.ts';
+export { formatNotification, formatNotifications, isReportLike, RECOVERY_TYPE } from './alert-text.ts';
 export type { AlertingSettings, HostAlerting, ParsedAlerting } from './alerting-config.ts';
 export { DEFAULT_ALERTING, parseAlerting } from './alerting-config.ts';
 export type { DurationRead } from './duration.ts';
