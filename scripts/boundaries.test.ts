@@ -1,6 +1,6 @@
 // The import rules of ARCHITECTURE.md, made mechanical: every import in packages/ and apps/ is read and checked.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -103,4 +103,103 @@ describe('import boundaries', () => {
   it('packages import each other only through their public entry point', () => {
     expect(offenders((i) => /^@janitor\/[^/]+\/src/.test(i.specifier))).toEqual([]);
   });
+
+  it('no app imports another app (tests included: an app is started through its installed bin)', () => {
+    const appPackages: Record<string, string> = { agent: 'janitor-agent', hub: 'janitor-hub', cli: '@janitor/cli' };
+    expect(
+      offenders((i) => {
+        const own = /^apps\/([^/]+)\//.exec(i.file)?.[1];
+        if (own === undefined) return false;
+        return Object.entries(appPackages).some(
+          ([app, name]) => app !== own && (i.specifier === name || i.specifier.startsWith(`${name}/`)),
+        );
+      }),
+    ).toEqual([]);
+  });
+
+  it('no relative import or file URL leaves its package', () => {
+    expect(
+      [...all, ...fileUrls]
+        .filter((i) => {
+          if (!i.specifier.startsWith('.')) return false;
+          // The repository's config.yaml.dist is the documented template: its tests check that it loads and is what
+          // `janitor init` writes (the packed CLI ships a copy).
+          if (isTest(i) && i.specifier.endsWith('/config.yaml.dist')) return false;
+          const target = relative(packageOf(i.file), relative(root, resolve(root, dirname(i.file), i.specifier)));
+          return target.startsWith('..');
+        })
+        .map((i) => `${i.file} reaches ${i.specifier}`),
+    ).toEqual([]);
+  });
+
+  it('no import cycle between source files', () => {
+    expect(cycles()).toEqual([]);
+  });
+
+  it('the checks above see what they look for', () => {
+    // A relative path out of a package and a cycle, in files that do not exist: the helpers must flag them.
+    expect(relative('packages/a', 'packages/b/src/x.ts').startsWith('..')).toBe(true);
+    expect(
+      findCycles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', ['c.ts']],
+          ['c.ts', ['a.ts']],
+        ]),
+      ),
+    ).toEqual([['a.ts', 'b.ts', 'c.ts', 'a.ts']]);
+  });
 });
+
+/** `packages/x` or `apps/x` of a file. */
+function packageOf(file: string): string {
+  return file.split('/').slice(0, 2).join('/');
+}
+
+/** `new URL('../x', import.meta.url)`: a path reached from a file, as an import would. */
+const fileUrls: Import[] = [...packages.map((p) => `packages/${p}`), ...apps.map((a) => `apps/${a}`)].flatMap(
+  (folder) =>
+    sourceFiles(join(root, folder)).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/new URL\(\s*['"](\.[^'"]*)['"]\s*,\s*import\.meta\.url/g)].map((m) => ({
+        file: relative(root, file),
+        specifier: m[1]!,
+      })),
+    ),
+);
+
+/** The cycles among the static relative imports of non-test source files (type-only imports included). */
+function cycles(): string[][] {
+  const graph = new Map<string, string[]>();
+  for (const folder of [...packages.map((p) => `packages/${p}`), ...apps.map((a) => `apps/${a}`)]) {
+    for (const file of sourceFiles(join(root, folder))) {
+      if (/\.test(-support)?\.ts$/.test(file)) continue;
+      const text = readFileSync(file, 'utf8');
+      const targets = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/g)].map((m) =>
+        relative(root, resolve(dirname(file), m[1]!)),
+      );
+      graph.set(relative(root, file), targets);
+    }
+  }
+  return findCycles(graph);
+}
+
+/** Each elementary cycle found by a depth-first search, once, as the path that closes it. */
+function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const found: string[][] = [];
+  const done = new Set<string>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const visit = (node: string) => {
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (onStack.has(next)) found.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (!done.has(next)) visit(next);
+    }
+    stack.pop();
+    onStack.delete(node);
+    done.add(node);
+  };
+  for (const node of graph.keys()) if (!done.has(node)) visit(node);
+  return found;
+}

@@ -11,9 +11,10 @@ import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
 import { openStore, type Store } from '@janitor/store';
-import type { Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { createAccessPolicy } from './access.ts';
 import { createHub, type HubDeps } from './create-hub.ts';
+import type { HubApp } from './http/hub-env.ts';
 
 /** One line a {@link captureLogger} kept. */
 export interface LogLine {
@@ -69,7 +70,7 @@ export function hubConfig(raw: Record<string, unknown>, dir: string, env: Record
 export const remoteFromEnv = (c: Context): string | undefined => (c.env as { remote?: string } | undefined)?.remote;
 
 export interface HubFixture {
-  app: Hono;
+  app: HubApp;
   store: Store;
   alerts: AlertEngine;
   config: LoadedConfig;

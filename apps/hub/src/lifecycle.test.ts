@@ -6,10 +6,10 @@ import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
 import type { OutboxPayload } from '@janitor/publisher';
 import { openStore, type Store } from '@janitor/store';
 import { evaluate, formatReport, fromLegacy, parseThresholds } from '@janitor/thresholds';
-import type { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAccessPolicy } from './access.ts';
 import { createHub } from './create-hub.ts';
+import type { HubApp } from './http/hub-env.ts';
 import { goldenConfigData, hubConfig, json, jsonOf, remoteFromEnv, tempDir } from './hub.test-support.ts';
 
 const MINUTE = 60_000;
@@ -26,7 +26,7 @@ interface Post {
 }
 
 interface Hub {
-  app: Hono;
+  app: HubApp;
   store: Store;
   alerts: AlertEngine;
   clock: { now: number };

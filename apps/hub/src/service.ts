@@ -5,16 +5,16 @@ import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { publisherSettings, resolveAccessToken } from '@janitor/config';
 import { createOutboxWorker, createPublisher, type OutboxWorker } from '@janitor/publisher';
 import { openStore, type Store } from '@janitor/store';
-import type { Context, Hono } from 'hono';
 import { createAccessPolicy } from './access.ts';
 import { createHub, type PublisherState } from './create-hub.ts';
+import type { HubApp, HubContext } from './http/hub-env.ts';
 
 export interface HubServiceOptions {
   config: LoadedConfig;
   logger: AppLogger;
   /** Log posts instead of making them (the `--dry-run` flag or `app.run_control.dry_run`). */
   dryRun: boolean;
-  remoteAddress: (c: Context) => string | undefined;
+  remoteAddress: (c: HubContext) => string | undefined;
   env?: Record<string, string | undefined>;
   /** @default `<state_dir>/janitor.db` */
   storePath?: string;
@@ -29,7 +29,7 @@ export interface HubServiceOptions {
 
 /** The hub with everything behind it: the store, the publisher and the outbox worker. */
 export interface HubService {
-  app: Hono;
+  app: HubApp;
   store: Store;
   /** The alert lifecycle: `tick()` is what the silent-host timer runs. */
   alerts: AlertEngine;

@@ -1,3 +1,5 @@
+export type { DurationRead } from './duration.ts';
+export { parseDuration, readDuration } from './duration.ts';
 export type { FormBodyOptions, FormFields } from './form-body.ts';
 export { parseFormBody } from './form-body.ts';
 export type {
@@ -5,6 +7,7 @@ export type {
   JanitorClient,
   JanitorClientErrorOptions,
   JanitorClientOptions,
+  SendReceipt,
 } from './janitor-client.ts';
 export { createJanitorClient, JanitorClientError } from './janitor-client.ts';
 export type { JsonBodyOptions, Utf8Options } from './json-body.ts';
@@ -31,6 +34,17 @@ export type { BodyKind, RawRequest, RawRequestOptions } from './request-body.ts'
 export { bodyKind, parseMessageRequest, parseReportRequest } from './request-body.ts';
 export type { DiskSample, LegacyMetricKey, LegacySysData, NetworkSample, ReportV2, Sample } from './sample.ts';
 export { EXTRA_METRIC_KEYS, LEGACY_METRIC_KEYS, REPORT_VERSION, toLegacySysData } from './sample.ts';
+export type { SilenceFields, SilenceOrder } from './silence-request.ts';
+export {
+  HOST_SILENT_RULE,
+  MAX_SILENCE_MS,
+  MAX_SILENCE_REASON_LENGTH,
+  parseSilenceFields,
+  parseSilenceRequest,
+  SILENCE_WILDCARD,
+} from './silence-request.ts';
+export type { SilenceView } from './silence-view.ts';
+export { parseSilenceView } from './silence-view.ts';
 export type { ParseResult, WireError, WireErrorBody, WireIssue, WireStatus } from './wire-error.ts';
 export { wireErrorBody } from './wire-error.ts';
 export { METRIC_NAME_PATTERN, WIRE_LIMITS } from './wire-limits.ts';

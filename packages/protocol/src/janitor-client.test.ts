@@ -3,8 +3,9 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createJanitorClient, JanitorClientError } from './janitor-client.ts';
+import { createJanitorClient, type JanitorClient, JanitorClientError } from './janitor-client.ts';
 import type { Sample } from './sample.ts';
+import type { SilenceView } from './silence-view.ts';
 
 interface Recorded {
   method: string | undefined;
@@ -13,7 +14,8 @@ interface Recorded {
   body: string;
 }
 
-type Answer = (res: ServerResponse) => void;
+/** How the stand-in answers; it is given the request it answers (already recorded). */
+type Answer = (res: ServerResponse, request: Recorded) => void;
 
 const json =
   (status: number, body: unknown): Answer =>
@@ -28,13 +30,14 @@ async function startHub(answer: Answer) {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({
+      const request: Recorded = {
         method: req.method,
         url: req.url,
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
-      });
-      answer(res);
+      };
+      requests.push(request);
+      answer(res, request);
     });
   });
   server.listen(0, '127.0.0.1');
@@ -217,5 +220,151 @@ describe('createJanitorClient', () => {
 
   it.each([['not a url'], ['ftp://hub/'], ['']])('refuses the hub url %j', (url) => {
     expect(() => createJanitorClient({ url })).toThrow(JanitorClientError);
+  });
+});
+
+describe('send', () => {
+  it('resolves with the outbox id the hub queued the message as', async () => {
+    const hub = await startHub(json(200, { status: 'queued', id: 42 }));
+    expect(await createJanitorClient({ url: hub.url, hostname: 'h' }).info('x')).toEqual({ id: 42 });
+  });
+
+  it.each([
+    ['an answer without an id', json(200, { status: 'queued' })],
+    ['an id that is not a number', json(200, { status: 'queued', id: '42' })],
+    ['an answer that is not JSON', ((res) => res.writeHead(200).end('OK')) as Answer],
+    ['an empty answer', ((res) => res.writeHead(204).end()) as Answer],
+  ])('resolves with no id after %s: the hub took it all the same', async (_what, answer) => {
+    const hub = await startHub(answer);
+    expect(await createJanitorClient({ url: hub.url, hostname: 'h' }).send({ text: 'x' })).toEqual({ id: undefined });
+  });
+});
+
+/** 2026-11-03 14:00 UTC. */
+const T0 = Date.UTC(2026, 10, 3, 14, 0);
+
+const view = (id: number, host = 'pi1', rule = '*'): SilenceView => ({
+  id,
+  host,
+  rule,
+  until: new Date(T0 + 7_200_000).toISOString(),
+  untilMs: T0 + 7_200_000,
+  reason: null,
+  createdAtMs: T0,
+});
+
+describe('silences', () => {
+  /** A hub stand-in that keeps silences the way the hub's /silences answers. */
+  async function silenceHub() {
+    const running = new Map<number, SilenceView>();
+    let next = 1;
+    return startHub((res, request) => {
+      const answer = (status: number, body: unknown) => json(status, body)(res, request);
+      if (request.method === 'POST' && request.url === '/silences') {
+        const order = JSON.parse(request.body) as { host: string; rule?: string; reason?: string };
+        const silence = { ...view(next, order.host, order.rule ?? '*'), reason: order.reason ?? null };
+        running.set(next++, silence);
+        return answer(200, { status: 'silenced', silence });
+      }
+      if (request.method === 'GET' && request.url === '/silences') {
+        return answer(200, { silences: [...running.values()] });
+      }
+      const id = Number(/^\/silences\/(\d+)$/.exec(request.url ?? '')?.[1]);
+      const silence = running.get(id);
+      if (request.method === 'DELETE' && silence) {
+        running.delete(id);
+        return answer(200, { status: 'removed', silence });
+      }
+      return answer(404, { error: `no running silence with id ${id}`, field: 'id' });
+    });
+  }
+
+  it('starts, lists and ends silences, with the bearer token', async () => {
+    const hub = await silenceHub();
+    const client = createJanitorClient({ url: hub.url, token: 's3cret' });
+    expect(await client.silence({ host: 'pi1', rule: 'cpu_percent', for: '2h', reason: 'upgrade' })).toEqual({
+      ...view(1, 'pi1', 'cpu_percent'),
+      reason: 'upgrade',
+    });
+    expect(await client.silence({ host: '*', for: 90 })).toEqual(view(2, '*'));
+    expect((await client.silences()).map((s) => [s.id, s.host, s.rule])).toEqual([
+      [1, 'pi1', 'cpu_percent'],
+      [2, '*', '*'],
+    ]);
+    expect((await client.unsilence(1)).id).toBe(1);
+    expect((await client.silences()).map((s) => s.id)).toEqual([2]);
+
+    expect(hub.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST /silences',
+      'POST /silences',
+      'GET /silences',
+      'DELETE /silences/1',
+      'GET /silences',
+    ]);
+    // The order as given, rule and reason only when given; no body (nor its content type) without one.
+    expect(hub.requests.slice(0, 2).map((r) => JSON.parse(r.body))).toStrictEqual([
+      { host: 'pi1', rule: 'cpu_percent', for: '2h', reason: 'upgrade' },
+      { host: '*', for: 90 },
+    ]);
+    expect(hub.requests[0]?.headers['content-type']).toBe('application/json');
+    expect(hub.requests[2]?.headers['content-type']).toBeUndefined();
+    expect(hub.requests[2]?.body).toBe('');
+    expect(hub.requests.map((r) => r.headers.authorization)).toEqual(Array(5).fill('Bearer s3cret'));
+  });
+
+  it('leaves the order to the hub, and throws its refusal with the status and the field', async () => {
+    const hub = await startHub(json(400, { error: 'expected a duration such as "30s"', field: 'for' }));
+    const error = await rejectionOf(createJanitorClient({ url: `${hub.url}/` }).silence({ host: 'pi1', for: 'soon' }));
+    expect(hub.requests).toHaveLength(1);
+    expect([error.status, error.field, error.retryable]).toEqual([400, 'for', false]);
+    expect(error.message).toBe(`POST ${hub.url}/silences: 400 expected a duration such as "30s" (field for)`);
+  });
+
+  it('says which silence is not running', async () => {
+    const hub = await silenceHub();
+    const error = await rejectionOf(createJanitorClient({ url: hub.url }).unsilence(9));
+    expect([error.status, error.field]).toEqual([404, 'id']);
+    expect(error.message).toBe(`DELETE ${hub.url}/silences/9: 404 no running silence with id 9 (field id)`);
+  });
+
+  it.each([[0], [-1], [1.5], [Number.NaN]])('refuses the silence id %d locally, without a request', async (id) => {
+    const hub = await silenceHub();
+    const error = await rejectionOf(createJanitorClient({ url: hub.url }).unsilence(id));
+    expect([error.field, error.retryable, error.status]).toEqual(['id', false, undefined]);
+    expect(error.message).toMatch(/^invalid silence id: expected a positive integer/);
+    expect(hub.requests).toHaveLength(0);
+  });
+
+  it.each<[string, (client: JanitorClient) => Promise<unknown>, unknown, string]>([
+    ['a silence without one', (c) => c.silence({ host: 'pi1', for: '1h' }), { status: 'silenced' }, 'silence'],
+    [
+      'a silence with a bad field',
+      (c) => c.unsilence(1),
+      { silence: { ...view(1), untilMs: 'soon' } },
+      'silence.untilMs',
+    ],
+    ['a list without one', (c) => c.silences(), { silence: view(1) }, 'silences'],
+    ['a list with a bad entry', (c) => c.silences(), { silences: [view(1), { ...view(2), id: -2 }] }, 'silences[1].id'],
+  ])('throws on an answer that is not what the hub answers: %s', async (_what, call, body, field) => {
+    const hub = await startHub(json(200, body));
+    const error = await rejectionOf(call(createJanitorClient({ url: hub.url })));
+    expect([error.status, error.retryable, error.field]).toEqual([200, false, undefined]);
+    expect(error.message).toMatch(
+      /^(POST|GET|DELETE) http:\/\/127\.0\.0\.1:\d+\/silences(\/1)?: 200 unexpected answer: /,
+    );
+    expect(error.message.endsWith(` (field ${field})`)).toBe(true);
+  });
+
+  it('says when the hub cannot be reached: retryable', async () => {
+    const error = await rejectionOf(
+      createJanitorClient({
+        url: 'http://127.0.0.1:9',
+        fetch: async () => {
+          throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+        },
+      }).silences(),
+    );
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe('GET http://127.0.0.1:9/silences network error: fetch failed (ECONNREFUSED)');
   });
 });

@@ -3,11 +3,14 @@ import { parseMessageFields } from './message-fields.ts';
 import type { MessageType } from './message-type.ts';
 import { parseReport } from './report.ts';
 import { REPORT_VERSION, type ReportV2, type Sample } from './sample.ts';
+import type { SilenceOrder } from './silence-request.ts';
+import { parseSilenceView, type SilenceView } from './silence-view.ts';
 import type { WireError } from './wire-error.ts';
+import { isRecord } from './wire-text.ts';
 
 /** Options of {@link createJanitorClient}. */
 export interface JanitorClientOptions {
-  /** The hub's base URL, e.g. `http://hub.lan:5000`; `/message` and `/sysinfo` are appended. */
+  /** The hub's base URL, e.g. `http://hub.lan:5000`; `/message`, `/sysinfo` and `/silences` are appended. */
   url: string;
   /** Sent as `Authorization: Bearer <token>` when given. */
   token?: string;
@@ -27,18 +30,39 @@ export interface ClientMessage {
   hostname?: string;
 }
 
-/** Talks to a Janitor hub: messages for scripts, reports for agents. Every method resolves once the hub took it. */
+/** What the hub answered a message with: the durable outbox entry it queued the message as. */
+export interface SendReceipt {
+  /**
+   * The outbox id (`{ "status": "queued", "id": 42 }`); `undefined` when the hub's 2xx answer named none or could not
+   * be read: the message was taken all the same, and must not be sent again.
+   */
+  id: number | undefined;
+}
+
+/**
+ * Talks to a Janitor hub: messages for scripts, reports for agents, silences for their owner. Every method resolves
+ * once the hub took the request, and throws a {@link JanitorClientError} otherwise.
+ */
 export interface JanitorClient {
-  /** Posts a message to `POST /message`. */
-  send(message: ClientMessage): Promise<void>;
+  /** Posts a message to `POST /message`; resolves with the outbox id the hub queued it as. */
+  send(message: ClientMessage): Promise<SendReceipt>;
   /** A plain message (type `none`: no icon). */
-  log(text: string, summary?: string): Promise<void>;
-  info(text: string, summary?: string): Promise<void>;
-  warning(text: string, summary?: string): Promise<void>;
-  error(text: string, summary?: string): Promise<void>;
-  alarm(text: string, summary?: string): Promise<void>;
+  log(text: string, summary?: string): Promise<SendReceipt>;
+  info(text: string, summary?: string): Promise<SendReceipt>;
+  warning(text: string, summary?: string): Promise<SendReceipt>;
+  error(text: string, summary?: string): Promise<SendReceipt>;
+  alarm(text: string, summary?: string): Promise<SendReceipt>;
   /** Posts a v2 report `{ version: 2, sample }` to `POST /sysinfo`. */
   report(sample: Sample): Promise<void>;
+  /**
+   * Starts a silence (`POST /silences`) and resolves with it as the hub stored it. The order is not checked locally:
+   * the hub knows which rules it has, and refuses a bad one with a 400 naming the field.
+   */
+  silence(order: SilenceOrder): Promise<SilenceView>;
+  /** The silences running now (`GET /silences`), those the token may see. */
+  silences(): Promise<SilenceView[]>;
+  /** Ends a silence now (`DELETE /silences/:id`) and resolves with it; one that is not running is a 404 on `id`. */
+  unsilence(id: number): Promise<SilenceView>;
 }
 
 /** Details of a {@link JanitorClientError}. */
@@ -52,7 +76,10 @@ export interface JanitorClientErrorOptions {
   cause?: unknown;
 }
 
-/** A message or report the hub did not take: refused locally, refused by the hub, or never delivered. */
+/**
+ * A request the hub did not take: refused locally, refused by the hub, never delivered, or answered with something
+ * that is not what the hub answers.
+ */
 export class JanitorClientError extends Error {
   override name = 'JanitorClientError';
   readonly retryable: boolean;
@@ -101,16 +128,55 @@ function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 
+type Method = 'GET' | 'POST' | 'DELETE';
+
+/** A 2xx answer: its JSON body, `undefined` when it could not be read or is not JSON. */
+interface Answer {
+  method: Method;
+  endpoint: string;
+  status: number;
+  body: unknown;
+}
+
+/** A 2xx answer that is not what the hub answers: taking it again will not help. */
+function unexpected(answer: Answer, error: WireError): JanitorClientError {
+  const where = error.field === undefined ? '' : ` (field ${error.field})`;
+  return new JanitorClientError(
+    `${answer.method} ${answer.endpoint}: ${answer.status} unexpected answer: ${error.error}${where}`,
+    { retryable: false, status: answer.status },
+  );
+}
+
+/** The `silence` of a `{ status, silence }` answer. */
+function silenceOf(answer: Answer): SilenceView {
+  const view = parseSilenceView(isRecord(answer.body) ? answer.body.silence : undefined);
+  if (!view.ok) throw unexpected(answer, view.error);
+  return view.value;
+}
+
+/** The `silences` of a `{ silences: [...] }` answer. */
+function silencesOf(answer: Answer): SilenceView[] {
+  const list = isRecord(answer.body) ? answer.body.silences : undefined;
+  if (!Array.isArray(list)) throw unexpected(answer, { status: 400, error: 'expected a list', field: 'silences' });
+  return list.map((item: unknown, index) => {
+    const view = parseSilenceView(item);
+    if (view.ok) return view.value;
+    const field = `silences[${index}]${view.error.field?.slice('silence'.length) ?? ''}`;
+    throw unexpected(answer, { ...view.error, field });
+  });
+}
+
 /**
- * Creates a client for a Janitor hub: the Node equivalent of the original's Python client. Messages and reports are
- * checked locally with the hub's own validators first (a bad one throws without a request), then POSTed as JSON.
- * Each call resolves on a 2xx answer and otherwise throws a {@link JanitorClientError} saying whether a retry can
- * help; the caller owns any retry.
+ * Creates a client for a Janitor hub: the Node equivalent of the original's Python client, plus the hub's silences.
+ * Messages and reports are checked locally with the hub's own validators first (a bad one throws without a request),
+ * then POSTed as JSON; silence orders are the hub's to judge. Each call resolves on a 2xx answer and otherwise throws a
+ * {@link JanitorClientError} saying whether a retry can help; the caller owns any retry.
  *
  * @example
  * import { createJanitorClient } from '@janitor/protocol';
  * const janitor = createJanitorClient({ url: 'http://hub.lan:5000', token: process.env.JANITOR_HUB_TOKEN });
- * await janitor.warning('3 files were skipped', 'Backup finished with warnings');
+ * const { id } = await janitor.warning('3 files were skipped', 'Backup finished with warnings');
+ * const silence = await janitor.silence({ host: 'pi1', for: '2h', reason: 'moving it to the attic' });
  */
 export function createJanitorClient(options: JanitorClientOptions): JanitorClient {
   const { token, hostname = osHostname(), fetch: fetchImpl = globalThis.fetch, timeoutMs = 5000 } = options;
@@ -125,31 +191,36 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
   }
   const root = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
 
-  async function post(path: string, payload: unknown): Promise<void> {
+  async function call(method: Method, path: string, payload?: unknown): Promise<Answer> {
     const endpoint = `${root}${path}`;
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (payload !== undefined) headers['content-type'] = 'application/json';
     if (token !== undefined && token !== '') headers.authorization = `Bearer ${token}`;
     const signal = AbortSignal.timeout(timeoutMs);
     const failure = (cause: unknown) => {
       const reason = signal.aborted ? `timed out after ${timeoutMs} ms` : `network error: ${describe(cause)}`;
-      return new JanitorClientError(`POST ${endpoint} ${reason}`, { retryable: true, cause });
+      return new JanitorClientError(`${method} ${endpoint} ${reason}`, { retryable: true, cause });
     };
     let response: Response;
     try {
-      response = await fetchImpl(endpoint, { method: 'POST', headers, body: JSON.stringify(payload), signal });
+      response = await fetchImpl(endpoint, {
+        method,
+        headers,
+        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
+        signal,
+      });
     } catch (cause) {
       throw failure(cause);
     }
-    let text: string;
+    let text: string | undefined;
     try {
       text = await response.text();
     } catch (cause) {
       // After a 2xx the hub has taken it: failing to read its short reply must not make the caller send it again.
-      if (response.ok) return;
-      throw failure(cause);
+      if (!response.ok) throw failure(cause);
     }
-    if (response.ok) return;
-    const body = readErrorBody(text);
+    if (response.ok) return { method, endpoint, status: response.status, body: parseJson(text) };
+    const body = readErrorBody(text ?? '');
     const where = body.field === undefined ? '' : ` (field ${body.field})`;
     const errorOptions: JanitorClientErrorOptions = {
       retryable: isRetryableStatus(response.status),
@@ -157,12 +228,12 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
     };
     if (body.field !== undefined) errorOptions.field = body.field;
     throw new JanitorClientError(
-      `POST ${endpoint}: ${response.status} ${body.error ?? response.statusText}${where}`,
+      `${method} ${endpoint}: ${response.status} ${body.error ?? response.statusText}${where}`,
       errorOptions,
     );
   }
 
-  async function send(message: ClientMessage): Promise<void> {
+  async function send(message: ClientMessage): Promise<SendReceipt> {
     const parsed = parseMessageFields({
       hostname: message.hostname ?? hostname,
       message: message.text,
@@ -171,12 +242,14 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
     });
     if (!parsed.ok) throw invalid('message', parsed.error);
     const { value } = parsed;
-    await post('/message', {
+    const answer = await call('POST', '/message', {
       hostname: value.hostname,
       message: value.text,
       ...(value.summary === undefined ? {} : { summary: value.summary }),
       message_type: value.type,
     });
+    const id = isRecord(answer.body) ? answer.body.id : undefined;
+    return { id: typeof id === 'number' ? id : undefined };
   }
 
   const typed = (type: MessageType) => (text: string, summary?: string) =>
@@ -194,7 +267,36 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
       if (!parsed.ok) throw invalid('report', parsed.error);
       if (parsed.value.kind !== 'v2') throw new JanitorClientError('invalid report', { retryable: false });
       const body: ReportV2 = { version: REPORT_VERSION, sample: parsed.value.sample };
-      await post('/sysinfo', body);
+      await call('POST', '/sysinfo', body);
+    },
+    async silence(order) {
+      return silenceOf(
+        await call('POST', '/silences', {
+          host: order.host,
+          ...(order.rule === undefined ? {} : { rule: order.rule }),
+          for: order.for,
+          ...(order.reason === undefined ? {} : { reason: order.reason }),
+        }),
+      );
+    },
+    async silences() {
+      return silencesOf(await call('GET', '/silences'));
+    },
+    async unsilence(id) {
+      if (!Number.isSafeInteger(id) || id <= 0) {
+        throw invalid('silence id', { status: 400, error: `expected a positive integer, got ${id}`, field: 'id' });
+      }
+      return silenceOf(await call('DELETE', `/silences/${id}`));
     },
   };
+}
+
+/** A 2xx answer's JSON body; `undefined` when there is none or it is not JSON. */
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

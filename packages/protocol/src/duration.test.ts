@@ -30,6 +30,9 @@ describe('readDuration', () => {
     ['NaN', Number.NaN, 'expected a duration, got NaN'],
     ['a boolean', true, 'expected a duration such as "30s", "5m", "1h" or a number of seconds, got true'],
     ['null', null, 'expected a duration such as "30s", "5m", "1h" or a number of seconds, got null'],
+    ['a list', ['1h'], 'expected a duration such as "30s", "5m", "1h" or a number of seconds, got a list'],
+    ['an object', { h: 1 }, 'expected a duration such as "30s", "5m", "1h" or a number of seconds, got an object'],
+    ['nothing', undefined, 'expected a duration such as "30s", "5m", "1h" or a number of seconds, got nothing'],
   ])('rejects %s', (_meaning, raw, problem) => {
     expect(readDuration(raw)).toEqual({ problem });
     expect(parseDuration(raw)).toBeUndefined();

@@ -1,0 +1,70 @@
+import type { Logger } from '@janitor/protocol';
+import { Hono } from 'hono';
+import type { HubApp, HubEnv } from '../http/hub-env.ts';
+import type { RequestLine } from '../http/request-line.ts';
+
+/** What /health reports about the publisher. */
+export type PublisherState = 'ready' | 'dry-run' | 'no-token';
+
+/** The outbox as /health reads it: its depth. */
+export interface HealthOutbox {
+  counts(): { pending: number; dead: number; oldestPendingMs: number | null };
+}
+
+/** What {@link createHealthRoutes} needs. */
+export interface HealthRoutesDeps {
+  outbox: HealthOutbox;
+  /** @default () => 'ready' */
+  publisherState?: (() => PublisherState) | undefined;
+  /** True when the store accepts writes. @default () => true */
+  storeWritable?: (() => boolean) | undefined;
+  /** Told when the outbox cannot be read. */
+  logger: Logger;
+  logged: RequestLine['logged'];
+}
+
+/**
+ * `GET /` (mounted at `/health`): 200 `{ status: 'ready', problems: [], store, publisher, outbox }` when the store
+ * takes writes and the publisher has a token, 503 `{ status: 'not ready', problems: [...] }` otherwise. Open to
+ * everyone, like any health check; it tells nothing about what was posted.
+ */
+export function createHealthRoutes(deps: HealthRoutesDeps): HubApp {
+  const { outbox, publisherState = () => 'ready', storeWritable = () => true, logger, logged } = deps;
+
+  function countsOrUndefined() {
+    try {
+      return outbox.counts();
+    } catch (error) {
+      logger.error('health: the outbox cannot be read', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return undefined;
+    }
+  }
+
+  return new Hono<HubEnv>().get(
+    '/',
+    logged((c) => {
+      // A store that fails outright is the answer, not a reason for the health check itself to fail.
+      const counts = countsOrUndefined();
+      const writable = counts !== undefined && storeWritable();
+      const publisher = publisherState();
+      const problems = [
+        ...(writable ? [] : ['the store is not writable']),
+        ...(publisher === 'no-token' ? ['no Mastodon access token: run janitor login'] : []),
+      ];
+      return c.json(
+        {
+          status: problems.length === 0 ? 'ready' : 'not ready',
+          problems,
+          store: { writable },
+          publisher,
+          outbox: counts
+            ? { pending: counts.pending, dead: counts.dead, oldestPendingMs: counts.oldestPendingMs }
+            : { pending: null, dead: null, oldestPendingMs: null },
+        },
+        problems.length === 0 ? 200 : 503,
+      );
+    }),
+  );
+}

@@ -1,0 +1,78 @@
+import { type ParsedReport, parseReportRequest } from '@janitor/protocol';
+import { createTurn } from '@janitor/store';
+import { type AlertPlan, evaluate, fromLegacy, fromSample, type ReportInput } from '@janitor/thresholds';
+import { Hono } from 'hono';
+import type { AccessCheck } from '../http/access-check.ts';
+import type { HubApp, HubEnv } from '../http/hub-env.ts';
+import { readBody } from '../http/read-body.ts';
+import type { RequestLine } from '../http/request-line.ts';
+import { refuse } from '../http/wire-refusal.ts';
+
+/** The alert lifecycle as ingest uses it (the hub's alert engine fits). */
+export interface IngestAlerts {
+  /** The rules of each host: what an answer lists as crossed. */
+  readonly plan: Pick<AlertPlan, 'host'>;
+  /** Evaluates a report; resolves once the host's states and the posts they call for are durable. */
+  ingest(hostname: string | undefined, input: ReportInput): Promise<{ queued: readonly number[] }>;
+}
+
+/** What {@link createIngestRoutes} needs. */
+export interface IngestRoutesDeps {
+  alerts: IngestAlerts;
+  /** The flat metrics a v2 report lists, in order (`system_info.report_keys`). @default the original's keys */
+  reportKeys?: readonly string[] | undefined;
+  access: Pick<AccessCheck, 'authorize' | 'checkHost'>;
+  logged: RequestLine['logged'];
+}
+
+/**
+ * `POST /` (mounted at `/sysinfo`): the original's `{"sys_data": …}` and the v2 report, through the alert lifecycle.
+ * Answers `{ status: 'ok' | 'queued' | 'duplicate', crossed, id?, ids? }` once what the report changed is durable.
+ * This is the hub's busiest route: every request costs one handler (no middleware) and reads its headers from Node.
+ */
+export function createIngestRoutes(deps: IngestRoutesDeps): HubApp {
+  const { alerts, access, logged } = deps;
+  const sampleOptions = deps.reportKeys ? { keys: deps.reportKeys } : {};
+  const turn = createTurn();
+  // The newest collectedAtMs taken per host. A v2 report no newer than that is a replay; the original's reports
+  // carry no time and cannot be told apart. Kept in memory: bounded by the number of hosts.
+  const lastCollected = new Map<string, number>();
+  function isReplay(hostname: string, collectedAtMs: number): boolean {
+    const last = lastCollected.get(hostname);
+    if (last !== undefined && collectedAtMs <= last) return true;
+    lastCollected.set(hostname, collectedAtMs);
+    return false;
+  }
+
+  return new Hono<HubEnv>().post(
+    '/',
+    logged(async (c) => {
+      const denied = access.authorize(c);
+      if (denied) return denied;
+      const parsed = await readBody(c, parseReportRequest);
+      if (!parsed.ok) return refuse(c, parsed.error);
+      const report = parsed.value;
+      const hostname = reportHostname(report);
+      const hostDenied = access.checkHost(c, hostname);
+      if (hostDenied) return hostDenied;
+      if (report.kind === 'v2' && isReplay(hostname ?? '', report.sample.collectedAtMs)) {
+        // An agent retrying a report whose answer it never got (see the agent's spool): taken already, say so.
+        return c.json({ status: 'duplicate', crossed: [] });
+      }
+      const input = report.kind === 'legacy' ? fromLegacy(report.sysData) : fromSample(report.sample, sampleOptions);
+      const crossed = evaluate(input, alerts.plan.host(hostname ?? '').rules).breaches.map((b) => b.label);
+      // The 200 is sent once the host's alert states and the posts they call for are durable, together.
+      const outcome = await alerts.ingest(hostname, input);
+      // Answered with the other reports of this turn of the event loop, written or not, as /message answers are:
+      // answering a burst together costs a fifth less CPU per report than answering each at once (BENCHMARKS.md).
+      await turn();
+      if (outcome.queued.length === 0) return c.json({ status: 'ok', crossed });
+      return c.json({ status: 'queued', id: outcome.queued[0], ids: outcome.queued, crossed });
+    }),
+  );
+}
+
+function reportHostname(report: ParsedReport): string | undefined {
+  const name = report.kind === 'legacy' ? report.sysData.hostname : report.sample.hostname;
+  return typeof name === 'string' && name.trim() ? name.trim() : undefined;
+}

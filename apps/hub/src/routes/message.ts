@@ -1,0 +1,61 @@
+import { type Message, type ParseResult, parseMessageRequest } from '@janitor/protocol';
+import type { OutboxPayload } from '@janitor/publisher';
+import { createGroupCommit } from '@janitor/store';
+import { Hono } from 'hono';
+import type { AccessCheck } from '../http/access-check.ts';
+import { header } from '../http/header.ts';
+import type { HubApp, HubContext, HubEnv } from '../http/hub-env.ts';
+import { isMultipart, parseMultipartMessage } from '../http/multipart-message.ts';
+import { readBody, readBytes } from '../http/read-body.ts';
+import type { RequestLine } from '../http/request-line.ts';
+import { refuse } from '../http/wire-refusal.ts';
+
+/** The outbox as `/message` uses it: durable enqueue of many entries in one transaction. */
+export interface MessageOutbox {
+  enqueueMany(inputs: readonly { payload: unknown; groupKey?: string | null }[]): readonly { id: number }[];
+}
+
+/** What {@link createMessageRoutes} needs. */
+export interface MessageRoutesDeps {
+  outbox: MessageOutbox;
+  /** Called after something was queued (wakes the outbox worker). */
+  onQueued?: (() => void) | undefined;
+  access: Pick<AccessCheck, 'authorize' | 'checkHost'>;
+  logged: RequestLine['logged'];
+}
+
+/**
+ * `POST /` (mounted at `/message`): a message as a form, JSON or multipart (the original's clients, curl `-d` and
+ * `-F`), answered `{ status: 'queued', id }` once it is in the durable outbox. The enqueues of one turn of the event
+ * loop are written in one transaction.
+ */
+export function createMessageRoutes(deps: MessageRoutesDeps): HubApp {
+  const { outbox, onQueued, access, logged } = deps;
+  const enqueue = createGroupCommit((inputs: readonly { payload: OutboxPayload; groupKey: string }[]) =>
+    outbox.enqueueMany(inputs),
+  );
+  return new Hono<HubEnv>().post(
+    '/',
+    logged(async (c) => {
+      const denied = access.authorize(c);
+      if (denied) return denied;
+      const parsed = await readMessage(c);
+      if (!parsed.ok) return refuse(c, parsed.error);
+      const message = parsed.value;
+      const hostDenied = access.checkHost(c, message.hostname);
+      if (hostDenied) return hostDenied;
+      const entry = await enqueue({ payload: { kind: 'message', message }, groupKey: message.hostname ?? '' });
+      onQueued?.();
+      return c.json({ status: 'queued', id: entry.id });
+    }),
+  );
+}
+
+async function readMessage(c: HubContext): Promise<ParseResult<Message>> {
+  const type = header(c, 'content-type');
+  if (!isMultipart(type)) return readBody(c, parseMessageRequest);
+  // curl -F: read under the same limit as every other body (a chunked upload has no Content-Length to check).
+  const body = await readBytes(c);
+  if (!body.ok) return body;
+  return parseMultipartMessage(type, body.value);
+}
