@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -242,5 +242,20 @@ describe('durability', () => {
     expect(acknowledged.filter((id) => !present.has(id))).toEqual([]);
     // Each entry is whole: its payload was committed with it.
     expect(store.outbox.get(acknowledged.at(-1)!)?.payload).toMatchObject({ n: acknowledged.length - 1 });
+  });
+});
+
+describe('writes', () => {
+  it('no statement of the store uses RETURNING: its get() would hide a commit that failed', () => {
+    // node:sqlite's get() steps once and resets the statement without reporting the implicit commit's failure (a full
+    // disk): every write uses run() and lastInsertRowid / changes, which report it.
+    const sources = readdirSync(import.meta.dirname).filter((name) => name.endsWith('.ts') && !name.includes('.test'));
+    expect(sources.length).toBeGreaterThan(5);
+    const code = (name: string) =>
+      readFileSync(join(import.meta.dirname, name), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
+    const offending = sources.filter((name) => /\bRETURNING\b/i.test(code(name)));
+    expect(offending).toEqual([]);
   });
 });
