@@ -135,6 +135,13 @@ export interface Outbox {
    * @returns false when no such dead entry.
    */
   revive(id: number): boolean;
+  /**
+   * Makes an entry due now, whatever its state (`janitor outbox retry`): a dead letter is revived (see
+   * {@link revive}); a pending entry only has its wait cut short, keeping its key (its post may have been made) and
+   * its attempts.
+   * @returns the state the entry was in, or undefined when there is no such entry.
+   */
+  retryNow(id: number): OutboxState | undefined;
   /** Entries in id order. */
   list(filter?: ListFilter): OutboxEntry[];
   counts(): OutboxCounts;
@@ -216,6 +223,9 @@ export function createOutbox(context: StoreContext, log: Pick<Notifications, 're
   const updateRevive = db.prepare(
     `UPDATE outbox SET state = 'pending', attempts = 0, not_before_ms = ?, idempotency_key = ?
      WHERE id = ? AND state = 'dead'`,
+  );
+  const updateDueNow = db.prepare(
+    `UPDATE outbox SET not_before_ms = min(not_before_ms, ?) WHERE id = ? AND state = 'pending'`,
   );
   const selectList = db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE (?1 IS NULL OR state = ?1) ORDER BY id LIMIT ?2`);
   const selectCounts = db.prepare(
@@ -319,6 +329,14 @@ export function createOutbox(context: StoreContext, log: Pick<Notifications, 're
       ),
     kill: (id, error) => guard('outbox.kill', () => updateKill.run(String(error), id).changes > 0),
     revive: (id) => guard('outbox.revive', () => updateRevive.run(clockMs(now()), randomUUID(), id).changes > 0),
+    retryNow: (id) =>
+      guard('outbox.retryNow', () =>
+        transaction(() => {
+          if (updateRevive.run(clockMs(now()), randomUUID(), id).changes > 0) return 'dead';
+          if (updateDueNow.run(clockMs(now()), id).changes > 0) return 'pending';
+          return undefined;
+        }),
+      ),
     list: (filter = {}) =>
       guard('outbox.list', () =>
         (selectList.all(filter.state ?? null, limitOf(filter.limit)) as unknown as Row[]).map((row) => toEntry(row)!),
