@@ -121,7 +121,10 @@ describe('janitor outbox', { timeout: 30_000 }, () => {
     expect(retried.stdout).toMatch(new RegExp(`^#${refused.id} is queued again`));
     // A pending entry is taken too: due now, even one a server told to wait for days.
     const far = openStore({ path: join(stateDir, 'janitor.db') });
-    far.outbox.retry(waiting.id, { notBeforeMs: Date.now() + 94_951 * 86_400_000, error: '429 Too Many Requests' });
+    far.outbox.retry(waiting.id, {
+      notBeforeMs: Date.now() + 94_951 * 86_400_000 + 3_600_000,
+      error: '429 Too Many Requests',
+    });
     far.close();
     expect((await cli(['list'])).stdout).toMatch(
       new RegExp(`^#${waiting.id} pending pi-1, 1 attempt, .*next try in 94951d`),
