@@ -119,10 +119,23 @@ describe('janitor outbox', { timeout: 30_000 }, () => {
     const retried = await cli(['retry', String(refused.id)]);
     expect(retried.code, retried.stderr).toBe(0);
     expect(retried.stdout).toMatch(new RegExp(`^#${refused.id} is queued again`));
-    const again = await cli(['retry', `#${refused.id}`]);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toBe(`janitor: #${refused.id} is not a dead letter: it is pending already\n`);
-    expect((await cli(['retry', '99'])).stderr).toBe('janitor: no dead letter #99\n');
+    // A pending entry is taken too: due now, even one a server told to wait for days.
+    const far = openStore({ path: join(stateDir, 'janitor.db') });
+    far.outbox.retry(waiting.id, {
+      notBeforeMs: Date.now() + 94_951 * 86_400_000 + 3_600_000,
+      error: '429 Too Many Requests',
+    });
+    far.close();
+    expect((await cli(['list'])).stdout).toMatch(
+      new RegExp(`^#${waiting.id} pending pi-1, 1 attempt, .*next try in 94951d`),
+    );
+    const again = await cli(['retry', `#${waiting.id}`]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`^#${waiting.id} is due now`));
+    expect((await cli(['list'])).stdout).toMatch(new RegExp(`^#${waiting.id} pending pi-1, 1 attempt, .*due now`));
+    const missing = await cli(['retry', '99']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('janitor: no entry #99 in the outbox\n');
     const usage = await cli(['retry', 'x']);
     expect(usage.code).toBe(2);
 

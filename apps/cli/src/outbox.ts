@@ -33,7 +33,7 @@ export function outboxCommand(deps: OutboxCommandDeps): Command {
   }
 
   const outbox = new Command('outbox').description(
-    'the posts waiting to be made (janitor.db in app.state_dir): list them, retry a dead letter, flush',
+    'the posts waiting to be made (janitor.db in app.state_dir): list them, retry one now, flush',
   );
 
   outbox
@@ -56,8 +56,10 @@ export function outboxCommand(deps: OutboxCommandDeps): Command {
 
   outbox
     .command('retry')
-    .description('put a dead letter back in the queue, due now, with a new idempotency key')
-    .argument('<id>', 'the entry’s number, as `janitor outbox list --dead` shows it')
+    .description(
+      'make an entry due now: a dead letter goes back in the queue with a new idempotency key, a waiting one keeps its own',
+    )
+    .argument('<id>', 'the entry’s number, as `janitor outbox list` shows it')
     .action(async (raw: string, _o, cmd: Command) => {
       const id = Number(raw.replace(/^#/, ''));
       const { agent, store, path } = await open(cmd, false);
@@ -65,16 +67,15 @@ export function outboxCommand(deps: OutboxCommandDeps): Command {
         store?.close();
         throw new agent.CliError(`expected an entry number such as 12, got ${JSON.stringify(raw)}`, agent.EXIT.usage);
       }
-      if (!store) throw new agent.CliError(`no dead letter #${id}: there is no store at ${path}`, agent.EXIT.failure);
+      if (!store) throw new agent.CliError(`no entry #${id}: there is no store at ${path}`, agent.EXIT.failure);
       try {
-        if (!store.outbox.revive(id)) {
-          const entry = store.outbox.get(id);
-          throw new agent.CliError(
-            entry ? `#${id} is not a dead letter: it is pending already` : `no dead letter #${id}`,
-            agent.EXIT.failure,
-          );
-        }
-        out(`#${id} is queued again: the hub posts it at once (or run 'janitor outbox flush')`);
+        const was = store.outbox.retryNow(id);
+        if (was === undefined) throw new agent.CliError(`no entry #${id} in the outbox`, agent.EXIT.failure);
+        out(
+          was === 'dead'
+            ? `#${id} is queued again: the hub posts it at once (or run 'janitor outbox flush')`
+            : `#${id} is due now: the hub posts it with its next attempt (or run 'janitor outbox flush')`,
+        );
       } finally {
         store.close();
       }

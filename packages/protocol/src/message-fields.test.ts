@@ -195,6 +195,24 @@ describe('parseMessageFields', () => {
       'hostname must not contain control characters',
     ],
     [
+      'a right-to-left override in the hostname',
+      { hostname: 'web1\u202Egnp.exe', message: 'm' },
+      'hostname',
+      'hostname must not contain invisible characters such as direction overrides or zero-width spaces (found U+202E)',
+    ],
+    [
+      'a zero-width space in the hostname',
+      { hostname: 'example.com/?\u200B@someone@server.social', message: 'm' },
+      'hostname',
+      'hostname must not contain invisible characters such as direction overrides or zero-width spaces (found U+200B)',
+    ],
+    [
+      'a byte-order mark in the hostname',
+      { hostname: 'web\uFEFF1', message: 'm' },
+      'hostname',
+      'hostname must not contain invisible characters such as direction overrides or zero-width spaces (found U+FEFF)',
+    ],
+    [
       'a lone high surrogate in the message',
       { hostname: 'h', message: 'a\ud800b' },
       'message',

@@ -4,7 +4,7 @@ import { createIssueList, type IssueList, type ParseResult } from './wire-error.
 import { WIRE_LIMITS } from './wire-limits.ts';
 import { isRecord, own, type TextRule, textProblem } from './wire-text.ts';
 
-const HOSTNAME_RULE: TextRule = { maxLength: WIRE_LIMITS.hostnameLength, multiline: false };
+const HOSTNAME_RULE: TextRule = { maxLength: WIRE_LIMITS.hostnameLength, multiline: false, visibleOnly: true };
 const MESSAGE_RULE: TextRule = { maxLength: WIRE_LIMITS.messageLength, multiline: true };
 const SUMMARY_RULE: TextRule = { maxLength: WIRE_LIMITS.summaryLength, multiline: true };
 

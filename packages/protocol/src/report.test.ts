@@ -150,6 +150,12 @@ describe('parseReport: the original {"sys_data"}', () => {
       'sys_data.hostname must not contain control characters',
     ],
     [
+      'a hostname with a left-to-right isolate',
+      '{"sys_data": {"hostname": "pi\\u2066-1"}}',
+      'sys_data.hostname',
+      'sys_data.hostname must not contain invisible characters such as direction overrides or zero-width spaces (found U+2066)',
+    ],
+    [
       'a 1 MB hostname',
       JSON.stringify({ sys_data: { hostname: 'h'.repeat(1_000_000) } }),
       'sys_data.hostname',
@@ -274,6 +280,13 @@ describe('parseReport: v2', () => {
       400,
       'sample.hostname',
       'sample.hostname must not contain control characters',
+    ],
+    [
+      'a hostname with a zero-width joiner',
+      withSample({ hostname: 'pi\u200D1' }),
+      400,
+      'sample.hostname',
+      'sample.hostname must not contain invisible characters such as direction overrides or zero-width spaces (found U+200D)',
     ],
     [
       'collectedAtMs as a string',

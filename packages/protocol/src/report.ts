@@ -12,7 +12,7 @@ export type ParsedReport = { kind: 'legacy'; sysData: LegacySysData } | { kind: 
 const METRIC_VALUE_ERROR = 'metric values must be finite numbers';
 const METRIC_NAME_ERROR =
   'metric names must be 1 to 64 lower-case letters, digits or underscores, starting with a letter';
-const HOSTNAME_RULE: TextRule = { maxLength: WIRE_LIMITS.hostnameLength, multiline: false };
+const HOSTNAME_RULE: TextRule = { maxLength: WIRE_LIMITS.hostnameLength, multiline: false, visibleOnly: true };
 const PATH_RULE: TextRule = { maxLength: WIRE_LIMITS.pathLength, multiline: false };
 const NAME_RULE: TextRule = { maxLength: WIRE_LIMITS.nameLength, multiline: false };
 

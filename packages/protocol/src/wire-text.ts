@@ -4,12 +4,24 @@ const SINGLE_LINE_FORBIDDEN = /[\p{Cc}\p{Cs}]/u;
 // The same, but tab, line feed and carriage return are part of ordinary multi-line text ([^...\P{Cc}]: Cc minus those).
 const MULTI_LINE_FORBIDDEN = /[^\t\n\r\P{Cc}]|\p{Cs}/u;
 
+// Characters that change how a text reads without showing: every format character (\p{Cf}: the direction marks,
+// embeddings, overrides and isolates U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069; the zero-width space, joiner
+// and non-joiner U+200B-U+200D; the word joiner U+2060; the byte-order mark U+FEFF; the soft hyphen; tag characters),
+// and the line and paragraph separators U+2028 and U+2029.
+const INVISIBLE = /[\p{Cf}\u2028\u2029]/u;
+
 /** @internal How a text field is checked. */
 export interface TextRule {
   /** Longest accepted value, in UTF-16 code units. */
   maxLength: number;
   /** Whether tab, line feed and carriage return are allowed. */
   multiline: boolean;
+  /**
+   * Whether invisible characters are refused: direction overrides and zero-width characters, which make a name (a
+   * hostname, shown in a status's content warning) read as another one or hide what a server sees in it.
+   * @default false
+   */
+  visibleOnly?: boolean;
 }
 
 /**
@@ -20,7 +32,12 @@ export function textProblem(name: string, value: string, rule: TextRule): string
   // Length first: a 1 MB string is rejected without scanning it.
   if (value.length > rule.maxLength) return `${name} must be at most ${rule.maxLength} characters`;
   const match = (rule.multiline ? MULTI_LINE_FORBIDDEN : SINGLE_LINE_FORBIDDEN).exec(value);
-  if (match === null) return undefined;
+  if (match === null) {
+    const invisible = rule.visibleOnly ? INVISIBLE.exec(value) : null;
+    if (invisible === null) return undefined;
+    const code = invisible[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    return `${name} must not contain invisible characters such as direction overrides or zero-width spaces (found U+${code})`;
+  }
   if (/\p{Cs}/u.test(match[0])) return `${name} must be valid Unicode (it holds a lone surrogate)`;
   return rule.multiline
     ? `${name} must not contain control characters other than tab and line breaks`

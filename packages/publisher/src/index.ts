@@ -35,8 +35,9 @@ export type {
   OutboxPortEntry,
   OutboxWorker,
   OutboxWorkerOptions,
+  OutboxWorkerStatus,
 } from './outbox-worker.ts';
-export { createOutboxWorker } from './outbox-worker.ts';
+export { createOutboxWorker, MAX_SERVER_WAIT_MS } from './outbox-worker.ts';
 export type { BudgetState, PostBudget, PostBudgetOptions, PostWindow } from './post-budget.ts';
 export { createPostBudget, POST_BUDGETS } from './post-budget.ts';
 export type { MergedPost, PostItem, ReportPost } from './post-item.ts';

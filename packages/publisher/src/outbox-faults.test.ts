@@ -3,6 +3,7 @@
 import type { Fault, Flavour } from '@janitor/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postOnly, posts, runCleanups, setup, T0 } from './outbox-worker.test-support.ts';
+import { MAX_SERVER_WAIT_MS } from './outbox-worker.ts';
 
 afterEach(runCleanups);
 
@@ -36,6 +37,34 @@ const cases: FaultCase[] = [
     flavour: 'gotosocial',
     fault: { kind: 'status', status: 503, headers: { 'Retry-After': '120' } },
     retryAfter: { exactlyMs: 120_000 },
+    newKey: false,
+  },
+  {
+    what: 'a 429 whose X-RateLimit-Reset is 94951 days away waits 3 h at most, then asks again',
+    flavour: 'mastodon',
+    fault: { kind: 'rate-limit', resetAt: new Date(T0 + 94_951 * 86_400_000) },
+    retryAfter: { exactlyMs: MAX_SERVER_WAIT_MS },
+    newKey: false,
+  },
+  {
+    what: 'a Retry-After of 10^12 seconds waits 3 h at most',
+    flavour: 'gotosocial',
+    fault: { kind: 'status', status: 503, headers: { 'Retry-After': '1000000000000' } },
+    retryAfter: { exactlyMs: MAX_SERVER_WAIT_MS },
+    newKey: false,
+  },
+  {
+    what: 'a Retry-After too long for a number waits 3 h at most',
+    flavour: 'mastodon',
+    fault: { kind: 'status', status: 503, headers: { 'Retry-After': '9'.repeat(400) } },
+    retryAfter: { exactlyMs: MAX_SERVER_WAIT_MS },
+    newKey: false,
+  },
+  {
+    what: 'a Retry-After date in the year 9999 waits 3 h at most',
+    flavour: 'mastodon',
+    fault: { kind: 'status', status: 429, headers: { 'Retry-After': 'Fri, 31 Dec 9999 23:59:59 GMT' } },
+    retryAfter: { exactlyMs: MAX_SERVER_WAIT_MS },
     newKey: false,
   },
   {
@@ -84,6 +113,10 @@ const cases: FaultCase[] = [
 ];
 
 describe('faults', () => {
+  it('the longest wait a server can impose is 3 h: the longest posting window (Mastodon, 300 posts in 3 h)', () => {
+    expect(MAX_SERVER_WAIT_MS).toBe(3 * 60 * 60_000);
+  });
+
   it.each(cases.map((c) => [c.what, c] as const))('%s; the post is made once', async (_what, c) => {
     const { clock, store, fake, worker, enqueue } = await setup({
       flavour: c.flavour,

@@ -1,5 +1,6 @@
 import type { Logger } from '@janitor/protocol';
 import { silentLogger } from '@janitor/protocol';
+import { AuthError } from './auth-error.ts';
 import { isOutboxPayload, mergePayloads, type OutboxPayload, payloadDraft } from './outbox-payload.ts';
 import { type BudgetState, createPostBudget, POST_BUDGETS, type PostBudget, type PostWindow } from './post-budget.ts';
 import { PublishError } from './publish-error.ts';
@@ -53,6 +54,11 @@ export interface OutboxWorkerOptions {
   retryBaseMs?: number;
   /** Longest delay between two attempts. @default 900000 (15 min) */
   retryMaxMs?: number;
+  /**
+   * The longest wait a server's `X-RateLimit-Reset` or `Retry-After` may impose: a later one is cut to this (and
+   * logged), so that one absurd answer cannot stop posting for days. @default MAX_SERVER_WAIT_MS (3 h)
+   */
+  maxServerWaitMs?: number;
   /** Longest idle wait before looking at the outbox again. @default 30000 */
   idlePollMs?: number;
   /** Random source for the jitter, in [0, 1). @default Math.random */
@@ -106,9 +112,28 @@ export interface DrainResult {
   resumeAtMs: number | null;
 }
 
+/**
+ * Whether the worker posts. `paused: 'auth'`: the server refuses the access token (a 401; a 403 while
+ * verify_credentials is refused too): nothing is posted and nothing is dropped until a later attempt is accepted.
+ * A service reports it as not ready (the hub's `/health`).
+ */
+export type OutboxWorkerStatus =
+  | { paused: null }
+  | {
+      paused: 'auth';
+      /** When the first refusal came (epoch ms, the worker's clock). */
+      sinceMs: number;
+      /** The last refusal, as the publisher reported it. */
+      error: string;
+      /** When the token is tried again, with the next post (epoch ms); in the past while that attempt is due. */
+      nextCheckAtMs: number;
+    };
+
 export interface OutboxWorker {
   /** Posts every entry due now, in order, then returns (cron-style runs, tests). */
   drain(): Promise<DrainResult>;
+  /** Whether posting is paused, and why: see {@link OutboxWorkerStatus}. */
+  status(): OutboxWorkerStatus;
   /**
    * Runs until {@link stop}: posts due entries, then sleeps until the next is due or {@link notify} is called. A
    * failing store is logged and looked at again after `retryBaseMs`.
@@ -134,9 +159,22 @@ type Outcome =
 const MERGE_RETRY_MS = 60_000;
 
 /**
+ * The longest wait a server may impose on the worker (`X-RateLimit-Reset`, `Retry-After`): 3 h, the longest window
+ * in which any supported server counts posts (Mastodon: 300 statuses per account in 3 h; its API limit is 300 requests
+ * in 5 min, Pleroma and Akkoma count 15 posts in 10 s, GoToSocial requests in 5 min). A reset later than that is no
+ * real posting window: a wrong clock, or a broken or hostile proxy. Past it the worker simply asks again (and waits
+ * again, at most as long, if the server still refuses).
+ */
+export const MAX_SERVER_WAIT_MS: number = Math.max(
+  ...Object.values(POST_BUDGETS).flatMap((windows) => windows.map((w) => w.windowMs)),
+);
+
+/**
  * Posts what the outbox holds, oldest first, and removes an entry only after the server confirmed it (every part of
  * a thread). Retryable failures (network, timeouts, 5xx, 429) pause all posting with exponential backoff and jitter,
- * or until the server's rate-limit reset / Retry-After; other 4xx become dead letters. The idempotency key is kept
+ * or until the server's rate-limit reset / Retry-After (never more than `maxServerWaitMs` away). A refused token (401,
+ * or 403 with verify_credentials refused too) pauses posting, keeping every entry, until an attempt is accepted again
+ * (see {@link OutboxWorker.status}); other 4xx become dead letters. The idempotency key is kept
  * across retries, so a server that honours it can tell a retry of a post that did go through; where error responses
  * are cached under the key (`errorResponsesCached`), it is replaced after an error response; where keys are ignored
  * (`checkBeforeResend`), the account's latest statuses are read before a post whose answer never came is sent again.
@@ -152,6 +190,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     now = Date.now,
     retryBaseMs = 2000,
     retryMaxMs = 900_000,
+    maxServerWaitMs = MAX_SERVER_WAIT_MS,
     idlePollMs = 30_000,
     random = Math.random,
     errorResponsesCached = publisher.instanceType === 'pleroma' || publisher.instanceType === 'akkoma',
@@ -181,6 +220,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let lastFruitless: { pending: number; atMs: number } | undefined;
   /** After a retryable failure nothing is sent before this time: the server is down or limiting. */
   let pausedUntilMs = 0;
+  /** Set while the server refuses the token: posting waits for an attempt that is accepted. */
+  let authPause: { sinceMs: number; error: string; refusals: number; nextCheckAtMs: number } | undefined;
 
   /** Posts every part of an entry not yet posted, recording progress in the entry as it goes. */
   async function postEntry(entry: OutboxPortEntry): Promise<Outcome> {
@@ -344,7 +385,29 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         const { error } = outcome;
         const failure = error instanceof PublishError ? error : undefined;
         const message = error instanceof Error ? error.message : String(error);
-        if (failure?.retryable || (error as { retryable?: unknown })?.retryable === true) {
+        const refusal = failure ? await refusalOf(failure) : 'post';
+        if (refusal === 'token') {
+          // Not the post's fault: every other post would be refused the same way. Keep them all and pause, trying the
+          // token again with the next post after a backoff.
+          const refusals = (authPause?.refusals ?? 0) + 1;
+          const notBeforeMs = backoffAt(refusals - 1);
+          const rotateKey = errorResponsesCached && failure?.statusCode !== undefined;
+          outbox.retry(entry.id, { notBeforeMs, error: message, rotateKey });
+          if (authPause) logger.debug('the access token is still refused', { entry: entry.id, error: message });
+          else {
+            logger.error('the server refuses the access token: posting paused, nothing is dropped (janitor login)', {
+              entry: entry.id,
+              error: message,
+            });
+          }
+          authPause = { sinceMs: authPause?.sinceMs ?? now(), error: message, refusals, nextCheckAtMs: notBeforeMs };
+          pausedUntilMs = notBeforeMs;
+          result.retried++;
+          result.resumeAtMs = notBeforeMs;
+          onFailed?.(entry, error, 'retry');
+          return result;
+        }
+        if (refusal === 'unknown' || failure?.retryable || (error as { retryable?: unknown })?.retryable === true) {
           const notBeforeMs = failure ? retryAt(failure, entry.attempts) : backoffAt(entry.attempts);
           const rotateKey = errorResponsesCached && failure?.statusCode !== undefined;
           outbox.retry(entry.id, { notBeforeMs, error: message, rotateKey });
@@ -371,6 +434,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // caller), not the post being refused. The entry stays pending and its next attempt reuses the key. What the
       // server confirmed goes with the delete, so that the store logs the statuses first (a dry run made none).
       const posted = outcome.result;
+      if (authPause) {
+        logger.info('the server accepts the access token again: posting resumed', {
+          pausedMs: now() - authPause.sinceMs,
+        });
+        authPause = undefined;
+      }
       if (posted.dryRun) outbox.complete(entry.id, entry.idempotencyKey);
       else outbox.complete(entry.id, entry.idempotencyKey, { statuses: posted.statuses, postedAtMs: now() });
       result.posted++;
@@ -391,11 +460,37 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return Math.round(now() + backoff / 2 + random() * (backoff / 2));
   }
 
+  /** The backoff, or the time the server asked for when later, but never more than `maxServerWaitMs` away. */
   function retryAt(error: PublishError, attempts: number): number {
-    let at = backoffAt(attempts);
-    if (error.rateLimitResetAt) at = Math.max(at, error.rateLimitResetAt.getTime());
-    if (error.retryAfterMs !== undefined) at = Math.max(at, now() + error.retryAfterMs);
-    return Math.round(at);
+    const backoff = backoffAt(attempts);
+    let asked = Number.NEGATIVE_INFINITY;
+    if (error.rateLimitResetAt) asked = error.rateLimitResetAt.getTime();
+    if (error.retryAfterMs !== undefined) asked = Math.max(asked, now() + error.retryAfterMs);
+    // NaN (an unreadable date) compares false: the backoff.
+    if (!(asked > backoff)) return backoff;
+    const latest = now() + Math.max(maxServerWaitMs, 0);
+    if (asked <= latest) return Math.round(asked);
+    logger.warn('the server asked to wait longer than any posting window: waiting at most maxServerWaitMs', {
+      askedMs: Number.isFinite(asked) ? Math.round(asked - now()) : String(asked),
+      maxServerWaitMs,
+    });
+    return Math.max(backoff, Math.round(latest));
+  }
+
+  /**
+   * Whom a failed post's refusal is about: `token` (401; or 403 while verify_credentials is refused too, as Pleroma
+   * answers a bad token), `post` (anything else: a 403 for this post while the token is fine), or `unknown` (a 403 and
+   * the token could not be checked: wait and try again).
+   */
+  async function refusalOf(failure: PublishError): Promise<'token' | 'post' | 'unknown'> {
+    if (failure.statusCode === 401) return 'token';
+    if (failure.statusCode !== 403) return 'post';
+    try {
+      await publisher.verifyCredentials();
+      return 'post';
+    } catch (error) {
+      return error instanceof AuthError && error.reason === 'unauthorized' ? 'token' : 'unknown';
+    }
   }
 
   /** The loop of {@link OutboxWorker.start}: runs while `proceed()` holds. */
@@ -427,6 +522,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   return {
     drain: () => drainWhile(() => true),
+    status: () =>
+      authPause
+        ? { paused: 'auth', sinceMs: authPause.sinceMs, error: authPause.error, nextCheckAtMs: authPause.nextCheckAtMs }
+        : { paused: null },
     start() {
       if (running) return;
       running = true;

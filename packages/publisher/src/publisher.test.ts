@@ -455,6 +455,22 @@ describe('text from outside mentions nobody', () => {
     expect(posted.status.startsWith('@owner@example.social ')).toBe(true);
   });
 
+  it('breaks a mention inside a URL, in the text and in the hostname of the content warning', async () => {
+    // Mastodon's mention pattern matches inside URLs: https://example.com/?@someone@server.social notifies someone.
+    const fake = await fakeServer();
+    const hidden = 'example.com/?@someone@server.social';
+    await publisherFor(fake).publish({
+      type: 'info',
+      hostname: hidden,
+      summary: 'Link',
+      text: `see https://${hidden}`,
+    });
+    const posted = fake.statuses[0]!;
+    expect(posted.status).toBe('see https://example.com/?@\u200Bsomeone@server.social');
+    expect(posted.spoilerText).toContain('example.com/?@\u200Bsomeone@server.social');
+    expect(`${posted.spoilerText}${posted.status}`.match(/\?@/g)).toHaveLength(2);
+  });
+
   it('with neutralizeHashtags false, hashtags stay but mentions are still broken', async () => {
     const fake = await fakeServer();
     await publisherFor(fake, { neutralizeHashtags: false }).publish(noisy);

@@ -216,6 +216,36 @@ describe('dead letters', () => {
     expect(store.outbox.counts()).toEqual({ pending: 3, dead: 0, oldestPendingMs: a.createdAtMs });
   });
 
+  it('retryNow makes any entry due now: a pending one keeps its key and attempts, a dead one is revived', () => {
+    const far = clockMs + 94_951 * 86_400_000;
+    const waiting = store.outbox.enqueue({ payload: 'waits for an absurd reset', groupKey: 'pi' });
+    const behind = store.outbox.enqueue({ payload: 'behind it', groupKey: 'pi' });
+    const dead = store.outbox.enqueue({ payload: 'refused' });
+    store.outbox.retry(waiting.id, { notBeforeMs: far, error: '429' });
+    store.outbox.kill(dead.id, '422');
+    // The group waits behind its head.
+    expect(store.outbox.next()).toBeUndefined();
+
+    clockMs += 1_000;
+    expect(store.outbox.retryNow(waiting.id)).toBe('pending');
+    expect(store.outbox.get(waiting.id)).toMatchObject({
+      state: 'pending',
+      notBeforeMs: clockMs,
+      attempts: 1,
+      idempotencyKey: waiting.idempotencyKey,
+      lastError: '429',
+    });
+    expect(store.outbox.retryNow(dead.id)).toBe('dead');
+    expect(store.outbox.get(dead.id)).toMatchObject({ state: 'pending', notBeforeMs: clockMs, attempts: 0 });
+    expect(store.outbox.get(dead.id)!.idempotencyKey).not.toBe(dead.idempotencyKey);
+    expect(store.outbox.retryNow(999)).toBeUndefined();
+    // A pending entry already due stays due; nothing moves later.
+    clockMs += 1_000;
+    expect(store.outbox.retryNow(behind.id)).toBe('pending');
+    expect(store.outbox.get(behind.id)!.notBeforeMs).toBe(behind.notBeforeMs);
+    expect(drain()).toEqual(['waits for an absurd reset', 'behind it', 'refused']);
+  });
+
   it('counts an empty outbox', () => {
     expect(store.outbox.counts()).toEqual({ pending: 0, dead: 0, oldestPendingMs: null });
     expect(store.outbox.list()).toEqual([]);

@@ -135,6 +135,13 @@ export interface Outbox {
    * @returns false when no such dead entry.
    */
   revive(id: number): boolean;
+  /**
+   * Makes an entry due now, whatever its state (`janitor outbox retry`): a dead letter is revived (see
+   * {@link revive}); a pending entry only has its wait cut short, keeping its key (its post may have been made) and
+   * its attempts.
+   * @returns the state the entry was in, or undefined when there is no such entry.
+   */
+  retryNow(id: number): OutboxState | undefined;
   /** Entries in id order. */
   list(filter?: ListFilter): OutboxEntry[];
   counts(): OutboxCounts;
@@ -202,9 +209,10 @@ export function createOutbox(context: StoreContext, log: Pick<Notifications, 're
   const selectNextDue = db.prepare(
     `SELECT min(o.not_before_ms) AS dueAtMs FROM outbox AS o WHERE o.state = 'pending' AND ${IS_GROUP_HEAD}`,
   );
-  const deleteOne = db.prepare('DELETE FROM outbox WHERE id = ?1 AND (?2 IS NULL OR idempotency_key = ?2)');
+  // Anonymous parameters only: Node 22's node:sqlite binds numbered ones (?1, ?2) wrongly (column index out of range).
+  const deleteOne = db.prepare('DELETE FROM outbox WHERE id = ? AND (? IS NULL OR idempotency_key = ?)');
   const selectSubjects = db.prepare(
-    `SELECT id, group_key AS groupKey, about, merged FROM outbox WHERE id = ?1 AND (?2 IS NULL OR idempotency_key = ?2)`,
+    `SELECT id, group_key AS groupKey, about, merged FROM outbox WHERE id = ? AND (? IS NULL OR idempotency_key = ?)`,
   );
   const updateRetry = db.prepare(
     `UPDATE outbox SET attempts = attempts + 1, not_before_ms = ?, last_error = ?,
@@ -217,7 +225,10 @@ export function createOutbox(context: StoreContext, log: Pick<Notifications, 're
     `UPDATE outbox SET state = 'pending', attempts = 0, not_before_ms = ?, idempotency_key = ?
      WHERE id = ? AND state = 'dead'`,
   );
-  const selectList = db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE (?1 IS NULL OR state = ?1) ORDER BY id LIMIT ?2`);
+  const updateDueNow = db.prepare(
+    `UPDATE outbox SET not_before_ms = min(not_before_ms, ?) WHERE id = ? AND state = 'pending'`,
+  );
+  const selectList = db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE (? IS NULL OR state = ?) ORDER BY id LIMIT ?`);
   const selectCounts = db.prepare(
     `SELECT count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state = 'dead') AS dead,
        min(created_at_ms) FILTER (WHERE state = 'pending') AS oldestPendingMs FROM outbox`,
@@ -231,7 +242,7 @@ export function createOutbox(context: StoreContext, log: Pick<Notifications, 're
   );
   const deleteMany = db.prepare('DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))');
   const updatePayload = db.prepare(
-    `UPDATE outbox SET payload = ?1 WHERE id = ?2 AND state = 'pending' AND (?3 IS NULL OR idempotency_key = ?3)`,
+    `UPDATE outbox SET payload = ? WHERE id = ? AND state = 'pending' AND (? IS NULL OR idempotency_key = ?)`,
   );
 
   const insertOne = (input: EnqueueInput): OutboxEntry => {
@@ -263,7 +274,7 @@ export function createOutbox(context: StoreContext, log: Pick<Notifications, 're
   const getOne = (id: number) => toEntry(selectOne.get(id) as Row | undefined);
   /** What the entry's post stands for: itself, or every entry merged into it. Undefined when it is gone. */
   const subjectsOf = (id: number, idempotencyKey: string | null): Subject[] | undefined => {
-    const row = selectSubjects.get(id, idempotencyKey) as
+    const row = selectSubjects.get(id, idempotencyKey, idempotencyKey) as
       | { id: number; groupKey: string | null; about: string | null; merged: string | null }
       | undefined;
     if (row === undefined) return undefined;
@@ -288,7 +299,7 @@ export function createOutbox(context: StoreContext, log: Pick<Notifications, 're
       );
       // Logged before the entry goes, in one commit: a post is never forgotten while its entry is deleted.
       log.recordMany(rows);
-      return deleteOne.run(id, idempotencyKey).changes > 0;
+      return deleteOne.run(id, idempotencyKey, idempotencyKey).changes > 0;
     });
 
   return {
@@ -303,7 +314,7 @@ export function createOutbox(context: StoreContext, log: Pick<Notifications, 're
     complete: (id, idempotencyKey, posted) =>
       guard('outbox.complete', () =>
         posted === undefined
-          ? deleteOne.run(id, idempotencyKey ?? null).changes > 0
+          ? deleteOne.run(id, idempotencyKey ?? null, idempotencyKey ?? null).changes > 0
           : completeOne(id, idempotencyKey ?? null, posted),
       ),
     retry: (id, input) =>
@@ -319,9 +330,19 @@ export function createOutbox(context: StoreContext, log: Pick<Notifications, 're
       ),
     kill: (id, error) => guard('outbox.kill', () => updateKill.run(String(error), id).changes > 0),
     revive: (id) => guard('outbox.revive', () => updateRevive.run(clockMs(now()), randomUUID(), id).changes > 0),
+    retryNow: (id) =>
+      guard('outbox.retryNow', () =>
+        transaction(() => {
+          if (updateRevive.run(clockMs(now()), randomUUID(), id).changes > 0) return 'dead';
+          if (updateDueNow.run(clockMs(now()), id).changes > 0) return 'pending';
+          return undefined;
+        }),
+      ),
     list: (filter = {}) =>
       guard('outbox.list', () =>
-        (selectList.all(filter.state ?? null, limitOf(filter.limit)) as unknown as Row[]).map((row) => toEntry(row)!),
+        (selectList.all(filter.state ?? null, filter.state ?? null, limitOf(filter.limit)) as unknown as Row[]).map(
+          (row) => toEntry(row)!,
+        ),
       ),
     counts: () => guard('outbox.counts', () => ({ ...(selectCounts.get() as unknown as OutboxCounts) })),
     replace: (ids, input) =>
@@ -349,10 +370,10 @@ export function createOutbox(context: StoreContext, log: Pick<Notifications, 're
         });
       }),
     update: (id, payload, options = {}) =>
-      guard(
-        'outbox.update',
-        () => updatePayload.run(toJson(payload, 'outbox payload'), id, options.idempotencyKey ?? null).changes > 0,
-      ),
+      guard('outbox.update', () => {
+        const key = options.idempotencyKey ?? null;
+        return updatePayload.run(toJson(payload, 'outbox payload'), id, key, key).changes > 0;
+      }),
   };
 }
 

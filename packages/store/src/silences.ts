@@ -48,8 +48,10 @@ const COLUMNS = 'id, hostname, key, until_ms AS untilMs, reason, created_at_ms A
 /** The silence table of a store, over its connection. */
 export function createSilences(context: StoreContext): Silences {
   const { db, now, guard } = context;
+  // run() and lastInsertRowid, never get() on INSERT ... RETURNING: get() returns the row before the implicit commit
+  // and node:sqlite does not report that commit failing (a full disk), so an id would be answered for nothing kept.
   const insert = db.prepare(
-    `INSERT INTO silence (hostname, key, until_ms, reason, created_at_ms) VALUES (?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+    'INSERT INTO silence (hostname, key, until_ms, reason, created_at_ms) VALUES (?, ?, ?, ?, ?)',
   );
   const selectOne = db.prepare(`SELECT ${COLUMNS} FROM silence WHERE id = ?`);
   const selectAll = db.prepare(`SELECT ${COLUMNS} FROM silence ORDER BY id`);
@@ -62,7 +64,11 @@ export function createSilences(context: StoreContext): Silences {
       const { hostname, key = SILENCE_ALL, untilMs, reason = null } = input;
       if (!Number.isFinite(untilMs)) throw new TypeError(`silence untilMs must be a finite time, got ${untilMs}`);
       if (hostname === '' || key === '') throw new TypeError('a silence needs a hostname (or *) and a key (or *)');
-      return guard('silences.add', () => toSilence(insert.get(hostname, key, Math.trunc(untilMs), reason, now()))!);
+      return guard('silences.add', () => {
+        const row = { hostname, key, untilMs: Math.trunc(untilMs), reason, createdAtMs: now() };
+        const { lastInsertRowid } = insert.run(row.hostname, row.key, row.untilMs, row.reason, row.createdAtMs);
+        return { id: Number(lastInsertRowid), ...row };
+      });
     },
     get: (id) => guard('silences.get', () => toSilence(selectOne.get(id))),
     list: () => guard('silences.list', () => selectAll.all().map((row) => toSilence(row)!)),

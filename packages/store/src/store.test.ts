@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -242,5 +242,28 @@ describe('durability', () => {
     expect(acknowledged.filter((id) => !present.has(id))).toEqual([]);
     // Each entry is whole: its payload was committed with it.
     expect(store.outbox.get(acknowledged.at(-1)!)?.payload).toMatchObject({ n: acknowledged.length - 1 });
+  });
+});
+
+describe('statements', () => {
+  const sources = readdirSync(import.meta.dirname).filter((name) => name.endsWith('.ts') && !name.includes('.test'));
+  /** A source file without its comments. */
+  const code = (name: string) =>
+    readFileSync(join(import.meta.dirname, name), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
+
+  it('no statement of the store uses RETURNING: its get() would hide a commit that failed', () => {
+    // node:sqlite's get() steps once and resets the statement without reporting the implicit commit's failure (a full
+    // disk): every write uses run() and lastInsertRowid / changes, which report it.
+    expect(sources.length).toBeGreaterThan(5);
+    const offending = sources.filter((name) => /\bRETURNING\b/i.test(code(name)));
+    expect(offending).toEqual([]);
+  });
+
+  it('no statement of the store uses numbered parameters: Node 22’s node:sqlite binds them wrongly', () => {
+    // Node 22.18 answers `column index out of range` for `id = ?1 AND (?2 IS NULL OR key = ?2)`.
+    const numbered = sources.filter((name) => /\?\d/.test(code(name)));
+    expect(numbered).toEqual([]);
   });
 });
