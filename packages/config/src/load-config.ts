@@ -204,7 +204,12 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
   // Tasks of actions only the original had are left out with a warning; the others keep their index in key paths.
   const disabled = disableOriginalOnlyTasks((input.app as { schedules?: unknown } | undefined)?.schedules);
   const schedules = parseSchedules(disabled.kept, 'app.schedules');
-  problems.push(...schedules.problems.map((p) => ({ ...p, path: unshiftIndex(p.path, disabled.indexes) })));
+  problems.push(
+    ...schedules.problems.map((p) => ({
+      path: unshiftIndex(p.path, disabled.indexes),
+      message: unshiftIndex(p.message, disabled.indexes),
+    })),
+  );
 
   // Weak hub tokens are refused everywhere; the schema checks the file's, this the environment's.
   const hubToken = env.JANITOR_HUB_TOKEN?.trim();
@@ -257,9 +262,9 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
   });
 }
 
-/** `app.schedules[i]...` of the list given to parseSchedules, as the index of the list as written. */
-function unshiftIndex(path: string, indexes: readonly number[]): string {
-  return path.replace(/^app\.schedules\[(\d+)\]/, (whole, i: string) => {
+/** Each `app.schedules[i]` of the list given to parseSchedules, with the index of the list as written. */
+function unshiftIndex(text: string, indexes: readonly number[]): string {
+  return text.replace(/app\.schedules\[(\d+)\]/g, (whole, i: string) => {
     const original = indexes[Number(i)];
     return original === undefined ? whole : `app.schedules[${original}]`;
   });

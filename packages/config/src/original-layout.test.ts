@@ -97,6 +97,20 @@ describe('schedule actions of the original that this version does not have', () 
     ).toEqual(['app.schedules[1].when: invalid cron expression "61 * * * *": minute "61": 61 is out of range 0-59']);
   });
 
+  it('names the tasks as written in a problem about two of them', () => {
+    expect(
+      problemsOf({
+        app: {
+          schedules: [
+            { name: 'ddns', when: '@hourly', action: 'update_ddns' },
+            { name: 'check', when: '@hourly', action: 'sysinfo_local' },
+            { name: 'check', when: '@daily', action: 'publish_queue' },
+          ],
+        },
+      }),
+    ).toEqual(['app.schedules[2].name: duplicate name "check" (also app.schedules[1])']);
+  });
+
   it('an action nobody ever had is still an error (a typo must not switch a check off)', () => {
     expect(problemsOf({ app: { schedules: [{ name: 'a', when: '@hourly', action: 'sysinfo_locl' }] } })).toEqual([
       'app.schedules[0].action: unknown action "sysinfo_locl"; expected one of sysinfo_local, sysinfo_remote, exec, publish_queue, silent_hosts',
