@@ -77,6 +77,13 @@ describe('migrateOriginalConfig', () => {
     ]);
   });
 
+  it('a YAML error in one of the files is a config error naming the file', async () => {
+    writeFileSync(join(dir, 'config', 'broken.yaml'), 'app: [\n  name: : x\n');
+    await expect(migrateOriginalConfig({ from: join(dir, 'config') })).rejects.toThrow(
+      new RegExp(`cannot read the config: YAML Error in ${join(dir, 'config', 'broken.yaml')}`),
+    );
+  });
+
   it('refuses a folder that is not the original split layout', async () => {
     const empty = join(dir, 'nothing');
     mkdirSync(empty);

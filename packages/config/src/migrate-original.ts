@@ -41,7 +41,18 @@ export async function migrateOriginalConfig(options: MigrateOriginalOptions): Pr
   const { from } = options;
   const folder =
     existsSync(from) && statSync(from).isDirectory() ? from : isSplitLayoutMain(from) ? dirname(from) : from;
-  const layout = await readSplitLayout(folder);
+  const layout = await readSplitLayout(folder).catch((error: unknown) => {
+    if (error instanceof ConfigError) throw error;
+    const [first, second] =
+      error instanceof Error ? error.message.split('\n').filter((l) => l.trim()) : [String(error)];
+    throw new ConfigError(
+      [{ path: '', message: `cannot read the config: ${[first, second].filter(Boolean).join(' ')}` }],
+      undefined,
+      {
+        cause: error,
+      },
+    );
+  });
   const converted = convertOriginalKeys(layout.raw);
   if (converted.problems.length > 0) throw new ConfigError(converted.problems, layout.files[0]);
   const { input } = converted;
