@@ -80,6 +80,8 @@ async function setUp(dir: string, url: string, file = 'config.yaml', alerting: o
   await writeFile(
     path,
     JSON.stringify({
+      // Posting for real: left out, dry_run is true (what config.yaml.dist shows).
+      app: { run_control: { dry_run: false } },
       mastodon: { api_base_url: url, instance_type: 'pleroma', status_post: { content_type: 'text/markdown' } },
       system_info: { thresholds: { cpu_percent: { value: 0, operator: '>=' } } },
       alerting,

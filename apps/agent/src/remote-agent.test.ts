@@ -84,7 +84,7 @@ describe('janitor-agent --mode remote', { timeout: 20_000 }, () => {
     try {
       await writeFile(
         join(dir.path, 'config.yaml'),
-        `app:\n  state_dir: var\n  service: { remote_url: "${hub.url}", remote_token: from-config-file-123 }\n`,
+        `app:\n  state_dir: var\n  run_control: { dry_run: false }\n  service: { remote_url: "${hub.url}", remote_token: from-config-file-123 }\n`,
       );
       const run = await runNode(AGENT_MAIN, ['--mode', 'remote', '--once', '--legacy'], { cwd: dir.path });
       expect(run.code, run.stderr).toBe(0);

@@ -36,6 +36,8 @@ const NUMBER = /^\d+(\.\d+)?$/;
 function localConfig(url: string, extra: { thresholds?: unknown; loglevel?: string } = {}): string {
   const { thresholds = { cpu_percent: { value: 0, operator: '>=' } }, loglevel = 'debug' } = extra;
   return JSON.stringify({
+    // Posting for real: left out, dry_run is true (what config.yaml.dist shows).
+    app: { run_control: { dry_run: false } },
     mastodon: { api_base_url: url, instance_type: 'pleroma', status_post: { content_type: 'text/markdown' } },
     system_info: { thresholds },
     logger: { loglevel },

@@ -76,7 +76,7 @@ describe('janitor outbox', { timeout: 30_000 }, () => {
     const stateDir = join(dir.path, 'state');
     await writeFile(
       join(dir.path, 'config.yaml'),
-      `app: { state_dir: "${stateDir}" }\nmastodon: { api_base_url: "${fake.url}" }\n`,
+      `app: { state_dir: "${stateDir}", run_control: { dry_run: false } }\nmastodon: { api_base_url: "${fake.url}" }\n`,
     );
     const cli = (args: string[]) =>
       runJanitor(['outbox', ...args], { cwd: dir.path, env: { JANITOR_MASTODON_ACCESS_TOKEN: 'test-token' } });

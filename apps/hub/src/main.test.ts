@@ -15,7 +15,8 @@ afterEach(() => killLeftoverHubs());
 
 function configFor(dir: string, mastodonUrl = 'http://127.0.0.1:9'): Record<string, unknown> {
   return {
-    app: { state_dir: join(dir, 'state') },
+    // Posting for real: left out, dry_run is true (what config.yaml.dist shows).
+    app: { state_dir: join(dir, 'state'), run_control: { dry_run: false } },
     mastodon: {
       api_base_url: mastodonUrl,
       instance_type: 'pleroma',

@@ -14,7 +14,9 @@ export interface ResolvedToken {
 
 /**
  * The Mastodon access token: `$JANITOR_MASTODON_ACCESS_TOKEN`, else `mastodon.credentials.access_token`, else the
- * first line of `mastodon.credentials.user_file` (the original's `user.secret` format). Undefined when none is set.
+ * first line of `mastodon.credentials.user_file` (the original's `user.secret` format). With `instance_type: firefish`
+ * also as the original kept it: the third line of a user file that starts with the server's address (server, app
+ * name, token), else `mastodon.credentials.user.password` (the bearer token). Undefined when none is set.
  */
 export function resolveAccessToken(
   config: LoadedConfig,
@@ -24,9 +26,14 @@ export function resolveAccessToken(
   if (fromEnv) return { token: fromEnv, source: 'env' };
   const fromConfig = config.data.mastodon.credentials.access_token?.trim();
   if (fromConfig) return { token: fromConfig, source: 'config' };
-  const file = config.data.mastodon.credentials.user_file;
-  const fromFile = readFirstLine(file);
+  const { credentials, instance_type } = config.data.mastodon;
+  const file = credentials.user_file;
+  const lines = readLines(file);
+  const firefish = instance_type === 'firefish';
+  const fromFile = firefish && /^https?:\/\//.test(lines[0] ?? '') ? lines[2] : lines[0];
   if (fromFile) return { token: fromFile, source: 'file', file };
+  const bearer = firefish ? credentials.user?.password?.trim() : undefined;
+  if (bearer) return { token: bearer, source: 'config' };
   return undefined;
 }
 
@@ -61,8 +68,4 @@ function readLines(path: string): string[] {
   } catch {
     return [];
   }
-}
-
-function readFirstLine(path: string): string | undefined {
-  return readLines(path)[0];
 }

@@ -7,7 +7,23 @@ export type { ConfigProblem } from './errors.ts';
 export { ConfigError } from './errors.ts';
 export type { LoadConfigOptions, LoadedConfig, ParseConfigOptions } from './load-config.ts';
 export { defaultStateDir, loadConfig, parseConfig } from './load-config.ts';
+export type { MigrateOriginalOptions, OriginalMigration } from './migrate-original.ts';
+export { findOriginalLayout, MIGRATED_MARKER, migrateOriginalConfig } from './migrate-original.ts';
+export type { KeyMove, OriginalConversion } from './original-layout.ts';
+export {
+  convertOriginalKeys,
+  ORIGINAL_KEY_MOVES,
+  ORIGINAL_ONLY_ACTIONS,
+  ORIGINAL_UNUSED_KEYS,
+} from './original-layout.ts';
 export { publisherSettings } from './publisher-options.ts';
 export type { ConfigData, RawConfig } from './schema.ts';
-export { configSchema } from './schema.ts';
+export { configSchema, MIN_HUB_TOKEN_LENGTH } from './schema.ts';
+export { PLACEHOLDER_SERVER, requireServer } from './server.ts';
+export type { SplitLayout } from './split-layout.ts';
+export { isSplitLayoutMain, readSplitLayout } from './split-layout.ts';
 export { unknownKeys } from './unknown-keys.ts';
+export type { WritablePathsOptions } from './writable-paths.ts';
+export { checkWritablePaths } from './writable-paths.ts';
+export type { RepeatedKey, YamlText } from './yaml-file.ts';
+export { parseYamlText } from './yaml-file.ts';

@@ -120,6 +120,18 @@ describe('finding the file', () => {
     expect(config.rules.map((r) => r.metric)).toEqual(['cpu_percent', 'memory_percent', 'disk_usage_percent']);
   });
 
+  it('an empty config.yaml is found and reported as empty, not taken for a missing file', async () => {
+    for (const text of ['', '\n', '# only comments\n# here\n']) {
+      writeFileSync(join(dir, 'config.yaml'), text);
+      const config = await loadConfig({ cwd: dir, env: {} });
+      expect(config.filepath, JSON.stringify(text)).toBe(join(dir, 'config.yaml'));
+      expect(config.warnings).toEqual([
+        `${join(dir, 'config.yaml')}: the file is empty; every setting takes its default`,
+      ]);
+      expect(config.data.app.state_dir).toBe(join(dir, '.janitor'));
+    }
+  });
+
   it('reports a YAML syntax error as a config error', async () => {
     const problems = await problemsOf('app:\n  name: [unclosed\n');
     expect(problems).toHaveLength(1);
@@ -142,7 +154,7 @@ describe('validation', () => {
         '    listen:',
         '      port: "five thousand"',
         'mastodon:',
-        '  instance_type: firefish',
+        '  instance_type: friendica',
         '  api_base_url: not a url',
         '  status_post:',
         '    visibility: everyone',
@@ -157,7 +169,7 @@ describe('validation', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         'app.service.listen.port: expected a number, got string',
-        'mastodon.instance_type: expected one of mastodon, pleroma, akkoma, gotosocial',
+        'mastodon.instance_type: expected one of mastodon, pleroma, akkoma, gotosocial, firefish',
         'mastodon.api_base_url: expected an http(s) URL',
         'mastodon.status_post.visibility: expected one of public, unlisted, private, direct',
         expect.stringMatching(/^logger\.loglevel: /),
@@ -197,6 +209,58 @@ describe('validation', () => {
     expect(() => {
       (config.data.app as { name: string }).name = 'x';
     }).toThrow(TypeError);
+  });
+});
+
+describe('app.run_control.dry_run left out', () => {
+  it('takes the value config.yaml.dist shows (true: nothing is posted until it is turned off)', async () => {
+    const dist = readFileSync(distPath, 'utf8');
+    const shown = /^\s+dry_run: (true|false)$/m.exec(dist)?.[1];
+    expect(shown).toBe('true');
+    expect(parseConfig({}, { baseDir: dir, env: {} }).data.app.run_control.dry_run).toBe(true);
+    expect(parseConfig({ app: { run_control: {} } }, { baseDir: dir, env: {} }).data.app.run_control.dry_run).toBe(
+      true,
+    );
+    expect(
+      parseConfig({ app: { run_control: { dry_run: false } } }, { baseDir: dir, env: {} }).data.app.run_control.dry_run,
+    ).toBe(false);
+  });
+});
+
+describe('hub tokens of at least 16 characters, wherever they come from', () => {
+  it.each([
+    [
+      'JANITOR_HUB_TOKEN',
+      {},
+      { JANITOR_HUB_TOKEN: 'x' },
+      'JANITOR_HUB_TOKEN: expected a token of at least 16 characters, got 1',
+    ],
+    [
+      'app.service.tokens',
+      { app: { service: { tokens: [{ name: 'pis', token: 'short-token' }] } } },
+      {},
+      'app.service.tokens[0].token: expected a token of at least 16 characters',
+    ],
+    [
+      'app.service.remote_token',
+      { app: { service: { remote_token: 'short' } } },
+      {},
+      'app.service.remote_token: expected a token of at least 16 characters',
+    ],
+  ])('%s shorter than 16 characters is a config error naming it', (_what, raw, env, problem) => {
+    let problems: string[] = [];
+    try {
+      parseConfig(raw, { baseDir: dir, env });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = error.problems.map((p) => `${p.path}: ${p.message}`);
+    }
+    expect(problems).toEqual([problem]);
+  });
+
+  it('a token of 16 characters is accepted', () => {
+    const config = parseConfig({}, { baseDir: dir, env: { JANITOR_HUB_TOKEN: '0123456789abcdef' } });
+    expect(config.data.app.service.remote_token).toBe('0123456789abcdef');
   });
 });
 

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseSchedules, type Task } from '@janitor/scheduler';
 import {
   type AlertingSettings,
@@ -14,8 +14,13 @@ import {
 import { cosmiconfig } from 'cosmiconfig';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './errors.ts';
-import { type ConfigData, configSchema } from './schema.ts';
+import { MIGRATED_MARKER } from './migrated-marker.ts';
+import { convertOriginalKeys, disableOriginalOnlyTasks } from './original-layout.ts';
+import { type ConfigData, configSchema, MIN_HUB_TOKEN_LENGTH } from './schema.ts';
+import { isSplitLayoutMain, readSplitLayout, SPLIT_LAYOUT_MAIN, type SplitLayout } from './split-layout.ts';
 import { unknownKeys } from './unknown-keys.ts';
+import { checkWritablePaths } from './writable-paths.ts';
+import { parseYamlText, type RepeatedKey, repeatedKeyWarning } from './yaml-file.ts';
 
 /** A validated, frozen config with everything derived from it that more than one app needs. */
 export interface LoadedConfig {
@@ -29,8 +34,10 @@ export interface LoadedConfig {
   readonly alerting: AlertingSettings;
   /** The scheduled tasks of `app.schedules`, validated by @janitor/scheduler (empty when there are none). */
   readonly tasks: readonly Task[];
-  /** The file it came from; undefined when running on embedded defaults. */
+  /** The file it came from (`config/main.yaml` for the original's split layout); undefined on embedded defaults. */
   readonly filepath: string | undefined;
+  /** Every file read, in order: the one file, or each file of the original's split layout; empty on defaults. */
+  readonly sources: readonly string[];
   /** The folder relative paths resolve against: the file's folder, or the working directory. */
   readonly baseDir: string;
   /** Keys the file has that Janitor does not use (typos, or settings of the original that no longer apply). */
@@ -46,12 +53,16 @@ export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
 }
 
-const SEARCH_PLACES = ['config.yaml', 'config.yml'];
+// The original v0.5's split layout is found where a folder has config/main.yaml and no config.yaml.
+const SEARCH_PLACES = ['config.yaml', 'config.yml', SPLIT_LAYOUT_MAIN];
 
 /**
- * Finds, reads and validates `config.yaml`: `configPath`, else `$JANITOR_CONFIG`, else the first `config.yaml` found
- * walking up from `cwd` (then the user's config folder, `~/.config/janitor/`). With no file at all, the embedded
- * defaults apply. Throws {@link ConfigError} listing every problem with its key path.
+ * Finds, reads and validates the config: `configPath`, else `$JANITOR_CONFIG`, else the first `config.yaml` found
+ * walking up from `cwd` (then the user's config folder, `~/.config/janitor/`). The original v0.5's split layout
+ * (`config/main.yaml` and the other `config/*.yaml`) is read where a folder has it instead of a `config.yaml`, or when
+ * `configPath` names that folder or its main.yaml. With no file at all, the embedded defaults apply. Throws
+ * {@link ConfigError} listing every problem with its key path, including a state folder or log file that cannot be
+ * written.
  *
  * @example
  * const { data, rules } = await loadConfig({ configPath: 'config.yaml' });
@@ -59,8 +70,22 @@ const SEARCH_PLACES = ['config.yaml', 'config.yml'];
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const { cwd = process.cwd(), env = process.env } = options;
   const explicit = options.configPath ?? (env.JANITOR_CONFIG || undefined);
-  const explorer = cosmiconfig('janitor', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global', cache: false });
+  // What the loader saw of each file: the text (for the migration marker) and the keys repeated in it.
+  const seen = new Map<string, { text: string; repeated: RepeatedKey[] }>();
+  const loader = async (filepath: string, content: string) => {
+    const parsed = await parseYamlText(content, filepath);
+    seen.set(filepath, { text: content, repeated: parsed.repeated });
+    return parsed.value;
+  };
+  const explorer = cosmiconfig('janitor', {
+    searchPlaces: SEARCH_PLACES,
+    searchStrategy: 'global',
+    cache: false,
+    ignoreEmptySearchPlaces: false,
+    loaders: { '.yaml': loader, '.yml': loader, noExt: loader },
+  });
   let result: { config: unknown; filepath: string; isEmpty?: boolean } | null;
+  let split: SplitLayout | undefined;
   try {
     if (explicit !== undefined) {
       const path = resolve(cwd, explicit);
@@ -70,9 +95,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
           { path: '', message: `config file not found: ${path} (from ${from}); create one with 'janitor init'` },
         ]);
       }
-      result = await explorer.load(path);
+      if (statSync(path).isDirectory()) split = await readSplitLayout(path);
+      else if (isSplitLayoutMain(path)) split = await readSplitLayout(dirname(path));
+      result = split ? null : await explorer.load(path);
     } else {
       result = await explorer.search(cwd);
+      if (result && isSplitLayoutMain(result.filepath)) split = await readSplitLayout(dirname(result.filepath));
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -81,17 +109,61 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     const message = lines.length > 1 && /^YAML Error/.test(lines[0] ?? '') ? `${lines[0]} ${lines[1]}` : lines[0];
     throw new ConfigError([{ path: '', message: `cannot read the config: ${message}` }], undefined, { cause: error });
   }
-  // No file anywhere: embedded defaults, with state kept where per-user state belongs rather than in the cwd.
-  if (!result) return parseConfig({ app: { state_dir: defaultStateDir(env) } }, { baseDir: cwd, env });
-  const raw = result.isEmpty ? {} : result.config;
-  return parseConfig(raw, { baseDir: dirname(result.filepath), filepath: result.filepath, env });
+  if (split) {
+    const main = split.files[0] as string;
+    return parseConfig(split.raw, {
+      baseDir: split.baseDir,
+      filepath: main,
+      sources: split.files,
+      env,
+      fileWarnings: split.warnings,
+      checkPaths: true,
+    });
+  }
+  // No file anywhere: embedded defaults, with state kept where per-user state belongs rather than in the cwd. A file
+  // that leaves dry_run out is a dry run (what config.yaml.dist shows); no file at all is not: an agent started with
+  // only --hub and --token must send its reports, and without credentials nothing can be posted anyway.
+  if (!result) {
+    return parseConfig(
+      { app: { state_dir: defaultStateDir(env), run_control: { dry_run: false } } },
+      { baseDir: cwd, env },
+    );
+  }
+  const { filepath } = result;
+  const file = seen.get(filepath);
+  const fileWarnings = (file?.repeated ?? []).map((key) => repeatedKeyWarning(filepath, key));
+  if (result.isEmpty) fileWarnings.push(`${filepath}: the file is empty; every setting takes its default`);
+  const beside = join(dirname(filepath), SPLIT_LAYOUT_MAIN);
+  if (/^config\.ya?ml$/.test(basename(filepath)) && existsSync(beside) && !file?.text.startsWith(MIGRATED_MARKER)) {
+    fileWarnings.push(
+      `${dirname(beside)}: the original's split layout is here too and is not read (${basename(filepath)} is); if ` +
+        "config/ holds your settings, move config.yaml away, or convert config/ with 'janitor config migrate --force'",
+    );
+  }
+  return parseConfig(result.isEmpty ? {} : result.config, {
+    baseDir: dirname(filepath),
+    filepath,
+    sources: [filepath],
+    env,
+    fileWarnings,
+    checkPaths: true,
+  });
 }
 
 export interface ParseConfigOptions {
   /** Relative paths resolve against this folder. */
   baseDir: string;
   filepath?: string;
+  /** Every file the config was read from. @default [filepath] when given, else [] */
+  sources?: readonly string[];
   env?: Record<string, string | undefined>;
+  /** Warnings about the files themselves (repeated keys, an empty file), listed first. @default [] */
+  fileWarnings?: readonly string[];
+  /**
+   * Check that `app.state_dir` and `logger.filename` (with `to_file`) can be written ({@link checkWritablePaths}).
+   * `loadConfig` does for a config read from files. @default false
+   */
+  checkPaths?: boolean;
 }
 
 /**
@@ -106,15 +178,18 @@ export function defaultStateDir(env: Record<string, string | undefined> = proces
 
 /** Validates an already-parsed config object (what `loadConfig` does after reading the file). */
 export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedConfig {
-  const { baseDir, filepath, env = process.env } = options;
+  const { baseDir, filepath, env = process.env, fileWarnings = [], checkPaths = false } = options;
+  const sources = options.sources ?? (filepath ? [filepath] : []);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(
       [{ path: '', message: 'expected a YAML mapping of settings (app, mastodon, system_info, ...)' }],
       filepath,
     );
   }
-  const input = applyLegacyLayout(raw as Record<string, unknown>);
-  const problems: ConfigProblem[] = [];
+  // Keys of the original's later layouts (v0.2-v0.5) move where the schema expects them; see original-layout.ts.
+  const original = convertOriginalKeys(raw as Record<string, unknown>);
+  const { input } = original;
+  const problems: ConfigProblem[] = [...original.problems];
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => toProblem(issue, input)));
 
@@ -126,8 +201,24 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
   const alerting = parseAlerting(input.alerting);
   problems.push(...alerting.problems);
 
-  const schedules = parseSchedules((input.app as { schedules?: unknown } | undefined)?.schedules, 'app.schedules');
-  problems.push(...schedules.problems);
+  // Tasks of actions only the original had are left out with a warning; the others keep their index in key paths.
+  const disabled = disableOriginalOnlyTasks((input.app as { schedules?: unknown } | undefined)?.schedules);
+  const schedules = parseSchedules(disabled.kept, 'app.schedules');
+  problems.push(
+    ...schedules.problems.map((p) => ({
+      path: unshiftIndex(p.path, disabled.indexes),
+      message: unshiftIndex(p.message, disabled.indexes),
+    })),
+  );
+
+  // Weak hub tokens are refused everywhere; the schema checks the file's, this the environment's.
+  const hubToken = env.JANITOR_HUB_TOKEN?.trim();
+  if (hubToken && hubToken.length < MIN_HUB_TOKEN_LENGTH) {
+    problems.push({
+      path: 'JANITOR_HUB_TOKEN',
+      message: `expected a token of at least ${MIN_HUB_TOKEN_LENGTH} characters, got ${hubToken.length}`,
+    });
+  }
 
   if (parsed.success) {
     const post = parsed.data.mastodon.status_post;
@@ -137,6 +228,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
         message: 'required when visibility is direct: a direct post reaches only the accounts it mentions',
       });
     }
+    if (checkPaths) problems.push(...checkWritablePaths(resolvePaths(parsed.data, baseDir)));
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems, filepath);
 
@@ -144,7 +236,6 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
   const token = env.JANITOR_MASTODON_ACCESS_TOKEN;
   if (token) data.mastodon.credentials.access_token = token;
   // JANITOR_HUB_TOKEN: the token this machine's agent presents, and one more token the hub accepts.
-  const hubToken = env.JANITOR_HUB_TOKEN?.trim();
   if (hubToken) {
     data.app.service.remote_token = hubToken;
     if (!data.app.service.tokens.some((t) => t.token === hubToken)) {
@@ -159,22 +250,24 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
     alerting: alerting.settings,
     tasks: schedules.tasks,
     filepath,
+    sources,
     baseDir,
-    warnings: unknownKeys(configSchema, input).map((key) => `${key}: unknown setting, ignored`),
+    warnings: [
+      ...fileWarnings,
+      ...original.warnings,
+      ...original.unused,
+      ...disabled.warnings,
+      ...unknownKeys(configSchema, input).map((key) => `${key}: unknown setting, ignored`),
+    ],
   });
 }
 
-/** The original's files kept some keys elsewhere; move them where the schema expects them (explicit new keys win). */
-function applyLegacyLayout(raw: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...raw };
-  if (isObject(raw.status_post)) {
-    const mastodon = isObject(raw.mastodon) ? { ...raw.mastodon } : {};
-    const current = isObject(mastodon.status_post) ? mastodon.status_post : {};
-    mastodon.status_post = { ...raw.status_post, ...current };
-    out.mastodon = mastodon;
-    delete out.status_post;
-  }
-  return out;
+/** Each `app.schedules[i]` of the list given to parseSchedules, with the index of the list as written. */
+function unshiftIndex(text: string, indexes: readonly number[]): string {
+  return text.replace(/app\.schedules\[(\d+)\]/g, (whole, i: string) => {
+    const original = indexes[Number(i)];
+    return original === undefined ? whole : `app.schedules[${original}]`;
+  });
 }
 
 function reportFormatOf(data: ConfigData): ReportFormat {
@@ -235,10 +328,6 @@ function article(expected: string): string {
     boolean: 'true or false',
   };
   return names[expected] ?? expected;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function deepFreeze<T>(value: T): T {

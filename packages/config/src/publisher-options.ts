@@ -10,11 +10,13 @@ export function publisherSettings(config: LoadedConfig) {
   const post = mastodon.status_post;
   return {
     url: mastodon.api_base_url,
-    instanceType: mastodon.instance_type,
+    // Firefish (the original's v0.2+ type) speaks the Mastodon API and shows no content warning: the original
+    // posted the summary inside the text there.
+    instanceType: postingInstanceType(mastodon.instance_type),
     visibility: post.visibility,
     contentType: post.content_type,
     maxLength: post.max_length,
-    mergeSummaryIntoText: post.merge_summary_into_text,
+    mergeSummaryIntoText: post.merge_summary_into_text || mastodon.instance_type === 'firefish',
     neutralizeHashtags: !post.allow_hashtags,
     longText: post.long_text,
     maxThreadParts: post.max_thread_parts,
@@ -24,6 +26,11 @@ export function publisherSettings(config: LoadedConfig) {
     ...(formatting.icons ? { icons: formatting.icons as Partial<Record<MessageType, string>> } : {}),
     ...(formatting.templates ? { templates: templatesOf(formatting.templates) } : {}),
   };
+}
+
+/** The server type the publisher knows: Firefish is posted to through its Mastodon-compatible API. */
+function postingInstanceType(type: LoadedConfig['data']['mastodon']['instance_type']) {
+  return type === 'firefish' ? 'mastodon' : type;
 }
 
 type TemplateConfig = NonNullable<LoadedConfig['data']['formatting']['templates']>;

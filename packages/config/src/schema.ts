@@ -1,6 +1,11 @@
 import { MESSAGE_TYPES } from '@janitor/protocol';
 import { z } from 'zod';
 import { isCidr } from './cidr.ts';
+import { PLACEHOLDER_SERVER } from './server.ts';
+
+/** The shortest hub token accepted anywhere (`app.service.tokens`, `remote_token`, `JANITOR_HUB_TOKEN`). */
+export const MIN_HUB_TOKEN_LENGTH = 16;
+const TOKEN_TOO_SHORT = `expected a token of at least ${MIN_HUB_TOKEN_LENGTH} characters`;
 
 // The shape of config.yaml: the original's v0.1 layout (every key it read keeps its meaning) plus additions with
 // defaults. Objects strip unknown keys so an original file with keys we no longer use still loads; those keys are
@@ -53,7 +58,8 @@ export const configSchema = z.object({
   app: z
     .object({
       name: nonEmpty.default('Janitor'),
-      run_control: z.object({ dry_run: z.boolean().default(false) }).prefault({}),
+      // Left out, dry run: what config.yaml.dist shows, so nothing is posted before it is turned off.
+      run_control: z.object({ dry_run: z.boolean().default(true) }).prefault({}),
       service: z
         .object({
           listen: z
@@ -66,13 +72,16 @@ export const configSchema = z.object({
             .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
             .default('http://127.0.0.1:5000'),
           /** Client side: the bearer token this machine's agent presents to the hub. */
-          remote_token: z.string().optional(),
+          remote_token: z
+            .string()
+            .refine((t) => t === '' || t.length >= MIN_HUB_TOKEN_LENGTH, { message: TOKEN_TOO_SHORT })
+            .optional(),
           /** Hub side: the tokens agents and scripts may present. */
           tokens: z
             .array(
               z.object({
                 name: nonEmpty,
-                token: z.string().min(16, 'expected a token of at least 16 characters'),
+                token: z.string().min(MIN_HUB_TOKEN_LENGTH, TOKEN_TOO_SHORT),
                 hosts: z.array(nonEmpty).optional(),
               }),
             )
@@ -91,12 +100,11 @@ export const configSchema = z.object({
   mastodon: z
     .object({
       app_name: nonEmpty.default('Janitor'),
-      api_base_url: z
-        .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
-        .default('https://mastodon.social'),
+      api_base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default(PLACEHOLDER_SERVER),
+      /** firefish: the original's v0.2+ type; posted through its Mastodon-compatible API, summary in the text. */
       instance_type: z
-        .enum(['mastodon', 'pleroma', 'akkoma', 'gotosocial'], {
-          error: 'expected one of mastodon, pleroma, akkoma, gotosocial',
+        .enum(['mastodon', 'pleroma', 'akkoma', 'gotosocial', 'firefish'], {
+          error: 'expected one of mastodon, pleroma, akkoma, gotosocial, firefish',
         })
         .default('mastodon'),
       credentials: z
@@ -180,6 +188,3 @@ export const configSchema = z.object({
 /** The config file as written (input) and as validated with defaults applied (output). */
 export type RawConfig = z.input<typeof configSchema>;
 export type ConfigData = z.output<typeof configSchema>;
-
-/** The original's config files kept `status_post` at the top level; it now lives under `mastodon`. */
-export const LEGACY_TOP_LEVEL_KEYS = ['status_post'] as const;
