@@ -1,5 +1,4 @@
 import { ConfigError } from './errors.ts';
-import type { LoadedConfig } from './load-config.ts';
 
 /**
  * The default of `mastodon.api_base_url` (and what config.yaml.dist shows): no real server (`.example` is reserved),
@@ -14,7 +13,10 @@ export const PLACEHOLDER_SERVER = 'https://mastodon.example';
  * @example
  * const url = requireServer(config); // before registering the app
  */
-export function requireServer(config: LoadedConfig): string {
+export function requireServer(config: {
+  readonly data: { readonly mastodon: { readonly api_base_url: string } };
+  readonly filepath?: string | undefined;
+}): string {
   const url = config.data.mastodon.api_base_url;
   if (url.replace(/\/+$/, '') !== PLACEHOLDER_SERVER) return url;
   throw new ConfigError(
