@@ -250,6 +250,19 @@ describe.concurrent('janitor run local: credentials', SPAWNING, () => {
     expect(fake.requests).toEqual([]);
   });
 
+  it('with a token but the placeholder server: exit 3, names mastodon.api_base_url, posts nowhere', async () => {
+    await using dir = await tempDir();
+    await setUp(dir.path, JSON.stringify({ app: { run_control: { dry_run: false } } }));
+    const run = await runJanitor(['run', 'local'], {
+      cwd: dir.path,
+      env: { JANITOR_MASTODON_ACCESS_TOKEN: TOKEN },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('mastodon.api_base_url');
+    expect(run.stderr).toContain('placeholder');
+    expect(hasStackTrace(run.stderr)).toBe(false);
+  });
+
   it('uses JANITOR_MASTODON_ACCESS_TOKEN and never prints it', async () => {
     await using fake = await startFakeMastodon(pleroma);
     await using dir = await tempDir();

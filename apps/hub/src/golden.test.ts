@@ -59,10 +59,10 @@ describe.each([
     let url: string;
     let stores = 0;
 
-    function startService(): HubService {
+    async function startService(): Promise<HubService> {
       const raw = { ...goldenConfigData(dir.path, fake.url), alerting: { mode } };
       stores += 1;
-      return createHubService({
+      const started = createHubService({
         config: hubConfig(raw, dir.path),
         logger,
         dryRun: false,
@@ -71,11 +71,13 @@ describe.each([
         storePath: join(dir.path, `state-${stores}`, 'janitor.db'),
         checkIntervalMs: 0,
       });
+      await started.start();
+      return started;
     }
 
     beforeAll(async () => {
       fake = await startFakeMastodon({ flavour: 'pleroma', postRateLimit: false });
-      service = startService();
+      service = await startService();
       server = await new Promise((resolve) => {
         // Through `service` as it is now: the lifecycle run replaces it before each case.
         const s = serve({ fetch: (req, env) => service.app.fetch(req, env), hostname: '127.0.0.1', port: 0 }, () =>
@@ -100,7 +102,7 @@ describe.each([
     beforeEach(async () => {
       if (!fresh) return;
       await service.close();
-      service = startService();
+      service = await startService();
     });
 
     /** Sends through `send`, expects 200, then waits for the one post it makes (or checks it queued none). */

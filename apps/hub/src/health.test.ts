@@ -1,5 +1,6 @@
 // GET /health: ready or not, and why (the store, the publisher), with the outbox depth.
 import type { AppLogger } from '@janitor/config';
+import { startFakeMastodon } from '@janitor/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   captureLogger,
@@ -10,6 +11,7 @@ import {
   remoteFromEnv,
   startHub,
   tempDir,
+  until,
 } from './hub.test-support.ts';
 import { createHubService, type HubService } from './service.ts';
 
@@ -26,9 +28,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function service(options: { dryRun: boolean; env?: Record<string, string>; logger?: AppLogger }): HubService {
+async function service(options: {
+  dryRun: boolean;
+  env?: Record<string, string>;
+  logger?: AppLogger;
+  mastodonUrl?: string;
+}): Promise<HubService> {
   const dir = tempDir();
-  const config = hubConfig(goldenConfigData(dir.path), dir.path);
+  const config = hubConfig(goldenConfigData(dir.path, options.mastodonUrl), dir.path);
   const hub = createHubService({
     config,
     logger: options.logger ?? captureLogger(),
@@ -37,6 +44,7 @@ function service(options: { dryRun: boolean; env?: Record<string, string>; logge
     env: options.env ?? {},
   });
   cleanups.push(dir.remove, () => hub.close({ graceMs: 1000 }));
+  await hub.start();
   return hub;
 }
 
@@ -47,7 +55,7 @@ async function health(app: { request: HubService['app']['request'] }): Promise<{
 
 describe('GET /health', () => {
   it('is ready in a dry run, and answers anyone (it holds no secret)', async () => {
-    const hub = service({ dryRun: true });
+    const hub = await service({ dryRun: true });
     const { status, body } = await health(hub.app);
     expect(status).toBe(200);
     expect(body).toEqual({
@@ -60,7 +68,7 @@ describe('GET /health', () => {
   });
 
   it('is ready with a Mastodon token', async () => {
-    const hub = service({ dryRun: false, env: { JANITOR_MASTODON_ACCESS_TOKEN: 'test-token' } });
+    const hub = await service({ dryRun: false, env: { JANITOR_MASTODON_ACCESS_TOKEN: 'test-token' } });
     await hub.worker?.stop();
     const { status, body } = await health(hub.app);
     expect(status).toBe(200);
@@ -69,7 +77,7 @@ describe('GET /health', () => {
 
   it('is 503 without a Mastodon token outside a dry run, says why, and still queues what it gets', async () => {
     const logger = captureLogger();
-    const hub = service({ dryRun: false, logger });
+    const hub = await service({ dryRun: false, logger });
     expect(hub.worker).toBeUndefined();
     expect(logger.lines.some((l) => l.level === 'error' && /no Mastodon access token/.test(l.message))).toBe(true);
     for (let i = 0; i < 3; i += 1) {
@@ -82,6 +90,28 @@ describe('GET /health', () => {
     expect(body.problems).toEqual(['no Mastodon access token: run janitor login']);
     expect(body.outbox.pending).toBe(3);
     expect(body.outbox.oldestPendingMs).toEqual(expect.any(Number));
+  });
+
+  it('is 503 while the server refuses the token: posting pauses, and it is ready again once the token works', async () => {
+    await using fake = await startFakeMastodon({ flavour: 'mastodon', accessTokens: ['test-token'] });
+    const token = fake.tokens.find((t) => t.accessToken === 'test-token')!;
+    token.revoked = true;
+    const hub = await service({
+      dryRun: false,
+      env: { JANITOR_MASTODON_ACCESS_TOKEN: 'test-token' },
+      mastodonUrl: fake.url,
+    });
+    expect((await hub.app.request('/message', GOOD_MESSAGE, { remote: '127.0.0.1' })).status).toBe(200);
+    await until(() => hub.worker?.status().paused === 'auth', 'posting to pause');
+    const { status, body } = await health(hub.app);
+    expect(status).toBe(503);
+    expect(body.publisher).toBe('token-refused');
+    expect(body.problems).toEqual([expect.stringContaining('refuses the Mastodon access token')]);
+    expect(body.outbox).toMatchObject({ pending: 1, dead: 0 });
+    token.revoked = false;
+    hub.worker?.notify();
+    await until(() => hub.worker?.status().paused === null && fake.statuses.length === 1, 'the post', 15_000);
+    expect((await health(hub.app)).status).toBe(200);
   });
 
   it('reports the outbox depth as it fills and drains, and dead letters', async () => {
@@ -105,7 +135,7 @@ describe('GET /health', () => {
   });
 
   it('says the store is not writable when it has failed outright, instead of failing itself', async () => {
-    const hub = service({ dryRun: true });
+    const hub = await service({ dryRun: true });
     await hub.worker?.stop();
     hub.store.close();
     const res = await hub.app.request('/health', {}, { remote: '127.0.0.1' });

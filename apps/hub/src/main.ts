@@ -45,6 +45,13 @@ const program = new Command('janitor-hub')
       remoteAddress: (c) => (c.env as { incoming: IncomingMessage }).incoming.socket.remoteAddress,
       storePath: join(resolveStateDir(config), 'janitor.db'),
     });
+    try {
+      // Everything that runs behind the routes starts before anything is accepted; a failure stops what started.
+      await service.start();
+    } catch (error) {
+      await service.close();
+      throw new CliError((error as Error).message, EXIT.failure, { cause: error });
+    }
     const host = options.host ?? config.data.app.service.listen.host;
     const port = options.port ?? config.data.app.service.listen.port;
     let server: ServerType;

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
-import type { AppLogger, LoadedConfig } from '@janitor/config';
-import { publisherSettings, resolveAccessToken } from '@janitor/config';
-import { createOutboxWorker, createPublisher, type OutboxWorker } from '@janitor/publisher';
-import { openStore, type Store } from '@janitor/store';
+import { type AppLogger, type LoadedConfig, resolveAccessToken } from '@janitor/config';
+import type { OutboxWorker } from '@janitor/publisher';
+import { type Component, type RunningComponents, startComponents } from '@janitor/runtime';
+import { createPosting } from '@janitor/runtime/posting';
+import { DEFAULT_NOTIFICATION_RETENTION_MS, openStore, type Store } from '@janitor/store';
 import { createAccessPolicy } from './access.ts';
 import { createHub, type PublisherState } from './create-hub.ts';
 import type { HubApp, HubContext } from './http/hub-env.ts';
@@ -27,7 +28,7 @@ export interface HubServiceOptions {
   checkIntervalMs?: number;
 }
 
-/** The hub with everything behind it: the store, the publisher and the outbox worker. */
+/** The hub with everything behind it: the store, the publisher and the outbox worker, the timers. */
 export interface HubService {
   app: HubApp;
   store: Store;
@@ -35,9 +36,17 @@ export interface HubService {
   alerts: AlertEngine;
   worker: OutboxWorker | undefined;
   publisherState: PublisherState;
+  /** What runs until the hub stops, in start order: the outbox worker, the silent-host check, the log's retention. */
+  components: readonly Component[];
   /**
-   * Stops the worker, letting the post in flight finish for up to `graceMs` (a post still unconfirmed then stays in
-   * the outbox and goes out at the next start, under the same idempotency key), then closes the store.
+   * Starts the components in order; one that fails stops those before it and throws a ComponentStartError naming it
+   * (main.ts exits with that one line, before anything is accepted).
+   */
+  start(): Promise<void>;
+  /**
+   * Stops the components in reverse order, letting the post in flight finish for up to `graceMs` (a post still
+   * unconfirmed then stays in the outbox and goes out at the next start, under the same idempotency key), then closes
+   * the store.
    */
   close(options?: {
     /** @default 2000 */
@@ -45,62 +54,40 @@ export interface HubService {
   }): Promise<void>;
 }
 
+/** How often the notification log drops what is older than its retention. */
+const RETENTION_INTERVAL_MS = 6 * 3600_000;
+
 /**
- * Wires the hub: opens the store (`<state_dir>/janitor.db`), builds the publisher from the config and starts the
- * outbox worker. Without an access token outside dry run, requests are still accepted and queued; nothing is
- * posted until a token exists and the hub restarts (and /health says so).
+ * Wires the hub: opens the store (`<state_dir>/janitor.db`), builds the publisher and its outbox worker through
+ * createPosting, the alert engine and the HTTP app, and lists the components that {@link HubService.start} starts.
+ * Without an access token outside dry run, requests are still accepted and queued; nothing is posted until a token
+ * exists and the hub restarts (and /health says so).
  */
 export function createHubService(options: HubServiceOptions): HubService {
   const { config, logger, dryRun, env = process.env, now = Date.now, checkIntervalMs = 30_000 } = options;
   const storePath = options.storePath ?? join(config.data.app.state_dir, 'janitor.db');
-  mkdirSync(dirname(storePath), { recursive: true });
+  mkdirSync(dirname(storePath), { recursive: true, mode: 0o700 });
   const store = openStore({ path: storePath });
-  const token = resolveAccessToken(config, env);
-  const publisherState: PublisherState = dryRun ? 'dry-run' : token ? 'ready' : 'no-token';
-  let worker: OutboxWorker | undefined;
-  if (publisherState !== 'no-token') {
-    const publisher = createPublisher({
-      ...publisherSettings(config),
-      dryRun,
-      logger,
-      ...(token ? { accessToken: token.token } : {}),
-    });
-    worker = createOutboxWorker({
-      outbox: store.outbox,
-      publisher,
-      logger,
-      // Posts already made count against the server's limits across restarts.
-      state: store.kv,
-      ...(config.data.mastodon.status_post.pacing ? {} : { budget: false }),
-    });
-    worker.start();
-  } else {
+  const hasToken = resolveAccessToken(config, env) !== undefined;
+  const configured: PublisherState = dryRun ? 'dry-run' : hasToken ? 'ready' : 'no-token';
+  const worker =
+    configured === 'no-token' ? undefined : createPosting({ config, logger, dryRun }, store, { env }).worker;
+  if (worker === undefined) {
     logger.error('no Mastodon access token: messages are queued but not posted; run janitor login, then restart', {
       file: config.data.mastodon.credentials.user_file,
     });
   }
   const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker?.notify() });
-  const checker =
-    checkIntervalMs > 0
-      ? setInterval(() => {
-          alerts.tick().catch((error: unknown) => {
-            logger.error('the silent-host check failed; it runs again at the next tick', {
-              error: error instanceof Error ? error.message : String(error),
-            });
-          });
-        }, checkIntervalMs)
-      : undefined;
-  checker?.unref();
+  const publisherState = (): PublisherState => (worker?.status().paused === 'auth' ? 'token-refused' : configured);
   const { tokens, allow_networks } = config.data.app.service;
-  const access = createAccessPolicy({ tokens, allowNetworks: allow_networks });
   const app = createHub({
     config,
     outbox: store.outbox,
     alerts,
-    access,
+    access: createAccessPolicy({ tokens, allowNetworks: allow_networks }),
     remoteAddress: options.remoteAddress,
     onQueued: () => worker?.notify(),
-    publisherState: () => publisherState,
+    publisherState,
     storeWritable: () => {
       // A real write, cheap enough for every health check (integrity_check would scan the whole file).
       try {
@@ -112,14 +99,57 @@ export function createHubService(options: HubServiceOptions): HubService {
     },
     logger,
   });
+
+  let graceMs = 2000;
+  const components: Component[] = [
+    ...(worker
+      ? [
+          {
+            name: 'outbox worker',
+            start: () => worker.start(),
+            async stop() {
+              if (await settlesWithin(worker.stop(), graceMs)) return;
+              logger.warn('a post was still in flight at shutdown: it stays queued and goes out at the next start', {
+                graceMs,
+              });
+            },
+          },
+        ]
+      : []),
+    ...(checkIntervalMs > 0
+      ? [
+          every(
+            'silent-host check',
+            checkIntervalMs,
+            () => alerts.tick(),
+            logger,
+            () => alerts.flush(),
+          ),
+          every(
+            'notification log retention',
+            RETENTION_INTERVAL_MS,
+            async () => store.notifications.purge(now() - DEFAULT_NOTIFICATION_RETENTION_MS),
+            logger,
+          ),
+        ]
+      : []),
+  ];
+  let running: RunningComponents | undefined;
   return {
     app,
     store,
     alerts,
     worker,
-    publisherState,
-    async close({ graceMs = 2000 } = {}) {
-      clearInterval(checker);
+    get publisherState() {
+      return publisherState();
+    },
+    components,
+    async start() {
+      running = await startComponents(components, { logger });
+    },
+    async close(closeOptions = {}) {
+      graceMs = closeOptions.graceMs ?? 2000;
+      if (running) await running.stop({ deadlineMs: graceMs + 1000 });
       try {
         alerts.flush();
       } catch (error) {
@@ -127,12 +157,38 @@ export function createHubService(options: HubServiceOptions): HubService {
           error: error instanceof Error ? error.message : String(error),
         });
       }
-      if (worker && !(await settlesWithin(worker.stop(), graceMs))) {
-        logger.warn('a post was still in flight at shutdown: it stays queued and goes out at the next start', {
-          graceMs,
-        });
-      }
       store.close();
+    },
+  };
+}
+
+/**
+ * A component that runs `tick` every `intervalMs` (errors logged, the next tick runs as planned) and, when stopped,
+ * `last` once.
+ */
+function every(
+  name: string,
+  intervalMs: number,
+  tick: () => Promise<unknown>,
+  logger?: AppLogger,
+  last?: () => void,
+): Component {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    name,
+    start() {
+      timer = setInterval(() => {
+        tick().catch((error: unknown) => {
+          logger?.error(`the ${name} failed; it runs again at the next tick`, {
+            error: error instanceof Error ? error.message : String(error),
+          });
+        });
+      }, intervalMs);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      last?.();
     },
   };
 }

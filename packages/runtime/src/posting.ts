@@ -1,7 +1,7 @@
 // Posting, wired once: the publisher and its outbox worker as the config describes them. The hub, local mode, the
 // scheduler's `publish_queue` and `janitor outbox flush` all build them here, so `pacing`, the post budget, dry run
 // and the server's quirks mean the same everywhere.
-import { publisherSettings, resolveAccessToken } from '@janitor/config';
+import { publisherSettings, requireServer, resolveAccessToken } from '@janitor/config';
 import {
   type BudgetState,
   createOutboxWorker,
@@ -14,11 +14,13 @@ import {
 import { CliError, EXIT, type Runtime } from './runtime.ts';
 
 /**
- * The publisher the config describes. Outside dry run it needs an access token and fails with a
- * {@link CliError} saying where to put one.
+ * The publisher the config describes. Outside dry run it needs a server (a ConfigError naming
+ * `mastodon.api_base_url` while it is the placeholder) and an access token (a {@link CliError} saying where to put
+ * one).
  */
 export function publisherFor(runtime: Runtime, env: Record<string, string | undefined> = process.env): Publisher {
   const { config, logger, dryRun } = runtime;
+  if (!dryRun) requireServer(config);
   const token = resolveAccessToken(config, env);
   if (!dryRun && !token) {
     throw new CliError(

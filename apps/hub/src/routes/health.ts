@@ -4,7 +4,7 @@ import type { HubApp, HubEnv } from '../http/hub-env.ts';
 import type { RequestLine } from '../http/request-line.ts';
 
 /** What /health reports about the publisher. */
-export type PublisherState = 'ready' | 'dry-run' | 'no-token';
+export type PublisherState = 'ready' | 'dry-run' | 'no-token' | 'token-refused';
 
 /** The outbox as /health reads it: its depth. */
 export interface HealthOutbox {
@@ -52,6 +52,9 @@ export function createHealthRoutes(deps: HealthRoutesDeps): HubApp {
       const problems = [
         ...(writable ? [] : ['the store is not writable']),
         ...(publisher === 'no-token' ? ['no Mastodon access token: run janitor login'] : []),
+        ...(publisher === 'token-refused'
+          ? ['the server refuses the Mastodon access token: posting is paused until it works again (janitor login)']
+          : []),
       ];
       return c.json(
         {
