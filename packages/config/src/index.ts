@@ -9,5 +9,4 @@ export type { LoadConfigOptions, LoadedConfig, ParseConfigOptions } from './load
 export { defaultStateDir, loadConfig, parseConfig } from './load-config.ts';
 export { publisherSettings } from './publisher-options.ts';
 export type { ConfigData, RawConfig } from './schema.ts';
-export { configSchema } from './schema.ts';
 export { unknownKeys } from './unknown-keys.ts';

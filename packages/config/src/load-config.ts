@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseSchedules, type Task } from '@janitor/scheduler';
@@ -14,8 +15,18 @@ import {
 import { cosmiconfig } from 'cosmiconfig';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './errors.ts';
-import { type ConfigData, configSchema } from './schema.ts';
+import { quickParse } from './quick-parse.ts';
+import type { ConfigData } from './schema.ts';
 import { unknownKeys } from './unknown-keys.ts';
+
+// zod and the schema are loaded when a file needs them (a problem to report, or something quickParse leaves to zod),
+// synchronously, through this package's own `./schema` export: what a cron-run command reads is usually a plain file.
+const require = createRequire(import.meta.url);
+let schemaModule: typeof import('./schema.ts') | undefined;
+function configSchema() {
+  schemaModule ??= require('@janitor/config/schema') as typeof import('./schema.ts');
+  return schemaModule.configSchema;
+}
 
 /** A validated, frozen config with everything derived from it that more than one app needs. */
 export interface LoadedConfig {
@@ -115,8 +126,15 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
   }
   const input = applyLegacyLayout(raw as Record<string, unknown>);
   const problems: ConfigProblem[] = [];
-  const parsed = configSchema.safeParse(input);
-  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => toProblem(issue, input)));
+  const quick = quickParse(input);
+  let validated: { data: ConfigData; unknownKeys: () => string[] } | undefined;
+  if (quick) validated = { data: quick.data, unknownKeys: () => quick.unknownKeys };
+  else {
+    const schema = configSchema();
+    const parsed = schema.safeParse(input);
+    if (parsed.success) validated = { data: parsed.data, unknownKeys: () => unknownKeys(schema, input) };
+    else problems.push(...parsed.error.issues.map((issue) => toProblem(issue, input)));
+  }
 
   const thresholdsRaw = (input.system_info as { thresholds?: unknown } | undefined)?.thresholds;
   const thresholds =
@@ -129,8 +147,8 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
   const schedules = parseSchedules((input.app as { schedules?: unknown } | undefined)?.schedules, 'app.schedules');
   problems.push(...schedules.problems);
 
-  if (parsed.success) {
-    const post = parsed.data.mastodon.status_post;
+  if (validated) {
+    const post = validated.data.mastodon.status_post;
     if (post.visibility === 'direct' && !post.username_to_dm) {
       problems.push({
         path: 'mastodon.status_post.username_to_dm',
@@ -138,9 +156,9 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
       });
     }
   }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems, filepath);
+  if (problems.length > 0 || !validated) throw new ConfigError(problems, filepath);
 
-  const data = resolvePaths(parsed.data, baseDir);
+  const data = resolvePaths(validated.data, baseDir);
   const token = env.JANITOR_MASTODON_ACCESS_TOKEN;
   if (token) data.mastodon.credentials.access_token = token;
   // JANITOR_HUB_TOKEN: the token this machine's agent presents, and one more token the hub accepts.
@@ -160,7 +178,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
     tasks: schedules.tasks,
     filepath,
     baseDir,
-    warnings: unknownKeys(configSchema, input).map((key) => `${key}: unknown setting, ignored`),
+    warnings: validated.unknownKeys().map((key) => `${key}: unknown setting, ignored`),
   });
 }
 
