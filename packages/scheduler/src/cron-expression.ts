@@ -3,7 +3,7 @@ import type { CronExpression } from 'cron-parser';
 import { type PlainCronFields, parsePlainCron, plainCronMatches } from './cron-fields.ts';
 import { floorToMinute, MINUTE_MS } from './minute.ts';
 import type { Task } from './task.ts';
-import { localTimeZone, utcOffset, utcOffsetMinutes } from './time-zone.ts';
+import { localTimeZone, utcOffsetMinutes } from './time-zone.ts';
 
 type CronParserModule = typeof import('cron-parser');
 
@@ -155,7 +155,8 @@ const CHANGE_WINDOW_MS = 3 * 60 * MINUTE_MS;
 
 interface Compiled {
   fields: string;
-  zone: string;
+  /** The task's zone; undefined: the process's own, read without Intl until cron-parser needs its name. */
+  zone: string | undefined;
   /** The value sets of a plain expression: isDue needs nothing more away from DST changes. */
   plain: PlainCronFields | undefined;
   /** cron-parser's expression in the task's zone, built on first use (iterations, and expressions that are not plain). */
@@ -165,9 +166,12 @@ interface Compiled {
 const compiledCache = new Map<string, Compiled>();
 const windowCache = new Map<string, Set<number>>();
 
+/** The cache key of a zone: its name, or the process's own zone as TZ says (re-read when TZ changes). */
+const zoneKey = (zone: string | undefined) => zone ?? `\u0001local ${process.env.TZ ?? ''}`;
+
 function compile(task: Pick<Task, 'when' | 'timezone'>): Compiled {
-  const zone = task.timezone ?? localTimeZone();
-  const key = `${zone}\u0000${task.when}`;
+  const zone = task.timezone;
+  const key = `${zoneKey(zone)}\u0000${task.when}`;
   let compiled = compiledCache.get(key);
   if (!compiled) {
     const { fields, plain } = readCron(task.when);
@@ -177,7 +181,7 @@ function compile(task: Pick<Task, 'when' | 'timezone'>): Compiled {
       zone,
       plain,
       expression: () => {
-        expression ??= cronParser().CronExpressionParser.parse(fields, { tz: zone });
+        expression ??= cronParser().CronExpressionParser.parse(fields, { tz: zone ?? localTimeZone() });
         return expression;
       },
     };
@@ -188,15 +192,15 @@ function compile(task: Pick<Task, 'when' | 'timezone'>): Compiled {
 }
 
 /** The first minute at or before `t` whose offset is that of `t`, if the offset changed within the window. */
-function offsetChangeBefore(t: number, zone: string): number | undefined {
-  const offsetNow = utcOffset(t, zone);
+function offsetChangeBefore(t: number, zone: string | undefined): number | undefined {
+  const offsetNow = utcOffsetMinutes(t, zone);
   let low = t - CHANGE_WINDOW_MS; // old offset here
-  if (utcOffset(low, zone) === offsetNow) return undefined;
+  if (utcOffsetMinutes(low, zone) === offsetNow) return undefined;
   let high = t; // new offset here
   while (high - low > MINUTE_MS) {
     const middle = floorToMinute(low + (high - low) / 2);
     if (middle <= low) break;
-    if (utcOffset(middle, zone) === offsetNow) high = middle;
+    if (utcOffsetMinutes(middle, zone) === offsetNow) high = middle;
     else low = middle;
   }
   return high;
@@ -204,7 +208,7 @@ function offsetChangeBefore(t: number, zone: string): number | undefined {
 
 /** Occurrences within the window after the offset change at `change`, by iteration from just before it. */
 function occurrencesAfterChange(compiled: Compiled, change: number): Set<number> {
-  const key = `${compiled.zone}\u0000${compiled.fields}\u0000${change}`;
+  const key = `${zoneKey(compiled.zone)}\u0000${compiled.fields}\u0000${change}`;
   let set = windowCache.get(key);
   if (!set) {
     set = new Set();
