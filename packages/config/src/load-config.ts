@@ -12,7 +12,7 @@ import {
   type ReportFormat,
   type Rule,
 } from '@janitor/thresholds';
-import { cosmiconfig } from 'cosmiconfig';
+import { cosmiconfigSync } from 'cosmiconfig';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './errors.ts';
 import { quickParse } from './quick-parse.ts';
@@ -70,7 +70,9 @@ const SEARCH_PLACES = ['config.yaml', 'config.yml'];
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const { cwd = process.cwd(), env = process.env } = options;
   const explicit = options.configPath ?? (env.JANITOR_CONFIG || undefined);
-  const explorer = cosmiconfig('janitor', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global', cache: false });
+  // The synchronous explorer: the same search and loaders, without starting libuv's thread pool, which a cron-run
+  // command (janitor scheduler with nothing due) otherwise starts for these few reads alone.
+  const explorer = cosmiconfigSync('janitor', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global', cache: false });
   let result: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   try {
     if (explicit !== undefined) {
@@ -81,9 +83,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
           { path: '', message: `config file not found: ${path} (from ${from}); create one with 'janitor init'` },
         ]);
       }
-      result = await explorer.load(path);
+      result = explorer.load(path);
     } else {
-      result = await explorer.search(cwd);
+      result = explorer.search(cwd);
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;
