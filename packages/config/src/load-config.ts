@@ -11,7 +11,7 @@ import {
   parseThresholds,
   type ReportFormat,
   type Rule,
-} from '@janitor/thresholds';
+} from '@janitor/thresholds/parse';
 import { cosmiconfigSync } from 'cosmiconfig';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './errors.ts';
