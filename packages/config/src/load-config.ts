@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parseSchedules, type Task } from '@janitor/scheduler';
+import { parseSchedules, type Task } from '@janitor/scheduler/parse';
 import {
   type AlertingSettings,
   DEFAULT_REPORT_FORMAT,
