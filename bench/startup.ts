@@ -2,7 +2,7 @@
 // --dry-run` take, as multiples of a bare `node -e 0` of the same Node IN THE SAME RUN (these machines drift too much
 // for absolute times to compare from one day to the next).
 //
-//   node bench/startup.ts [--runs 20] [--entry PATH]... [--no-clone]
+//   node bench/startup.ts [--runs 20] [--entry [LABEL=]PATH]... [--no-clone]
 //
 // Each command is run as a user runs it: a fresh `node` process, in a temporary folder with its own config.yaml,
 // NODE_COMPILE_CACHE on (as ./dev sets it; filled by one warm-up run of each command that is not counted):
@@ -14,7 +14,8 @@
 //   janitor run local --dry-run                  limits this machine does not cross: collect, check, exit
 //
 // The janitor commands are timed from the clone (`node apps/cli/src/main.ts`) and from every `--entry PATH` given (a
-// built `main.js`, e.g. from a packed and installed tarball); apps/cli/dist/main.js is added when it exists.
+// built `main.js`, e.g. from a packed and installed tarball, or another clone's main.ts to compare with); LABEL names it
+// in the table (default: its path). apps/cli/dist/main.js is added when it exists.
 // `--no-clone` leaves the clone out. The commands take turns (one run of each, then the next round), so drift
 // spreads over all of them. Prints median and p90 wall time per command, and the ratio of medians to the bare start
 // against the targets (scheduler <= 5x, run local <= 8x).
@@ -32,7 +33,10 @@ if (!args.includes('--no-clone')) entries.push({ label: 'clone', main: join(root
 const built = join(root, 'apps/cli/dist/main.js');
 if (existsSync(built)) entries.push({ label: 'dist', main: built });
 args.forEach((arg, i) => {
-  if (arg === '--entry' && args[i + 1]) entries.push({ label: relative(root, args[i + 1]!), main: args[i + 1]! });
+  const value = args[i + 1];
+  if (arg !== '--entry' || value === undefined) return;
+  const named = /^([\w.-]+)=(.+)$/.exec(value);
+  entries.push(named ? { label: named[1]!, main: named[2]! } : { label: relative(root, value), main: value });
 });
 const TARGETS = { scheduler: 5, local: 8 } as const;
 
