@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parseSchedules, type Task } from '@janitor/scheduler';
+import { parseSchedules, type Task } from '@janitor/scheduler/parse';
 import {
   type AlertingSettings,
   DEFAULT_REPORT_FORMAT,
@@ -10,17 +11,28 @@ import {
   parseThresholds,
   type ReportFormat,
   type Rule,
-} from '@janitor/thresholds';
+} from '@janitor/thresholds/parse';
 import { cosmiconfig } from 'cosmiconfig';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './errors.ts';
 import { MIGRATED_MARKER } from './migrated-marker.ts';
 import { convertOriginalKeys, disableOriginalOnlyTasks } from './original-layout.ts';
-import { type ConfigData, configSchema, MIN_HUB_TOKEN_LENGTH } from './schema.ts';
+import { quickParse } from './quick-parse.ts';
+import type { ConfigData } from './schema.ts';
+import { MIN_HUB_TOKEN_LENGTH } from './schema-constants.ts';
 import { isSplitLayoutMain, readSplitLayout, SPLIT_LAYOUT_MAIN, type SplitLayout } from './split-layout.ts';
 import { unknownKeys } from './unknown-keys.ts';
 import { checkWritablePaths } from './writable-paths.ts';
 import { parseYamlText, type RepeatedKey, repeatedKeyWarning } from './yaml-file.ts';
+
+// zod and the schema are loaded when a file needs them (a problem to report, or something quickParse leaves to zod),
+// synchronously, through this package's own `./schema` export: what a cron-run command reads is usually a plain file.
+const require = createRequire(import.meta.url);
+let schemaModule: typeof import('./schema.ts') | undefined;
+function configSchema() {
+  schemaModule ??= require('@janitor/config/schema') as typeof import('./schema.ts');
+  return schemaModule.configSchema;
+}
 
 /** A validated, frozen config with everything derived from it that more than one app needs. */
 export interface LoadedConfig {
@@ -190,8 +202,15 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
   const original = convertOriginalKeys(raw as Record<string, unknown>);
   const { input } = original;
   const problems: ConfigProblem[] = [...original.problems];
-  const parsed = configSchema.safeParse(input);
-  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => toProblem(issue, input)));
+  const quick = quickParse(input);
+  let validated: { data: ConfigData; unknownKeys: () => string[] } | undefined;
+  if (quick) validated = { data: quick.data, unknownKeys: () => quick.unknownKeys };
+  else {
+    const schema = configSchema();
+    const parsed = schema.safeParse(input);
+    if (parsed.success) validated = { data: parsed.data, unknownKeys: () => unknownKeys(schema, input) };
+    else problems.push(...parsed.error.issues.map((issue) => toProblem(issue, input)));
+  }
 
   const thresholdsRaw = (input.system_info as { thresholds?: unknown } | undefined)?.thresholds;
   const thresholds =
@@ -220,19 +239,19 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
     });
   }
 
-  if (parsed.success) {
-    const post = parsed.data.mastodon.status_post;
+  if (validated) {
+    const post = validated.data.mastodon.status_post;
     if (post.visibility === 'direct' && !post.username_to_dm) {
       problems.push({
         path: 'mastodon.status_post.username_to_dm',
         message: 'required when visibility is direct: a direct post reaches only the accounts it mentions',
       });
     }
-    if (checkPaths) problems.push(...checkWritablePaths(resolvePaths(parsed.data, baseDir)));
+    if (checkPaths) problems.push(...checkWritablePaths(resolvePaths(validated.data, baseDir)));
   }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems, filepath);
+  if (problems.length > 0 || !validated) throw new ConfigError(problems, filepath);
 
-  const data = resolvePaths(parsed.data, baseDir);
+  const data = resolvePaths(validated.data, baseDir);
   const token = env.JANITOR_MASTODON_ACCESS_TOKEN;
   if (token) data.mastodon.credentials.access_token = token;
   // JANITOR_HUB_TOKEN: the token this machine's agent presents, and one more token the hub accepts.
@@ -257,7 +276,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
       ...original.warnings,
       ...original.unused,
       ...disabled.warnings,
-      ...unknownKeys(configSchema, input).map((key) => `${key}: unknown setting, ignored`),
+      ...validated.unknownKeys().map((key) => `${key}: unknown setting, ignored`),
     ],
   });
 }

@@ -3,7 +3,6 @@ import { basename, dirname, join } from 'node:path';
 import { ConfigError } from './errors.ts';
 import { MIGRATED_MARKER } from './migrated-marker.ts';
 import { convertOriginalKeys, disableOriginalOnlyTasks, movedKeyPath } from './original-layout.ts';
-import { configSchema } from './schema.ts';
 import { isSplitLayoutMain, readSplitLayout, SPLIT_LAYOUT_MAIN } from './split-layout.ts';
 import { unknownKeys } from './unknown-keys.ts';
 
@@ -56,6 +55,8 @@ export async function migrateOriginalConfig(options: MigrateOriginalOptions): Pr
   const converted = convertOriginalKeys(layout.raw);
   if (converted.problems.length > 0) throw new ConfigError(converted.problems, layout.files[0]);
   const { input } = converted;
+  // zod and the schema load only here: a migration is rare, every command loads this package.
+  const { configSchema } = await import('./schema.ts');
   const generic = unknownKeys(configSchema, input);
   for (const path of generic) deleteAt(input, path);
   pruneEmpty(input);

@@ -1,10 +1,10 @@
 import { MESSAGE_TYPES } from '@janitor/protocol';
 import { z } from 'zod';
 import { isCidr } from './cidr.ts';
+import { MIN_HUB_TOKEN_LENGTH } from './schema-constants.ts';
 import { PLACEHOLDER_SERVER } from './server.ts';
 
 /** The shortest hub token accepted anywhere (`app.service.tokens`, `remote_token`, `JANITOR_HUB_TOKEN`). */
-export const MIN_HUB_TOKEN_LENGTH = 16;
 const TOKEN_TOO_SHORT = `expected a token of at least ${MIN_HUB_TOKEN_LENGTH} characters`;
 
 // The shape of config.yaml: the original's v0.1 layout (every key it read keeps its meaning) plus additions with

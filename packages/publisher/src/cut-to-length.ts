@@ -24,7 +24,13 @@ export interface CutOptions extends LengthOptions {
 /** The weight Mastodon gives a link, whatever its length. */
 export const URL_LENGTH = 23;
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Built on first use: the first Intl object a process builds loads ICU's locale data, and a run that posts nothing
+// (a cron-run check under its limits) imports this module without cutting anything.
+let segmenter: Intl.Segmenter | undefined;
+function graphemes(text: string): Intl.Segments {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return segmenter.segment(text);
+}
 
 // Mastodon's rules, approximated: a link is http(s):// followed by a host with a dotted, alphabetic TLD; trailing
 // punctuation belongs to the sentence, not the link. A mention follows Account::MENTION_RE.
@@ -154,7 +160,7 @@ function isNewline(text: string): boolean {
 function plainLength(text: string, counting: LengthCounting): number {
   if (counting === 'code-points') return codePoints(text);
   let n = 0;
-  for (const _ of segmenter.segment(text)) n++;
+  for (const _ of graphemes(text)) n++;
   return n;
 }
 
@@ -178,7 +184,7 @@ function units(text: string, counting: LengthCounting): Unit[] {
 }
 
 function pushGraphemes(out: Unit[], text: string, counting: LengthCounting): void {
-  for (const { segment } of segmenter.segment(text)) {
+  for (const { segment } of graphemes(text)) {
     out.push({ text: segment, weight: counting === 'code-points' ? codePoints(segment) : 1 });
   }
 }

@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import { MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from 'masto';
 
 /**
@@ -123,7 +122,9 @@ export function describeFailure(error: unknown, context: FailureContext = {}): H
 function describeHttpError(error: MastoHttpError, now: () => number): HttpFailure {
   const status = error.statusCode;
   const response = error.cause instanceof Response ? error.cause : undefined;
-  const reason = response?.statusText || STATUS_CODES[status] || '';
+  // node:http is fetched here rather than imported: an ESM import of it builds its every export (undici's WebSocket
+  // among them), a cost every command that loads the publisher paid without a failure to describe.
+  const reason = response?.statusText || process.getBuiltinModule('node:http').STATUS_CODES[status] || '';
   const serverText = [error.message, error.description].filter((s) => typeof s === 'string' && s !== '').join(': ');
   let detail = reason ? `${status} ${reason}` : String(status);
   if (serverText && serverText.toLowerCase() !== reason.toLowerCase()) detail += `: ${serverText}`;

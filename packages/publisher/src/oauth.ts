@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { AuthError, toAuthError } from './auth-error.ts';
 import { DEFAULT_TIMEOUT_MS, endpoint, oauthClient, restClient } from './masto-client.ts';
 
@@ -74,6 +73,9 @@ export interface Pkce {
 
 /** Makes a fresh PKCE pair: a 43-character random verifier and its base64url SHA-256 challenge. */
 export function createPkce(): Pkce {
+  // Fetched here rather than imported: an ESM import of node:crypto builds its every export (webcrypto among them)
+  // in every command that loads the publisher; only a login makes a PKCE pair.
+  const { createHash, randomBytes } = process.getBuiltinModule('node:crypto');
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   return { verifier, challenge, method: 'S256' };

@@ -1,6 +1,8 @@
 import { dirname } from 'node:path';
 import type { LoadedConfig } from '@janitor/config';
-import { defaultStateFile } from '@janitor/metrics';
+// The subpath, not the package: every command imports this module, and the collector's modules are for those that
+// collect.
+import { defaultStateFile } from '@janitor/metrics/state-file';
 
 /**
  * Where this machine's agent keeps its state (metric counters, the report spool, the hub's pid file): the config's

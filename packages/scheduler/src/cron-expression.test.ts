@@ -221,6 +221,22 @@ describe('isDue', () => {
       expect(isDue({ when: '0 9 * * *' }, at('2025-06-01T13:00:00Z'))).toBe(false);
       expect(isDue({ when: '0 9 * * *' }, at('2025-06-01T00:00:00Z'))).toBe(true);
     });
+
+    // The process's own zone is read from Date rather than Intl: across DST changes it must mean what naming the
+    // same zone means.
+    it.each(Object.keys(DAYS) as DayName[])('agrees with the zone named explicitly on %s', (day) => {
+      const { zone, start, end } = DAYS[day];
+      process.env.TZ = zone;
+      for (const when of ['30 2 * * *', '0 3 * * *', '59 1 * * *', '*/15 * * * *', '0 0 L * *']) {
+        const named = { when, timezone: zone };
+        const local = { when };
+        for (let m = start - 6 * HOUR_MS; m < end; m += 5 * MINUTE_MS) {
+          expect(isDue(local, m), `${when} at ${new Date(m).toISOString()}`).toBe(isDue(named, m));
+        }
+        const from = start + 90 * MINUTE_MS;
+        expect(nextRuns(local, from, 3)).toEqual(nextRuns(named, from, 3));
+      }
+    });
   });
 
   it('throws CronExpressionError for an expression parseSchedules would refuse', () => {

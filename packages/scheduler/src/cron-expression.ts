@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import type { CronExpression } from 'cron-parser';
+import { type PlainCronFields, parsePlainCron, plainCronMatches } from './cron-fields.ts';
 import { floorToMinute, MINUTE_MS } from './minute.ts';
 import type { Task } from './task.ts';
-import { localTimeZone, utcOffset, utcOffsetMinutes } from './time-zone.ts';
+import { localTimeZone, utcOffsetMinutes } from './time-zone.ts';
 
 type CronParserModule = typeof import('cron-parser');
 
@@ -94,16 +95,24 @@ function cleanMessage(message: string): string {
   return m;
 }
 
+/** The five fields of `when`, and their value sets when the expression is plain (see cron-fields.ts). */
+interface ReadCron {
+  fields: string;
+  plain: PlainCronFields | undefined;
+}
+
 /**
- * Checks `when` (five fields or a macro) with cron-parser and returns its five fields, or throws
- * {@link CronExpressionError} naming the field at fault.
+ * Reads `when` (five fields or a macro): a plain expression by {@link parsePlainCron}, anything else by cron-parser,
+ * which also says what is wrong with an expression it refuses. Throws {@link CronExpressionError}.
  */
-export function validateCron(when: string): string {
+function readCron(when: string): ReadCron {
   const expression = expandCron(when);
+  const plain = parsePlainCron(expression);
+  if (plain) return { fields: expression, plain };
   const { CronExpressionParser } = cronParser();
   try {
     CronExpressionParser.parse(expression);
-    return expression;
+    return { fields: expression, plain: undefined };
   } catch (error) {
     const fields = expression.split(' ');
     // Which field is wrong: parse each one alone with wildcards elsewhere; a mismatch between fields (the 31st
@@ -124,6 +133,15 @@ export function validateCron(when: string): string {
   }
 }
 
+/**
+ * Checks `when` (five fields or a macro) as cron-parser reads it and returns its five fields, or throws
+ * {@link CronExpressionError} naming the field at fault. Plain expressions (numbers, ranges, steps, lists, names) are
+ * checked without loading cron-parser.
+ */
+export function validateCron(when: string): string {
+  return readCron(when).fields;
+}
+
 // --- evaluation ----------------------------------------------------------------------------------------------------
 //
 // What a schedule means is cron-parser's forward iteration in the task's zone. Away from DST changes that is
@@ -136,31 +154,36 @@ export function validateCron(when: string): string {
 const CHANGE_WINDOW_MS = 3 * 60 * MINUTE_MS;
 
 interface Compiled {
-  expression: CronExpression;
-  zone: string;
-  /** The minutes, hours and months the expression allows: a quick "no" for most minutes of most tasks. */
-  minutes: ReadonlySet<number>;
-  hours: ReadonlySet<number>;
-  months: ReadonlySet<number>;
+  fields: string;
+  /** The task's zone; undefined: the process's own, read without Intl until cron-parser needs its name. */
+  zone: string | undefined;
+  /** The value sets of a plain expression: isDue needs nothing more away from DST changes. */
+  plain: PlainCronFields | undefined;
+  /** cron-parser's expression in the task's zone, built on first use (iterations, and expressions that are not plain). */
+  expression(): CronExpression;
 }
 
 const compiledCache = new Map<string, Compiled>();
 const windowCache = new Map<string, Set<number>>();
 
+/** The cache key of a zone: its name, or the process's own zone as TZ says (re-read when TZ changes). */
+const zoneKey = (zone: string | undefined) => zone ?? `\u0001local ${process.env.TZ ?? ''}`;
+
 function compile(task: Pick<Task, 'when' | 'timezone'>): Compiled {
-  const zone = task.timezone ?? localTimeZone();
-  const key = `${zone}\u0000${task.when}`;
+  const zone = task.timezone;
+  const key = `${zoneKey(zone)}\u0000${task.when}`;
   let compiled = compiledCache.get(key);
   if (!compiled) {
-    const fields = validateCron(task.when);
-    const expression = cronParser().CronExpressionParser.parse(fields, { tz: zone });
-    const { minute, hour, month } = expression.fields;
+    const { fields, plain } = readCron(task.when);
+    let expression: CronExpression | undefined;
     compiled = {
-      expression,
+      fields,
       zone,
-      minutes: new Set<number>(minute.values),
-      hours: new Set<number>(hour.values),
-      months: new Set<number>(month.values),
+      plain,
+      expression: () => {
+        expression ??= cronParser().CronExpressionParser.parse(fields, { tz: zone ?? localTimeZone() });
+        return expression;
+      },
     };
     if (compiledCache.size >= 256) compiledCache.clear();
     compiledCache.set(key, compiled);
@@ -169,15 +192,15 @@ function compile(task: Pick<Task, 'when' | 'timezone'>): Compiled {
 }
 
 /** The first minute at or before `t` whose offset is that of `t`, if the offset changed within the window. */
-function offsetChangeBefore(t: number, zone: string): number | undefined {
-  const offsetNow = utcOffset(t, zone);
+function offsetChangeBefore(t: number, zone: string | undefined): number | undefined {
+  const offsetNow = utcOffsetMinutes(t, zone);
   let low = t - CHANGE_WINDOW_MS; // old offset here
-  if (utcOffset(low, zone) === offsetNow) return undefined;
+  if (utcOffsetMinutes(low, zone) === offsetNow) return undefined;
   let high = t; // new offset here
   while (high - low > MINUTE_MS) {
     const middle = floorToMinute(low + (high - low) / 2);
     if (middle <= low) break;
-    if (utcOffset(middle, zone) === offsetNow) high = middle;
+    if (utcOffsetMinutes(middle, zone) === offsetNow) high = middle;
     else low = middle;
   }
   return high;
@@ -185,13 +208,14 @@ function offsetChangeBefore(t: number, zone: string): number | undefined {
 
 /** Occurrences within the window after the offset change at `change`, by iteration from just before it. */
 function occurrencesAfterChange(compiled: Compiled, change: number): Set<number> {
-  const key = `${compiled.zone}\u0000${compiled.expression.stringify()}\u0000${change}`;
+  const key = `${zoneKey(compiled.zone)}\u0000${compiled.fields}\u0000${change}`;
   let set = windowCache.get(key);
   if (!set) {
     set = new Set();
-    compiled.expression.reset(new Date(change - MINUTE_MS));
+    const expression = compiled.expression();
+    expression.reset(new Date(change - MINUTE_MS));
     for (;;) {
-      const at = compiled.expression.next().getTime();
+      const at = expression.next().getTime();
       if (at > change + CHANGE_WINDOW_MS) break;
       set.add(at);
     }
@@ -213,18 +237,21 @@ export function isDue(task: Pick<Task, 'when' | 'timezone'>, minute: Date | numb
   const compiled = compile(task);
   const change = offsetChangeBefore(at, compiled.zone);
   if (change !== undefined) return occurrencesAfterChange(compiled, change).has(at);
-  // Away from a change the run times are the minutes whose wall-clock fields match. Minute, hour and month are
-  // checked here (an includesDate builds a luxon DateTime: ten times the cost); the days, with their L, # and
-  // day-of-month-or-day-of-week rules, by cron-parser.
+  // Away from a change the run times are the minutes whose wall-clock fields match: a plain expression's value sets
+  // say it; otherwise minute, hour and month are checked here (an includesDate builds a luxon DateTime: ten times the
+  // cost) and the days, with their L, # and day-of-month-or-day-of-week rules, by cron-parser.
   const wall = new Date(at + utcOffsetMinutes(at, compiled.zone) * MINUTE_MS);
+  if (compiled.plain) return plainCronMatches(compiled.plain, wall);
+  const fields = compiled.expression().fields;
+  const allows = (values: readonly unknown[], value: number) => values.includes(value);
   if (
-    !compiled.minutes.has(wall.getUTCMinutes()) ||
-    !compiled.hours.has(wall.getUTCHours()) ||
-    !compiled.months.has(wall.getUTCMonth() + 1)
+    !allows(fields.minute.values, wall.getUTCMinutes()) ||
+    !allows(fields.hour.values, wall.getUTCHours()) ||
+    !allows(fields.month.values, wall.getUTCMonth() + 1)
   ) {
     return false;
   }
-  return compiled.expression.includesDate(new Date(at));
+  return compiled.expression().includesDate(new Date(at));
 }
 
 /**
@@ -239,13 +266,14 @@ export function nextRuns(task: Pick<Task, 'when' | 'timezone'>, from: Date | num
   const start = typeof from === 'number' ? from : from.getTime();
   const compiled = compile(task);
   const change = offsetChangeBefore(floorToMinute(start), compiled.zone);
+  const expression = compiled.expression();
   // Started just before a recent offset change, the iteration sees the change the way a longer-running one did.
-  compiled.expression.reset(new Date(change === undefined ? start : change - MINUTE_MS));
+  expression.reset(new Date(change === undefined ? start : change - MINUTE_MS));
   const runs: Date[] = [];
   while (runs.length < count) {
     let next: Date;
     try {
-      next = compiled.expression.next().toDate();
+      next = expression.next().toDate();
     } catch {
       break;
     }
@@ -271,12 +299,13 @@ export function lastRunBefore(
       if (at < before && at >= notBefore && (best === undefined || at > best)) best = at;
     }
   }
-  compiled.expression.reset(new Date(before));
+  const expression = compiled.expression();
+  expression.reset(new Date(before));
   // prev() reads wall-clock fields; near a DST change a candidate may not be a real run, so check each one.
   for (let tries = 0; tries < 8; tries++) {
     let at: number;
     try {
-      at = compiled.expression.prev().getTime();
+      at = expression.prev().getTime();
     } catch {
       break;
     }

@@ -54,8 +54,13 @@ export function utcOffset(epochMs: number, zone: string): string {
   return offset;
 }
 
-/** The UTC offset of `zone` at `epochMs` in minutes (`120` for `+02:00`). */
-export function utcOffsetMinutes(epochMs: number, zone: string): number {
+/**
+ * The UTC offset of `zone` at `epochMs` in minutes (`120` for `+02:00`); without a zone, the process's own (what
+ * {@link localTimeZone} names), read from `Date`: the first Intl formatter a process builds loads the locale data
+ * (tens of milliseconds), which a cron-run scheduler whose tasks name no zone never needs.
+ */
+export function utcOffsetMinutes(epochMs: number, zone?: string): number {
+  if (zone === undefined) return -new Date(epochMs).getTimezoneOffset() || 0;
   const match = /^([+-])(\d{2}):(\d{2})/.exec(utcOffset(epochMs, zone));
   if (!match) return 0;
   const minutes = Number(match[2]) * 60 + Number(match[3]);

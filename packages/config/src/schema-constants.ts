@@ -1,0 +1,4 @@
+// Constants of the config's schema that light modules need without loading zod (the schema itself is loaded on demand).
+
+/** The shortest hub token accepted (`app.service.tokens[].token`, `remote_token`, `JANITOR_HUB_TOKEN`). */
+export const MIN_HUB_TOKEN_LENGTH = 16;
