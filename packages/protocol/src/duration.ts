@@ -1,3 +1,5 @@
+import { describeValue } from './describe-value.ts';
+
 const UNIT_MS: Readonly<Record<string, number>> = Object.freeze({
   ms: 1,
   s: 1000,
@@ -47,14 +49,4 @@ export function readDuration(value: unknown): DurationRead {
  */
 export function parseDuration(value: unknown): number | undefined {
   return readDuration(value).ms;
-}
-
-/** A value as a problem message quotes it: strings in quotes, `a list`, `an object`, `nothing`. */
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
 }

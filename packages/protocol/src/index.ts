@@ -1,3 +1,4 @@
+export { describeValue } from './describe-value.ts';
 export type { DurationRead } from './duration.ts';
 export { parseDuration, readDuration } from './duration.ts';
 export type { FormBodyOptions, FormFields } from './form-body.ts';

@@ -1,6 +1,6 @@
+import { describeValue as describe } from '@janitor/protocol';
 import { DEFAULT_REPEAT_MS, HOST_SILENT_KEY } from './alert-rule.ts';
 import { ALERT_MODES, type AlertMode } from './alert-state.ts';
-import { describeValue as describe } from './describe-value.ts';
 import { readDuration } from './duration.ts';
 import { KNOWN_METRICS } from './metrics.ts';
 import type { Rule } from './rule.ts';

@@ -1,5 +1,10 @@
-import { compareSeverity, MESSAGE_TYPES, type MessageType, parseMessageType } from '@janitor/protocol';
-import { describeValue as describe } from './describe-value.ts';
+import {
+  compareSeverity,
+  describeValue as describe,
+  MESSAGE_TYPES,
+  type MessageType,
+  parseMessageType,
+} from '@janitor/protocol';
 import { readDuration } from './duration.ts';
 import { DISK_METRICS, isDiskMetric, KNOWN_METRICS } from './metrics.ts';
 import {
