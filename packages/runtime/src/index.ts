@@ -24,3 +24,4 @@ export { parseDurationSeconds, parseHubUrl, runProgram } from './program-runner.
 export type { Runtime, RuntimeOptions } from './runtime.ts';
 export { CliError, describeFailure, EXIT, formatDryRunPost, openRuntime } from './runtime.ts';
 export { resolveStateDir } from './state-dir.ts';
+export { readTokenFile } from './token-file.ts';
