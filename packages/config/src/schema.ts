@@ -7,6 +7,9 @@ import { PLACEHOLDER_SERVER } from './server.ts';
 export const MIN_HUB_TOKEN_LENGTH = 16;
 const TOKEN_TOO_SHORT = `expected a token of at least ${MIN_HUB_TOKEN_LENGTH} characters`;
 
+/** What a hub's public address may hold: what the install script puts between single quotes and on a crontab line. */
+export const PUBLIC_URL_CHARACTERS = /^[A-Za-z0-9._~/:@+=,[\]-]+$/;
+
 // The shape of config.yaml: the original's v0.1 layout (every key it read keeps its meaning) plus additions with
 // defaults. Objects strip unknown keys so an original file with keys we no longer use still loads; those keys are
 // reported as warnings by `unknownKeys`.
@@ -71,6 +74,17 @@ export const configSchema = z.object({
           remote_url: z
             .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
             .default('http://127.0.0.1:5000'),
+          /**
+           * Hub side: the address clients reach this hub at, written into the install script (GET /install.sh).
+           * Left out, the script takes the address the request came to (its Host header, http).
+           */
+          public_url: z
+            .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+            .refine((url) => PUBLIC_URL_CHARACTERS.test(url), {
+              message: 'expected a URL without quotes, spaces or % (it goes into a shell script and a crontab line)',
+            })
+            .transform((url) => url.replace(/\/+$/, ''))
+            .optional(),
           /** Client side: the bearer token this machine's agent presents to the hub. */
           remote_token: z
             .string()
