@@ -58,8 +58,11 @@ const program = new Command('janitor-agent')
   .option('--legacy', 'remote: send the original’s {"sys_data": …} report, for hubs of Janitor 0.1')
   .action(async (options: AgentOptions, command: Command) => {
     const mode = options.mode ?? (options.hub ? 'remote' : 'local');
-    if (mode === 'local' && (options.hub || options.token || options.tokenFile || options.legacy)) {
-      throw new CliError('--hub, --token, --token-file and --legacy apply to remote mode (--mode remote)', EXIT.usage);
+    if (mode === 'local' && (options.hub || options.token || options.legacy)) {
+      throw new CliError('--hub, --token and --legacy apply to remote mode (--mode remote)', EXIT.usage);
+    }
+    if (mode === 'local' && options.tokenFile) {
+      throw new CliError('--token-file applies to remote mode (--mode remote)', EXIT.usage);
     }
     if (options.token && options.tokenFile) throw new CliError('give --token or --token-file, not both', EXIT.usage);
     if (options.tokenFile) options.token = readTokenFile(options.tokenFile);
