@@ -128,6 +128,7 @@ main() {
     fi
   }
 
+  say "downloading the agent from $from_hub (a hub run from its sources may build it first: curl waits for it)"
   fetch "$from_hub/agent/janitor-agent.mjs.sha256" "$tmp/sha256" || fail "cannot download $from_hub/agent/janitor-agent.mjs.sha256"
   expected=$(cut -d ' ' -f 1 <"$tmp/sha256")
   case $expected in *[!0-9a-f]* | '') fail "$from_hub/agent/janitor-agent.mjs.sha256 is not a SHA-256" ;; esac
@@ -138,7 +139,7 @@ main() {
     fail "the agent downloaded from $from_hub has SHA-256 $actual, not the $expected the hub announced: nothing installed"
   fi
   size=$(wc -c <"$tmp/janitor-agent.mjs" | tr -d ' ')
-  say "downloaded the agent from $from_hub ($size bytes, SHA-256 $actual checked)"
+  say "downloaded $size bytes, SHA-256 $actual checked"
 
   is_root=no
   [ "$(id -u)" -eq 0 ] && is_root=yes

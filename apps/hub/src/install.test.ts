@@ -97,12 +97,14 @@ describe('curl -fsSL HUB/install.sh | sh -s -- --token T, against a janitor-hub 
   it('installs the agent whose SHA-256 the hub announces, and prints what it did', async () => {
     expect(install.code, `${install.stdout}\n${install.stderr}\n${hub.output()}`).toBe(0);
     const announced = await (await fetch(`${hub.url}/agent/janitor-agent.mjs.sha256`)).text();
-    const installed = createHash('sha256')
-      .update(await readFile(join(prefix, 'janitor-agent.mjs')))
-      .digest('hex');
+    const bytes = await readFile(join(prefix, 'janitor-agent.mjs'));
+    const installed = createHash('sha256').update(bytes).digest('hex');
     expect(announced).toBe(`${installed}  janitor-agent.mjs\n`);
     expect(install.stdout).toContain(`janitor-agent install: Node ${process.version}: ${process.execPath}\n`);
-    expect(install.stdout).toContain(`SHA-256 ${installed} checked)\n`);
+    expect(install.stdout).toContain(`janitor-agent install: downloading the agent from ${hub.url} (`);
+    expect(install.stdout).toContain(
+      `janitor-agent install: downloaded ${bytes.byteLength} bytes, SHA-256 ${installed} checked\n`,
+    );
     expect(install.stdout).toContain(`janitor-agent install: installed ${prefix}/janitor-agent.mjs\n`);
     expect(install.stdout).toContain(`janitor-agent install: first report sent to ${hub.url}\n`);
     expect(install.stdout).toContain('janitor-agent install: no service set up (--no-service)');
@@ -129,6 +131,67 @@ describe('curl -fsSL HUB/install.sh | sh -s -- --token T, against a janitor-hub 
     expect(report.from).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
     // Its state (counters, spool) stays in the prefix.
     expect((await stat(join(prefix, 'state', 'metrics-state.json'))).isFile()).toBe(true);
+  });
+});
+
+describe('with --cron (a fake crontab command on the PATH records the table)', () => {
+  let dir: { path: string; remove(): void };
+  let hub: HubProcess;
+
+  beforeAll(async () => {
+    dir = tempDir('janitor-install-cron-');
+    hub = await startHubProcess({
+      dir: dir.path,
+      config: { app: { state_dir: join(dir.path, 'hub-state'), service: { tokens: [{ name: 'pis', token: TOKEN }] } } },
+      args: ['--dry-run'],
+    });
+  }, INSTALLING.timeout);
+
+  afterAll(async () => {
+    hub?.child.kill('SIGTERM');
+    await hub?.exited().catch(() => {});
+    dir?.remove();
+  });
+
+  it('adds one crontab line, keeps the others, and replaces its own when run again', INSTALLING, async () => {
+    const bin = join(dir.path, 'bin');
+    const table = join(dir.path, 'crontab.txt');
+    await mkdir(bin);
+    // Like the real one, `crontab -` reads the whole new table before it replaces the old one.
+    await writeFile(
+      join(bin, 'crontab'),
+      [
+        '#!/bin/sh',
+        'case "$1" in',
+        `  -l) cat '${table}' 2>/dev/null || { echo 'no crontab for you' >&2; exit 1; } ;;`,
+        `  -) new=$(cat) && printf '%s\\n' "$new" >'${table}' ;;`,
+        '  *) exit 2 ;;',
+        'esac',
+        '',
+      ].join('\n'),
+    );
+    await chmod(join(bin, 'crontab'), 0o755);
+    await writeFile(table, '30 2 * * * /usr/local/bin/backup # nightly\n');
+    const env = clientEnv(join(dir.path, 'home'));
+    env.PATH = `${bin}${delimiter}${env.PATH}`;
+    const prefix = join(dir.path, 'janitor-agent');
+    const line = `curl -fsSL ${hub.url}/install.sh | sh -s -- --token ${TOKEN} --prefix ${prefix} --cron --no-check`;
+    for (let run = 1; run <= 2; run++) {
+      const ran = await sh(line, env);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.stdout).toMatch(/^janitor-agent install: crontab line added for \S+: a report every minute/m);
+    }
+    const lines = (await readFile(table, 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('30 2 * * * /usr/local/bin/backup # nightly');
+    expect(lines[1]).toMatch(/^\* \* \* \* \* cd '.*' --once # janitor-agent \(install\.sh\)$/);
+    expect(lines[1]).not.toContain(TOKEN);
+    // Run by cron (sh -c with the fields after the schedule): it reports, and only problems are printed.
+    const config = await readFile(join(prefix, 'config.yaml'), 'utf8');
+    expect(config).toContain('loglevel: "warning"');
+    const ran = await sh(lines[1]!.replace(/^(\S+ ){5}/, ''), env);
+    expect(ran).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    await hub.waitForLine((l) => l.message === 'request' && l.path === '/sysinfo' && l.tokenName === 'pis');
   });
 });
 
