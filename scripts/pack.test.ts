@@ -2,6 +2,7 @@
 // with plain npm and they run; janitor-agent and @janitor/publisher install into an empty folder and run there.
 // Third-party dependencies come from the npm registry (or npm's cache).
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -215,6 +216,50 @@ describe('packed with ./dev pack', () => {
       const hub = manifests.find((m) => m.name === 'janitor-hub')!;
       expect(ran.code, ran.stderr).toBe(0);
       expect(ran.stdout.trim()).toBe(hub.version);
+    });
+
+    it('janitor-hub hands out the agent bundled at pack time, at once (nothing is built where it is installed)', async () => {
+      const hubDir = join(dirname(globalBin), 'lib', 'node_modules', 'janitor-hub');
+      const bundled = await readFile(join(hubDir, 'dist', 'agent', 'janitor-agent.mjs'));
+      expect((await stat(join(hubDir, 'assets', 'install.sh'))).isFile()).toBe(true);
+      const dir = join(tmp, 'hub');
+      await mkdir(dir);
+      const config = { app: { state_dir: join(dir, 'state') }, logger: { style: 'json' } };
+      await writeFile(join(dir, 'config.yaml'), JSON.stringify(config));
+      const child = spawn(join(globalBin, 'janitor-hub'), ['--config', join(dir, 'config.yaml'), '--port', '0'], {
+        cwd: dir,
+        env: appEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let text = '';
+          const timer = setTimeout(() => reject(new Error(`janitor-hub did not start:\n${text}`)), 15_000);
+          const onData = (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+            const listening = /"message":"hub listening".*?"url":"([^"]+)"/.exec(text);
+            if (listening) {
+              clearTimeout(timer);
+              resolve(listening[1]!);
+            }
+          };
+          child.stdout.on('data', onData);
+          child.stderr.on('data', onData);
+          child.once('close', () => reject(new Error(`janitor-hub ended:\n${text}`)));
+        });
+        const res = await fetch(`${url}/agent/janitor-agent.mjs.sha256`);
+        expect(res.status).toBe(200);
+        const sha256 = createHash('sha256').update(bundled).digest('hex');
+        expect(await res.text()).toBe(`${sha256}  janitor-agent.mjs\n`);
+        expect(await (await fetch(`${url}/install.sh`)).text()).toContain(`\nhub='${url}'\n`);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) {
+          await new Promise((resolve) => {
+            child.once('close', resolve);
+            child.kill('SIGTERM');
+          });
+        }
+      }
     });
 
     it('an unknown flag exits 2 with a usage error', async () => {

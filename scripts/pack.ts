@@ -1,7 +1,8 @@
-// `./dev pack [--out DIR]`: builds every publishable package and app to its dist/ and packs each into one folder
-// (default dist-pack/ at the root), then prints the one `npm install -g` line that installs the apps from there.
-// Every tarball is on that line: the apps' @janitor/* dependencies are on no registry yet, so an app's tarball alone
-// does not install. `pnpm pack` turns `workspace:*` into the real versions and applies `publishConfig`.
+// `./dev pack [--out DIR]`: builds every publishable package and app to its dist/ (and the single-file agent into the
+// hub's dist/agent/), packs each into one folder (default dist-pack/ at the root), then prints the one
+// `npm install -g` line that installs the apps from there. Every tarball is on that line: the apps' @janitor/*
+// dependencies are on no registry yet, so an app's tarball alone does not install. `pnpm pack` turns `workspace:*`
+// into the real versions and applies `publishConfig`.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -62,6 +63,9 @@ function main(): void {
     '-b',
     ...packages.map(({ dir }) => join(dir, 'tsconfig.build.json')),
   ]);
+  // build:agent: the single-file agent a packed hub hands out (GET /agent/janitor-agent.mjs), in its dist/agent/.
+  process.stderr.write('pack: bundling the agent into the hub\n');
+  run('pnpm', ['run', '--silent', 'build:agent']);
   // An app's command runs straight from its tarball: it needs its shebang line, and the mode a clone runs it with.
   for (const { dir, manifest } of packages) {
     for (const [command, file] of Object.entries(manifest.publishConfig?.bin ?? {})) {

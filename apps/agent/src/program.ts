@@ -1,7 +1,15 @@
 // janitor-agent: collects this machine's metrics. Local mode checks them and publishes here; remote mode sends them
 // to a hub (spooling them on disk while the hub cannot be reached).
 
-import { CliError, EXIT, openRuntime, parseDurationSeconds, parseHubUrl, runProgram } from '@janitor/runtime';
+import {
+  CliError,
+  EXIT,
+  openRuntime,
+  parseDurationSeconds,
+  parseHubUrl,
+  readTokenFile,
+  runProgram,
+} from '@janitor/runtime';
 import { runLoop } from '@janitor/scheduler';
 import { Command, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
@@ -14,6 +22,7 @@ interface AgentOptions {
   dryRun?: boolean;
   hub?: string;
   token?: string;
+  tokenFile?: string;
   legacy?: boolean;
 }
 
@@ -42,12 +51,21 @@ const program = new Command('janitor-agent')
   .option('--no-dry-run', 'make or send it even when app.run_control.dry_run is set')
   .option('--hub <url>', 'remote: the hub’s address (default: app.service.remote_url)', parseHubUrl)
   .option('--token <token>', 'remote: the hub’s bearer token (default: $JANITOR_HUB_TOKEN, app.service.remote_token)')
+  .option(
+    '--token-file <path>',
+    'remote: read the token from this file (its first line), so that it is not on the command line `ps` shows',
+  )
   .option('--legacy', 'remote: send the original’s {"sys_data": …} report, for hubs of Janitor 0.1')
   .action(async (options: AgentOptions, command: Command) => {
     const mode = options.mode ?? (options.hub ? 'remote' : 'local');
     if (mode === 'local' && (options.hub || options.token || options.legacy)) {
       throw new CliError('--hub, --token and --legacy apply to remote mode (--mode remote)', EXIT.usage);
     }
+    if (mode === 'local' && options.tokenFile) {
+      throw new CliError('--token-file applies to remote mode (--mode remote)', EXIT.usage);
+    }
+    if (options.token && options.tokenFile) throw new CliError('give --token or --token-file, not both', EXIT.usage);
+    if (options.tokenFile) options.token = readTokenFile(options.tokenFile);
     const runtime = await openRuntime({
       ...(options.config ? { configPath: options.config } : {}),
       ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),

@@ -182,6 +182,33 @@ describe('janitor-agent --mode remote', { timeout: 20_000 }, () => {
     }
   });
 
+  it('--token-file: the token from a file (its first line); a missing file exits 4, both flags exit 2', async () => {
+    await using home = await tempDir();
+    const hub = await startRecordingHub();
+    try {
+      const file = join(home.path, 'token');
+      await writeFile(file, `${HUB_TOKEN}\n`, { mode: 0o600 });
+      const run = await runNode(AGENT_MAIN, ['--hub', hub.url, '--token-file', file, '--once'], { cwd: home.path });
+      expect(run.code, run.stderr).toBe(0);
+      expect(hub.received.map((r) => r.authorization)).toEqual([`Bearer ${HUB_TOKEN}`]);
+
+      const missing = join(home.path, 'nope');
+      const gone = await runNode(AGENT_MAIN, ['--hub', hub.url, '--token-file', missing, '--once'], {
+        cwd: home.path,
+      });
+      expect(gone.code).toBe(4);
+      expect(gone.stderr).toBe(`janitor-agent: cannot read the token file ${missing}: ENOENT\n`);
+      const both = await runNode(AGENT_MAIN, ['--hub', hub.url, '--token', HUB_TOKEN, '--token-file', file], {
+        cwd: home.path,
+      });
+      expect(both.code).toBe(2);
+      expect(both.stderr).toBe('janitor-agent: give --token or --token-file, not both\n');
+      expect(hub.received).toHaveLength(1);
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('--hub with --mode local is a usage error', async () => {
     await using home = await tempDir();
     const run = await runNode(AGENT_MAIN, ['--mode', 'local', '--hub', 'http://127.0.0.1:1', '--once'], {

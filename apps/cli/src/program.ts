@@ -5,6 +5,7 @@
 import { runProgram } from '@janitor/runtime';
 import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
+import { addAgentCommands } from './agent-commands.ts';
 import { out, runtimeOptions } from './common.ts';
 import { addHubCommands } from './hub-commands.ts';
 import { addMessageCommands } from './message-commands.ts';
@@ -24,6 +25,7 @@ addSetupCommands(program);
 addRunCommands(program);
 addMessageCommands(program);
 addHubCommands(program);
+addAgentCommands(program);
 addScheduleCommands(program);
 program.addCommand(silenceCommand({ runtimeOptions, out }));
 program.addCommand(outboxCommand({ runtimeOptions, out }));

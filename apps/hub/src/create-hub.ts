@@ -1,10 +1,13 @@
 import type { LoadedConfig } from '@janitor/config';
 import { type Logger, silentLogger } from '@janitor/protocol';
 import { Hono } from 'hono';
+import { type AgentDist, createAgentDist } from './agent-dist.ts';
 import { type AccessCheckOptions, createAccessCheck } from './http/access-check.ts';
 import type { HubApp, HubContext, HubEnv } from './http/hub-env.ts';
 import { methodTable } from './http/method-table.ts';
 import { createRequestLine } from './http/request-line.ts';
+import { installScript } from './install-script.ts';
+import { createAgentRoutes } from './routes/agent.ts';
 import { createHealthRoutes, type HealthOutbox, type PublisherState } from './routes/health.ts';
 import { createIngestRoutes, type IngestAlerts } from './routes/ingest.ts';
 import { createMessageRoutes, type MessageOutbox } from './routes/message.ts';
@@ -22,8 +25,11 @@ export interface HubDeps {
   outbox: HubOutbox;
   /** The alert lifecycle over the store: what a report posts, silences (createAlertEngine fits). */
   alerts: IngestAlerts & SilenceAlerts;
-  /** Who may speak to the hub (createAccessPolicy). */
-  access: AccessCheckOptions['access'];
+  /**
+   * Who may speak to the hub (createAccessPolicy). `tokenless`: no token is configured, and the agent and its install
+   * script are then served only to the networks the hub takes anonymous requests from.
+   */
+  access: AccessCheckOptions['access'] & { readonly tokenless?: boolean };
   /** The peer's IP address. main.ts reads it from the socket; tests pass their own. */
   remoteAddress: (c: HubContext) => string | undefined;
   /** Called after something was queued (wakes the outbox worker). */
@@ -33,12 +39,15 @@ export interface HubDeps {
   /** True when the store accepts writes. @default () => true */
   storeWritable?: () => boolean;
   logger?: Logger;
+  /** The agent bundle the hub hands out. @default createAgentDist({ logger }) */
+  agentDist?: AgentDist;
 }
 
 /**
  * The hub as a Hono app: `POST /sysinfo` (the original's `{"sys_data": …}` and the v2 report, through the alert
  * lifecycle), `POST /message` (form or JSON, as the original's clients and curl send it), `GET /health`, and
- * silences (`POST /silences`, `GET /silences`, `DELETE /silences/:id`). Everything accepted is in the durable
+ * silences (`POST /silences`, `GET /silences`, `DELETE /silences/:id`), and the agent it hands out (`GET /install.sh`,
+ * `GET /agent/janitor-agent.mjs` and its `.sha256`). Everything accepted is in the durable
  * outbox before the sender gets its 200. Bad input gets a 4xx with `{ error, field }`; nothing is a 500.
  *
  * Each group of routes is a sub-app of its own (`routes/`), mounted here with no middleware: a request runs its one
@@ -54,6 +63,7 @@ export function createHub(deps: HubDeps): HubApp {
   const { logged, failed } = createRequestLine({ logger, remoteAddress });
   const access = createAccessCheck({ access: deps.access, remoteAddress });
   const { publisherState, storeWritable, onQueued } = deps;
+  const tokenless = deps.access.tokenless === true;
 
   const app = new Hono<HubEnv>();
   app.route('/health', createHealthRoutes({ outbox, publisherState, storeWritable, logger, logged }));
@@ -63,6 +73,18 @@ export function createHub(deps: HubDeps): HubApp {
   );
   app.route('/message', createMessageRoutes({ outbox, onQueued, access, logged }));
   app.route('/silences', createSilenceRoutes({ alerts, access, logged }));
+  app.route(
+    '/',
+    createAgentRoutes({
+      dist: deps.agentDist ?? createAgentDist({ logger }),
+      script: installScript,
+      configuredUrl: config.data.app.service.public_url,
+      // Nothing secret: a hub with tokens hands them to anyone, as it answers /health; a hub without tokens only to
+      // the networks it takes requests from (loopback, private networks, allow_networks).
+      refuse: (c) => (tokenless ? access.authorize(c) : undefined),
+      logged,
+    }),
+  );
 
   app.notFound(logged(methodTable(app.routes)));
   app.onError((error, c) => {

@@ -227,6 +227,27 @@ describe('app.run_control.dry_run left out', () => {
   });
 });
 
+describe('app.service.public_url (the hub address the install script points clients to)', () => {
+  it('is optional, and kept without a trailing slash', async () => {
+    expect(parseConfig({}, { baseDir: dir, env: {} }).data.app.service.public_url).toBeUndefined();
+    const config = parseConfig(
+      { app: { service: { public_url: 'https://janitor.example.org/hub/' } } },
+      { baseDir: dir, env: {} },
+    );
+    expect(config.data.app.service.public_url).toBe('https://janitor.example.org/hub');
+  });
+
+  it.each([
+    ['ftp://hub.lan', 'expected an http(s) URL'],
+    ["http://hub.lan/'$(reboot)'", 'expected a URL without quotes, spaces or %'],
+    ['http://hub.lan/a%20b', 'expected a URL without quotes, spaces or %'],
+  ])('refuses %s', async (url, message) => {
+    expect(await problemsOf(`app:\n  service:\n    public_url: "${url}"\n`)).toEqual([
+      expect.stringMatching(new RegExp(`^app\\.service\\.public_url: ${message.replace(/[()]/g, '\\$&')}`)),
+    ]);
+  });
+});
+
 describe('hub tokens of at least 16 characters, wherever they come from', () => {
   it.each([
     [

@@ -20,6 +20,7 @@ const FULL = {
     service: {
       listen: { host: '0.0.0.0', port: 5001 },
       remote_url: 'https://hub.lan:5443/janitor',
+      public_url: 'https://hub.example.org/janitor',
       remote_token: 'agent-token-0123456789',
       tokens: [
         { name: 'pi1', token: '0123456789abcdef', hosts: ['pi1', ' pi2 '] },

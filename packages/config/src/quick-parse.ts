@@ -9,7 +9,7 @@
 import { MESSAGE_TYPES } from '@janitor/protocol';
 import { isCidr } from './cidr.ts';
 import type { ConfigData } from './schema.ts';
-import { MIN_HUB_TOKEN_LENGTH } from './schema-constants.ts';
+import { MIN_HUB_TOKEN_LENGTH, PUBLIC_URL_CHARACTERS } from './schema-constants.ts';
 import { PLACEHOLDER_SERVER } from './server.ts';
 
 /** What a field makes of a value: the value to keep, or DEFER (zod must decide). */
@@ -67,6 +67,11 @@ const httpUrl = (fallback: string) =>
     },
     () => fallback,
   );
+/** schema.ts's `public_url`: an http(s) URL of shell-safe characters, its final slashes dropped; optional. */
+const publicUrl = field((v) => {
+  const kept = httpUrl('').parse(v, '', []);
+  return isString(kept) && PUBLIC_URL_CHARACTERS.test(kept) ? kept.replace(/\/+$/, '') : DEFER;
+});
 /** `z.array(item)`, with a default. */
 const list = (item: (v: unknown) => unknown, fallback?: () => unknown[]) =>
   field((v) => {
@@ -177,6 +182,7 @@ const CONFIG = group({
         {
           listen: group({ host: nonEmpty('127.0.0.1'), port: integer(0, 65535, 5000) }, { always: true }),
           remote_url: httpUrl('http://127.0.0.1:5000'),
+          public_url: publicUrl,
           remote_token: field((v) => (isString(v) && (v === '' || v.length >= MIN_HUB_TOKEN_LENGTH) ? v : DEFER)),
           tokens: list(token, () => []),
           allow_networks: list(

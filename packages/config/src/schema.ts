@@ -1,10 +1,9 @@
 import { MESSAGE_TYPES } from '@janitor/protocol';
 import { z } from 'zod';
 import { isCidr } from './cidr.ts';
-import { MIN_HUB_TOKEN_LENGTH } from './schema-constants.ts';
+import { MIN_HUB_TOKEN_LENGTH, PUBLIC_URL_CHARACTERS } from './schema-constants.ts';
 import { PLACEHOLDER_SERVER } from './server.ts';
 
-/** The shortest hub token accepted anywhere (`app.service.tokens`, `remote_token`, `JANITOR_HUB_TOKEN`). */
 const TOKEN_TOO_SHORT = `expected a token of at least ${MIN_HUB_TOKEN_LENGTH} characters`;
 
 // The shape of config.yaml: the original's v0.1 layout (every key it read keeps its meaning) plus additions with
@@ -71,6 +70,17 @@ export const configSchema = z.object({
           remote_url: z
             .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
             .default('http://127.0.0.1:5000'),
+          /**
+           * Hub side: the address clients reach this hub at, written into the install script (GET /install.sh).
+           * Left out, the script takes the address the request came to (its Host header, http).
+           */
+          public_url: z
+            .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+            .refine((url) => PUBLIC_URL_CHARACTERS.test(url), {
+              message: 'expected a URL without quotes, spaces or % (it goes into a shell script and a crontab line)',
+            })
+            .transform((url) => url.replace(/\/+$/, ''))
+            .optional(),
           /** Client side: the bearer token this machine's agent presents to the hub. */
           remote_token: z
             .string()

@@ -1,6 +1,8 @@
 // The light part: what every command needs before it knows what it will do. Heavier parts are subpaths, loaded by
 // the commands that use them: `@janitor/runtime/posting` (the publisher and its worker), `@janitor/runtime/remote`
 // (remote mode: collect, send, spool), `@janitor/runtime/tasks` (the task runner of `app.schedules`).
+export type { AgentInstallCommand, AgentInstallCommandOptions } from './agent-install.ts';
+export { agentInstallCommand } from './agent-install.ts';
 export type { Component, ComponentsOptions, RunningComponents } from './components.ts';
 export { ComponentStartError, startComponents } from './components.ts';
 export type { DetachOptions, HubArgs } from './hub-control.ts';
@@ -24,3 +26,4 @@ export { parseDurationSeconds, parseHubUrl, runProgram } from './program-runner.
 export type { Runtime, RuntimeOptions } from './runtime.ts';
 export { CliError, describeFailure, EXIT, formatDryRunPost, openRuntime } from './runtime.ts';
 export { resolveStateDir } from './state-dir.ts';
+export { readTokenFile } from './token-file.ts';

@@ -1,7 +1,7 @@
 import type { HubContext } from './hub-env.ts';
 
 /** The request headers the hub reads. */
-export type HubHeader = 'authorization' | 'content-type' | 'content-length';
+export type HubHeader = 'authorization' | 'content-type' | 'content-length' | 'host';
 
 /**
  * A request header. Served by @hono/node-server, straight from Node's parsed headers: `c.req.header()` would build
