@@ -4,6 +4,7 @@
 import { type LocalCheckOutcome, runLocalCheck } from '@janitor/alerting';
 import type { Sample } from '@janitor/protocol';
 import { createPosting, publisherFor } from './posting.ts';
+import { announcePostingMode } from './posting-mode.ts';
 import { formatDryRunPost, type Runtime } from './runtime.ts';
 
 /** Options of {@link runLocal}. */
@@ -19,10 +20,12 @@ export interface RunLocalOptions {
 /**
  * One local check: collect, run the alert lifecycle with its state in the local store, post what is due through the
  * outbox (paced, budgeted and retried as the config says, the same as the hub), and print the posts a dry run would
- * make. Throws the PublishError that kept a post from going out (it stays queued).
+ * make. Without credentials it is a dry run, said once per runtime ({@link announcePostingMode}). Throws the
+ * PublishError that kept a post from going out (it stays queued).
  */
 export async function runLocal(runtime: Runtime, options: RunLocalOptions = {}): Promise<LocalCheckOutcome> {
   const { collect, out = (text) => process.stdout.write(`${text}\n`), env = process.env } = options;
+  announcePostingMode(runtime, env);
   const publisher = publisherFor(runtime, env);
   const outcome = await runLocalCheck({
     config: runtime.config,
