@@ -105,6 +105,27 @@ describe.concurrent('janitor-agent', SPAWNING, () => {
     expect(fake.statuses[0]!.status).toMatch(/^- \*\*CPU %\*\*: \S+ ❗️\n- \*\*CPU count\*\*: \d+\n/);
   });
 
+  it('--mode local --once without credentials: a dry run said once, the post printed, nobody contacted', async () => {
+    await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });
+    await using dir = await tempDir();
+    await setUp(dir.path, fake.url);
+    await rm(join(dir.path, 'user.secret'));
+    const run = await startAgent(['--mode', 'local', '--once'], dir.path).exited;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr.match(/dry run: no Mastodon credentials yet \(run 'janitor login'\)/g)).toHaveLength(1);
+    expect(run.stdout).toContain('--- dry run: this post was not made ---');
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('--help does not claim an --interval default: without it, the schedule runs', async () => {
+    await using dir = await tempDir();
+    const run = await startAgent(['--help'], dir.path).exited;
+    expect(run.code).toBe(0);
+    const help = run.stdout.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--interval <duration> .*app\.schedules/);
+    expect(help).not.toMatch(/\(default: 60\)/);
+  });
+
   it('--once --dry-run --config PATH: prints the post, contacts nobody', async () => {
     await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });
     await using dir = await tempDir();

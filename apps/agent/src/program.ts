@@ -10,14 +10,14 @@ import {
   readTokenFile,
   runProgram,
 } from '@janitor/runtime';
-import { runLoop } from '@janitor/scheduler';
 import { Command, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 
 interface AgentOptions {
   mode?: 'local' | 'remote';
   once?: boolean;
-  interval: number;
+  /** Seconds between two runs of the plain loop; without it (and without --once), the schedule. */
+  interval?: number;
   config?: string;
   dryRun?: boolean;
   hub?: string;
@@ -41,10 +41,9 @@ const program = new Command('janitor-agent')
   .option('--once', 'run once and exit (what cron calls)')
   .option(
     '--interval <duration>',
-    'long-running: run every <duration> (60, 30s, 5m) in a plain loop, instead of the schedule (the tasks of ' +
-      'app.schedules when there are any, else this mode every minute, on the minute)',
+    'long-running: run every <duration> (60, 30s, 5m) in a plain loop; without it, the schedule runs: the tasks ' +
+      'of app.schedules when there are any, else this mode every minute, on the minute',
     parseDurationSeconds,
-    60,
   )
   .option('-c, --config <path>', 'the config file (default: $JANITOR_CONFIG, or config.yaml found upward)')
   .option('--dry-run', 'log the post (local) or the report (remote) instead of making or sending it')
@@ -56,7 +55,7 @@ const program = new Command('janitor-agent')
     'remote: read the token from this file (its first line), so that it is not on the command line `ps` shows',
   )
   .option('--legacy', 'remote: send the original’s {"sys_data": …} report, for hubs of Janitor 0.1')
-  .action(async (options: AgentOptions, command: Command) => {
+  .action(async (options: AgentOptions) => {
     const mode = options.mode ?? (options.hub ? 'remote' : 'local');
     if (mode === 'local' && (options.hub || options.token || options.legacy)) {
       throw new CliError('--hub, --token and --legacy apply to remote mode (--mode remote)', EXIT.usage);
@@ -70,10 +69,11 @@ const program = new Command('janitor-agent')
       ...(options.config ? { configPath: options.config } : {}),
       ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
     });
-    if (!options.once && command.getOptionValueSource('interval') === 'default')
-      await scheduled(runtime, mode, options);
-    else if (mode === 'remote') await remote(runtime, options);
-    else await local(runtime, options);
+    // --once wins over --interval; neither: the schedule.
+    const interval = options.once ? undefined : options.interval;
+    if (!options.once && interval === undefined) await scheduled(runtime, mode, options);
+    else if (mode === 'remote') await remote(runtime, options, interval);
+    else await local(runtime, interval);
     await runtime.logger.flush();
   });
 
@@ -101,15 +101,10 @@ async function scheduled(runtime: Runtime, mode: 'local' | 'remote', options: Ag
       .map((task) => task.name)
       .join(','),
   });
-  const remoteOptions = {
-    ...(options.hub ? { hub: options.hub } : {}),
-    ...(options.token ? { token: options.token } : {}),
-    ...(options.legacy ? { legacy: true } : {}),
-  };
   await runSchedulerDaemon({
     tasks,
     lock: createFileLock(lockDirOf(config)),
-    run: createTaskRunner({ runtime, remote: remoteOptions }),
+    run: createTaskRunner({ runtime, remote: remoteChoice(options) }),
     logger,
   });
   logger.info('agent stopped');
@@ -117,76 +112,25 @@ async function scheduled(runtime: Runtime, mode: 'local' | 'remote', options: Ag
 
 // Each mode loads its own modules: a cron run of remote mode never loads the publisher (masto), nor local mode the
 // spool.
-async function local(runtime: Runtime, options: AgentOptions): Promise<void> {
-  const [{ createCollector }, { runLocal }] = await Promise.all([
-    import('@janitor/metrics'),
-    import('@janitor/runtime/local'),
-  ]);
-  const { logger } = runtime;
-  if (options.once) {
-    await runLocal(runtime);
-    return;
-  }
-  // Long-running: one collector keeps its counters in memory; a failed check is logged and the loop goes on.
-  const collector = createCollector();
-  logger.info('agent started', { mode: 'local', intervalSeconds: options.interval });
-  await runLoop({
-    intervalMs: options.interval * 1000,
-    tick: async () => {
-      await runLocal(runtime, { collect: collector.collect });
-    },
-    onError: (error) => logger.error('check failed', { error: error instanceof Error ? error.message : String(error) }),
-  });
-  logger.info('agent stopped');
+async function local(runtime: Runtime, intervalSeconds: number | undefined): Promise<void> {
+  const { runLocal, runLocalLoop } = await import('@janitor/runtime/local');
+  if (intervalSeconds === undefined) await runLocal(runtime);
+  else await runLocalLoop(runtime, { intervalSeconds });
 }
 
-async function remote(runtime: Runtime, options: AgentOptions): Promise<void> {
-  const { formatDryRunReport, openRemote, remoteFailure, remoteOnceCommand } = await import('@janitor/runtime/remote');
-  const remoteOptions = {
+async function remote(runtime: Runtime, options: AgentOptions, intervalSeconds: number | undefined): Promise<void> {
+  const { remoteOnceCommand, runRemoteLoop } = await import('@janitor/runtime/remote');
+  if (intervalSeconds === undefined) await remoteOnceCommand(runtime, remoteChoice(options));
+  else await runRemoteLoop(runtime, { ...remoteChoice(options), intervalSeconds });
+}
+
+/** `--hub`, `--token` and `--legacy`, as given. */
+function remoteChoice(options: AgentOptions): { hub?: string; token?: string; legacy?: boolean } {
+  return {
     ...(options.hub ? { hub: options.hub } : {}),
     ...(options.token ? { token: options.token } : {}),
     ...(options.legacy ? { legacy: true } : {}),
   };
-  const { logger } = runtime;
-  if (options.once) {
-    await remoteOnceCommand(runtime, remoteOptions);
-    return;
-  }
-  const [{ createCollector }, { runRemoteReport }] = await Promise.all([
-    import('@janitor/metrics'),
-    import('@janitor/runtime/remote'),
-  ]);
-  const { target, send, spool } = openRemote(runtime, remoteOptions);
-  const collector = createCollector({ logger });
-  logger.info('agent started', {
-    mode: 'remote',
-    hub: target.url,
-    intervalSeconds: options.interval,
-    spooled: spool.pending().length,
-  });
-  await runLoop({
-    intervalMs: options.interval * 1000,
-    tick: async (signal) => {
-      const outcome = await runRemoteReport({
-        collect: collector.collect,
-        send,
-        spool,
-        logger,
-        format: target.format,
-        dryRun: runtime.dryRun,
-        signal,
-      });
-      if (outcome.status === 'dry-run') {
-        process.stdout.write(`${formatDryRunReport(target.url, target.format, outcome.sample)}\n`);
-      }
-      // A refused report or token is logged and the loop goes on: the hub's owner may fix it without a restart here.
-      const failure = remoteFailure(outcome);
-      if (failure) logger.error(failure.message);
-    },
-    onError: (error) =>
-      logger.error('report failed', { error: error instanceof Error ? error.message : String(error) }),
-  });
-  logger.info('agent stopped');
 }
 
 process.exitCode = await runProgram(program);

@@ -133,6 +133,22 @@ describe('janitor-agent --mode remote', { timeout: 20_000 }, () => {
     }
   });
 
+  it('long-running: a Ctrl-C (SIGINT) stops it and is logged as SIGINT', async () => {
+    await using home = await tempDir();
+    const hub = await startRecordingHub();
+    try {
+      const agent = startNode(AGENT_MAIN, ['--hub', hub.url, '--interval', '30'], { cwd: home.path });
+      await agent.waitFor(/report sent/);
+      agent.child.kill('SIGINT');
+      const run = await agent.exited;
+      expect(run).toMatchObject({ code: 0, signal: null });
+      expect(run.stderr).toMatch(/agent stopping signal=SIGINT/);
+      expect(run.stderr).toContain('agent stopped');
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('long-running without --interval: the scheduler daemon reports at once, then on each minute; SIGTERM stops it', async () => {
     await using home = await tempDir();
     const hub = await startRecordingHub();

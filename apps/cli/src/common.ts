@@ -17,7 +17,8 @@ export interface Common {
 /** The global options reach subcommands through optsWithGlobals(). */
 export function runtimeOptions(cmd: Command): RuntimeOptions {
   const o = cmd.optsWithGlobals<Common>();
-  return { ...(o.config ? { configPath: o.config } : {}), ...(o.dryRun ? { dryRun: true } : {}) };
+  // --dry-run (true) and --no-dry-run (false), where a command has them: both win over the config.
+  return { ...(o.config ? { configPath: o.config } : {}), ...(o.dryRun === undefined ? {} : { dryRun: o.dryRun }) };
 }
 
 /** One line on stdout. */

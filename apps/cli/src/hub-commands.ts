@@ -1,5 +1,5 @@
 // janitor start, janitor listen [--detach], listen status, listen stop: the hub as a process.
-import { parseDurationSeconds } from '@janitor/runtime';
+import { parseDurationSeconds, parsePort } from '@janitor/runtime';
 import type { Command } from 'commander';
 import { type Common, out, rt, runtimeOptions } from './common.ts';
 
@@ -36,35 +36,51 @@ export function addHubCommands(program: Command): void {
     .command('listen')
     .description('run the hub: in the foreground, or in the background with --detach (see also: status, stop)')
     .option('--detach', 'run in the background: log to <state_dir>/hub.log, PID in <state_dir>/hub.pid')
-    .option('--dry-run', 'log the posts instead of making them')
+    .option('--dry-run', 'print the posts instead of making them (also: without credentials)')
     .option('--host <host>', 'address to listen on (default: app.service.listen.host)')
-    .option('--port <port>', 'port to listen on (default: app.service.listen.port)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('expected a port number 0-65535');
-      return n;
-    })
+    .option('--port <port>', 'port to listen on (default: app.service.listen.port)', parsePort)
     .action(async (o: ListenFlags, cmd: Command) => {
       const configPath = cmd.optsWithGlobals<Common>().config;
+      const [
+        {
+          announcePostingMode,
+          ensureStateDir,
+          hubEntryPoint,
+          hubFiles,
+          localUrl,
+          openRuntime,
+          postingMode,
+          runHubForeground,
+          startHubDetached,
+          stateLine,
+        },
+        { toTsLogLevel },
+      ] = await Promise.all([rt(), import('@janitor/config')]);
+      const runtime = await openRuntime(runtimeOptions(cmd));
+      const stateDir = ensureStateDir(runtime.config);
+      // Settled here and said once, by this command: the hub is told with --dry-run (without credentials too).
+      const { dryRun } = postingMode(runtime);
+      const say = () => {
+        runtime.logger.info(stateLine(stateDir, o.detach ? ['janitor.db', 'hub.pid', 'hub.log'] : ['janitor.db']));
+        announcePostingMode(runtime);
+      };
       const args = {
         ...(configPath ? { config: configPath } : {}),
         ...(o.host ? { host: o.host } : {}),
         ...(o.port === undefined ? {} : { port: o.port }),
-        ...(o.dryRun ? { dryRun: true } : {}),
+        ...(dryRun ? { dryRun: true } : {}),
       };
-      const [
-        { hubEntryPoint, hubFiles, localUrl, openRuntime, resolveStateDir, runHubForeground, startHubDetached },
-        { toTsLogLevel },
-      ] = await Promise.all([rt(), import('@janitor/config')]);
       const hubMain = hubEntryPoint(import.meta.url);
       if (!o.detach) {
+        say();
+        await runtime.logger.flush();
         process.exitCode = await runHubForeground(args, hubMain);
         return;
       }
-      const runtime = await openRuntime(runtimeOptions(cmd));
       const { listen: where } = runtime.config.data.app.service;
       const port = o.port ?? where.port;
       const logger = runtime.config.data.logger;
-      const files = hubFiles(resolveStateDir(runtime.config));
+      const files = hubFiles(stateDir);
       const started = await startHubDetached({
         args,
         files,
@@ -73,6 +89,7 @@ export function addHubCommands(program: Command): void {
         logsListening: logger.to_stdout && toTsLogLevel(logger.loglevel) <= 3,
       });
       out(`hub running with PID ${started.pid} on ${started.url} (log: ${files.logFile})`);
+      say();
       if (started.health !== 'ready') out(`warning: the hub is ${started.health}: see GET ${started.url}/health`);
     });
 

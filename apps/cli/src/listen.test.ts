@@ -1,6 +1,6 @@
 // janitor listen: the hub in the foreground, and --detach / status / stop with a pid file, as a user runs them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hubFiles, isAlive, startHubDetached } from '@janitor/runtime';
@@ -169,5 +169,31 @@ describe('janitor listen (foreground)', { timeout: 20_000 }, () => {
     const run = await listen.exited;
     expect(run).toMatchObject({ code: 0, signal: null });
     expect(run.stderr).toContain('hub stopped');
+  });
+
+  it('without credentials: a dry run said once, where its state lives, and SIGINT is logged as SIGINT', async () => {
+    await using dir = await tempDir();
+    // dry_run: false, and no token anywhere: the hub must not queue posts it cannot make.
+    await writeFile(
+      join(dir.path, 'config.yaml'),
+      'app: { run_control: { dry_run: false }, state_dir: var/state, service: { listen: { host: 127.0.0.1, port: 0 } } }\n',
+    );
+    const listen = startNode(JANITOR_MAIN, ['listen'], { cwd: dir.path });
+    const [line] = await listen.waitFor(/hub listening url=http:\/\/\S+.*/);
+    expect(line).toContain('dryRun=true');
+    expect(statSync(join(dir.path, 'var')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir.path, 'var', 'state')).mode & 0o777).toBe(0o700);
+    // As a terminal's Ctrl-C reaches janitor: the hub stops on it, and says which signal it was.
+    listen.child.kill('SIGINT');
+    const run = await listen.exited;
+    expect(run).toMatchObject({ code: 0, signal: null });
+    const output = run.stdout + run.stderr;
+    expect(
+      output.match(/dry run: no Mastodon credentials yet \(set mastodon\.api_base_url, then run 'janitor login'\)/g),
+    ).toHaveLength(1);
+    expect(output).toContain(`state: ${join(dir.path, 'var', 'state')} (janitor.db)`);
+    expect(output).toMatch(/stopping signal=SIGINT/);
+    expect(output).not.toContain('SIGTERM');
+    expect(output).toContain('hub stopped');
   });
 });

@@ -1,4 +1,5 @@
 // The janitor command end to end: spawned as a user runs it, against the fake Mastodon server on loopback.
+import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,15 @@ import { CROSSED_MARKER, MESSAGE_ICONS } from '@janitor/protocol';
 import { type FakeMastodonOptions, startFakeMastodon } from '@janitor/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
-import { closedPort, hasStackTrace, killLeftovers, linesOf, runJanitor, tempDir } from './cli-process.test-support.ts';
+import {
+  closedPort,
+  hasStackTrace,
+  killLeftovers,
+  linesOf,
+  runJanitor,
+  startRecordingHub,
+  tempDir,
+} from './cli-process.test-support.ts';
 
 afterAll(killLeftovers);
 
@@ -200,6 +209,71 @@ describe.concurrent('janitor run local', SPAWNING, () => {
   });
 });
 
+describe.concurrent('janitor run local: its state', SPAWNING, () => {
+  it('creates the state folder 0700 (before its log file, which lives there) and says where it is', async () => {
+    await using dir = await tempDir();
+    await setUp(
+      dir.path,
+      JSON.stringify({
+        app: { state_dir: 'var/state' },
+        system_info: { thresholds: { cpu_count: { value: 0 } } },
+        logger: { to_file: true, filename: 'var/state/janitor.log' },
+      }),
+    );
+    const run = await runJanitor(['run', 'local'], { cwd: dir.path });
+    expect(run.code, run.stderr).toBe(0);
+    for (const folder of ['var', 'var/state']) {
+      expect(statSync(join(dir.path, folder)).mode & 0o777, folder).toBe(0o700);
+    }
+    const said = linesOf(run.stderr).filter((l) => l.includes('state: '));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(`state: ${join(dir.path, 'var', 'state')} (janitor.db, metrics-state.json)`);
+    // Stdout is the dry-run post only.
+    expect(run.stdout).toMatch(/^--- dry run: this post was not made ---\n/);
+  });
+});
+
+describe.concurrent('janitor run remote', SPAWNING, () => {
+  it('--no-dry-run sends although the config leaves dry_run out (a dry run)', async () => {
+    const hub = await startRecordingHub();
+    try {
+      await using dir = await tempDir();
+      await setUp(dir.path, `app: { service: { remote_url: "${hub.url}" } }\n`);
+      const dry = await runJanitor(['run', 'remote'], { cwd: dir.path });
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(hub.received).toEqual([]);
+      const run = await runJanitor(['run', 'remote', '--no-dry-run'], { cwd: dir.path });
+      expect(run.code, run.stderr).toBe(0);
+      expect(hub.received.map((r) => r.path)).toEqual(['/sysinfo']);
+    } finally {
+      await hub.close();
+    }
+  });
+});
+
+describe.concurrent('options with a bad value: exit 2 and the reason', SPAWNING, () => {
+  it.each([
+    ['listen --port abc', "error: option '--port <port>' argument 'abc' is invalid. expected a port number 0-65535"],
+    [
+      'listen --port 99999',
+      "error: option '--port <port>' argument '99999' is invalid. expected a port number 0-65535",
+    ],
+    [
+      'listen --detach --port -1',
+      "error: option '--port <port>' argument '-1' is invalid. expected a port number 0-65535",
+    ],
+    ['start --interval abc', "error: option '--interval <duration>' argument 'abc' is invalid."],
+  ])('%s', async (args, reason) => {
+    await using dir = await tempDir();
+    const run = await runJanitor(args.split(' '), { cwd: dir.path });
+    expect(run.code, run.stderr).toBe(2);
+    const [first, ...rest] = linesOf(run.stderr);
+    expect(first).toContain(reason);
+    expect(rest).toEqual(['(run with --help for usage)']);
+    expect(run.stdout).toBe('');
+  });
+});
+
 describe('janitor run local: the alert lifecycle across cron runs', () => {
   it('three runs over a limit post the alert once; two runs back under it post the recovery once', {
     timeout: 90_000,
@@ -237,17 +311,42 @@ describe('janitor run local: the alert lifecycle across cron runs', () => {
 });
 
 describe.concurrent('janitor run local: credentials', SPAWNING, () => {
-  it('without any token: exit 4, says how to get one, contacts nobody', async () => {
+  it('without any token: a dry run, said once on stderr, the post printed, nobody contacted', async () => {
     await using fake = await startFakeMastodon(pleroma);
     await using dir = await tempDir();
     await setUp(dir.path, localConfig(fake.url));
     const run = await runJanitor(['run', 'local'], { cwd: dir.path });
+    expect(run.code, run.stderr).toBe(0);
+    const notices = linesOf(run.stderr).filter((l) => l.includes('dry run: no Mastodon credentials'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain("run 'janitor login'");
+    expect(run.stdout).toContain('--- dry run: this post was not made ---');
+    expect(run.stdout).toMatch(/^- \*\*CPU %\*\*: .* ❗️$/m);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('--no-dry-run without any token: exit 4, says how to get one, contacts nobody', async () => {
+    await using fake = await startFakeMastodon(pleroma);
+    await using dir = await tempDir();
+    await setUp(dir.path, localConfig(fake.url));
+    const run = await runJanitor(['run', 'local', '--no-dry-run'], { cwd: dir.path });
     expect(run.code).toBe(4);
     const errors = linesOf(run.stderr).filter((l) => l.startsWith('janitor: '));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('janitor login');
     expect(errors[0]).toContain('JANITOR_MASTODON_ACCESS_TOKEN');
     expect(fake.requests).toEqual([]);
+  });
+
+  it('--no-dry-run posts although the config says dry_run: true', async () => {
+    await using fake = await startFakeMastodon(pleroma);
+    await using dir = await tempDir();
+    const config = JSON.parse(localConfig(fake.url)) as { app: { run_control: { dry_run: boolean } } };
+    config.app.run_control.dry_run = true;
+    await setUp(dir.path, JSON.stringify(config), `${TOKEN}\n`);
+    const run = await runJanitor(['run', 'local', '--no-dry-run'], { cwd: dir.path });
+    expect(run.code, run.stderr).toBe(0);
+    expect(fake.statuses).toHaveLength(1);
   });
 
   it('with a token but the placeholder server: exit 3, names mastodon.api_base_url, posts nowhere', async () => {

@@ -88,6 +88,8 @@ export function outboxCommand(deps: OutboxCommandDeps): Command {
       const { agent, runtime, store } = await open(cmd, true);
       try {
         const { createPosting, publisherFor } = await import('@janitor/runtime/posting');
+        // A flush is there to post: without credentials, exit 4 and where to put a token.
+        agent.requirePosting(runtime);
         const publisher = publisherFor(runtime);
         if (publisher.dryRun) {
           // A dry-run worker logs a post and removes it: flushing so would throw the queue away.

@@ -10,10 +10,15 @@ export function addRunCommands(program: Command): void {
   run
     .command('local')
     .description('collect this machine’s metrics, check the limits, publish a report if one is crossed')
-    .option('--dry-run', 'log the post that would be made instead of publishing')
+    .option('--dry-run', 'print the post that would be made instead of publishing (also: without credentials)')
+    .option('--no-dry-run', 'publish even when app.run_control.dry_run is set; without credentials, fail (exit 4)')
     .action(async (_o, cmd: Command) => {
-      const [{ openRuntime }, { runLocal }] = await Promise.all([rt(), import('@janitor/runtime/local')]);
+      const [{ ensureStateDir, openRuntime, stateLine }, { runLocal }] = await Promise.all([
+        rt(),
+        import('@janitor/runtime/local'),
+      ]);
       const runtime = await openRuntime(runtimeOptions(cmd));
+      runtime.logger.info(stateLine(ensureStateDir(runtime.config), ['janitor.db', 'metrics-state.json']));
       await runLocal(runtime, { out });
       await runtime.logger.flush();
     });
@@ -22,6 +27,7 @@ export function addRunCommands(program: Command): void {
     .command('remote')
     .description('collect this machine’s metrics and send them to the hub (spooled while the hub is unreachable)')
     .option('--dry-run', 'print the report that would be sent instead of sending it')
+    .option('--no-dry-run', 'send it even when app.run_control.dry_run is set')
     .option('--hub <url>', 'the hub’s address (default: app.service.remote_url)', parseHubUrl)
     .option('--token <token>', 'the hub’s bearer token (default: $JANITOR_HUB_TOKEN, app.service.remote_token)')
     .option('--legacy', 'send the original’s {"sys_data": …} report, for hubs of Janitor 0.1')

@@ -231,6 +231,29 @@ describe('the actions', () => {
   });
 });
 
+describe('sysinfo_local without credentials', () => {
+  it('is a dry run, as janitor run local is, said once however often it runs', async () => {
+    await using dir = await tempDir();
+    const printed: string[] = [];
+    const runtime = runtimeOf(
+      dir.path,
+      {
+        app: { run_control: { dry_run: false } },
+        system_info: { thresholds: { cpu_percent: { value: 0, operator: '>=' } } },
+      },
+      false,
+    );
+    const run = createTaskRunner({ runtime, out: (text) => printed.push(text), env: {} });
+    const [local] = tasksOf(dir.path, [{ name: 'local', when: '* * * * *', action: 'sysinfo_local' }]);
+    await run(local!, new AbortController().signal, { minute: 0, catchUp: false });
+    await run(local!, new AbortController().signal, { minute: 1, catchUp: false });
+    expect(printed).toHaveLength(2);
+    expect(printed[1]).toMatch(/^--- dry run: this post was not made ---\n[\s\S]*CPU %/);
+    const notices = runtime.logger.lines.filter((l) => l.message.includes('no Mastodon credentials'));
+    expect(notices.map((l) => l.level)).toEqual(['warn']);
+  });
+});
+
 describe('a simulated day', () => {
   // Wednesday 15 January 2025 (no DST change anywhere), in UTC minutes.
   const dayStart = at('2025-01-15T00:00:00Z');

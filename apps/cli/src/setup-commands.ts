@@ -125,13 +125,13 @@ export function addSetupCommands(program: Command): void {
     .description('post a test status and print its address')
     .option('--dry-run', 'log the status instead of posting it')
     .action(async (_o, cmd: Command) => {
-      const [{ formatDryRunPost, openRuntime }, { publisherFor }, { requireServer }] = await Promise.all([
+      const [{ formatDryRunPost, openRuntime, requirePosting }, { publisherFor }] = await Promise.all([
         rt(),
         import('@janitor/runtime/posting'),
-        import('@janitor/config'),
       ]);
       const runtime = await openRuntime(runtimeOptions(cmd));
-      if (!runtime.dryRun) requireServer(runtime.config);
+      // A test post without credentials is exit 4 and where to put a token, not a dry run.
+      requirePosting(runtime);
       const publisher = publisherFor(runtime);
       const result = await publisher.publish({
         type: 'info',

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,5 +29,31 @@ describe('janitor start (the main job)', { timeout: 30_000 }, () => {
     expect(finished.code).toBe(0);
     expect(finished.stderr).toMatch(/hub stopped/);
     expect(hasStackTrace(finished.stdout + finished.stderr)).toBe(false);
+  });
+
+  it('says where its state lives (created 0700), and a Ctrl-C (SIGINT) is logged as SIGINT by the hub and the agent', async () => {
+    await using dir = await tempDir();
+    const port = await closedPort();
+    await writeFile(
+      join(dir.path, 'config.yaml'),
+      `app: { state_dir: var/state, service: { listen: { host: 127.0.0.1, port: ${port} } } }\n`,
+    );
+    const run = startNode(JANITOR, ['start', '--interval', '1'], { cwd: dir.path, timeoutMs: 25_000 });
+    await run.waitForStdout(/Janitor is running/);
+    await run.waitForStderr(/report sent/);
+    expect(statSync(join(dir.path, 'var')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir.path, 'var', 'state')).mode & 0o777).toBe(0o700);
+    run.child.kill('SIGINT');
+    const finished = await run.exited;
+    expect(finished.code, finished.stderr).toBe(0);
+    const output = finished.stdout + finished.stderr;
+    expect(output).toContain(`state: ${join(dir.path, 'var', 'state')} (janitor.db, spool, metrics-state.json)`);
+    // The notice of the config's dry run (left out of the file: true), once.
+    expect(output.match(/ry run \(app\.run_control\.dry_run, and no Mastodon credentials yet/g)).toHaveLength(1);
+    // The hub's line, then the agent's.
+    expect(output).toMatch(/janitor stopping signal=SIGINT/);
+    expect(output).toMatch(/agent stopping signal=SIGINT/);
+    expect(output).not.toContain('SIGTERM');
+    expect(output).toMatch(/hub stopped/);
   });
 });

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, toTsLogLevel } from './create-logger.ts';
@@ -84,6 +84,8 @@ describe('createLogger to a file', () => {
     expect(lines.join('\n')).not.toContain('tok-123');
     // Not readable by everyone: the lines name the hosts and addresses that spoke.
     expect(statSync(filename).mode & 0o007).toBe(0);
+    // A folder it creates is its owner's only: it may be the state folder, created with the first line logged.
+    expect(statSync(dirname(filename)).mode & 0o777).toBe(0o700);
   });
 
   it('masks a secret field given as a plain value', async () => {

@@ -93,7 +93,8 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
   const format = settings.style === 'json' ? toJsonLine : toPrettyLine;
   let file: LogFile | undefined;
   const openFile = (): LogFile => {
-    mkdirSync(dirname(settings.filename), { recursive: true });
+    // A folder made for the log is its owner's only, as the state folder (where it often lives) is made.
+    mkdirSync(dirname(settings.filename), { recursive: true, mode: 0o700 });
     // Opened synchronously here (not by sonic-boom, asynchronously) so that flushSync works from the first line.
     const { SonicBoom } = require('sonic-boom') as typeof import('sonic-boom');
     // Written once 8 KiB have gathered, and at least every second (a busy hub would otherwise make one small write

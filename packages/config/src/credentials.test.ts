@@ -50,4 +50,11 @@ describe('writeSecretFile', () => {
       clientSecret: 'secret2',
     });
   });
+
+  it('creates the folders it needs readable by their owner only (0700)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'janitor-cred-'));
+    writeSecretFile(join(dir, 'state', 'keys', 'user.secret'), ['token']);
+    expect(statSync(join(dir, 'state')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'state', 'keys')).mode & 0o777).toBe(0o700);
+  });
 });

@@ -45,11 +45,12 @@ export function readClientCredentials(config: LoadedConfig): { clientId: string;
 }
 
 /**
- * Writes a credential file readable by its owner only (mode 0600), creating its folder. The mode is set on
+ * Writes a credential file readable by its owner only (mode 0600), creating its folder (0700). The mode is set on
  * creation and again afterwards, so an existing file with wider permissions is narrowed too.
  */
 export function writeSecretFile(path: string, lines: readonly string[]): void {
-  mkdirSync(dirname(path), { recursive: true });
+  // A folder made for it is its owner's only (it may be the state folder).
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
 }

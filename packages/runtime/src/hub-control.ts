@@ -37,18 +37,22 @@ export function hubArgv(args: HubArgs): string[] {
   ];
 }
 
-/** Passed on to the hub in the foreground. SIGINT is not: the terminal sends it to the hub itself. */
-const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+/**
+ * Passed on to the hub in the foreground, each as itself. The hub runs in a process group of its own, so a Ctrl-C
+ * reaches it once, from here, and is logged as SIGINT; a SIGINT sent to janitor alone (a supervisor) stops it too.
+ */
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** `janitor listen`: the hub in the foreground, with our stdio; resolves with its exit status. */
 export async function runHubForeground(args: HubArgs, hubMain: string): Promise<number> {
   const relay = (signal: NodeJS.Signals) => child.kill(signal);
-  const ignore = () => {};
   // Listening before the hub starts, so that no signal finds this wrapper without its relay (handlers run only after
   // this synchronous code, when `child` is set).
   for (const s of FORWARDED) process.on(s, relay);
-  process.on('SIGINT', ignore);
-  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, hubMain, ...hubArgv(args)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, hubMain, ...hubArgv(args)], {
+    stdio: 'inherit',
+    detached: true,
+  });
   try {
     return await new Promise<number>((resolve, reject) => {
       child.once('error', reject);
@@ -56,7 +60,6 @@ export async function runHubForeground(args: HubArgs, hubMain: string): Promise<
     });
   } finally {
     for (const s of FORWARDED) process.removeListener(s, relay);
-    process.removeListener('SIGINT', ignore);
   }
 }
 

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolveAccessToken } from '@janitor/config';
 import { hubArgv, localUrl, probeHealth } from './hub-control.ts';
 import { HUB_NODE_FLAGS } from './node-flags.ts';
+import { postingMode } from './posting-mode.ts';
 import { CliError, EXIT, type Runtime } from './runtime.ts';
+import { ensureStateDir, stateLine } from './state-dir.ts';
 
 /** Options of {@link runMainJob}. */
 export interface MainJobOptions {
@@ -18,10 +19,16 @@ export interface MainJobOptions {
   startTimeoutMs?: number;
 }
 
+/** Signals `janitor start` passes on to the hub and the agent, each as itself: a Ctrl-C is logged as SIGINT. */
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /**
  * The main job (`janitor start`, what `./dev start` runs): the hub in the foreground and an agent of this machine
- * reporting to it every minute. Without Mastodon credentials the hub runs in dry run: the posts it would make are
- * printed. Ends when either process ends or on SIGINT/SIGTERM; resolves with the exit status.
+ * reporting to it every minute. Whether posts are made is settled once ({@link postingMode}: without Mastodon
+ * credentials the hub runs in dry run, and the posts it would make are printed) and said once, with where the state
+ * lives (its folder created 0700). The hub and the agent run in process groups of their own, so that a signal reaches
+ * them once, from here, as the signal it was: SIGINT (a Ctrl-C), SIGTERM and SIGHUP are passed on. Ends when either
+ * process ends or on one of those signals; resolves with the exit status.
  */
 export async function runMainJob(options: MainJobOptions): Promise<number> {
   const { runtime, out, intervalSeconds = 60, startTimeoutMs = 15_000 } = options;
@@ -31,23 +38,25 @@ export async function runMainJob(options: MainJobOptions): Promise<number> {
   if ((await probeHealth(url)) !== undefined) {
     throw new CliError(`something already answers on ${url}: another hub? (set app.service.listen.port)`, EXIT.failure);
   }
-  const token = resolveAccessToken(config);
-  const dryRun = runtime.dryRun || !token;
-  const hub = spawn(
-    process.execPath,
-    [
-      ...HUB_NODE_FLAGS,
-      options.entryPoints.hub,
-      ...hubArgv({ ...(options.configPath ? { config: options.configPath } : {}), dryRun }),
-    ],
-    { stdio: 'inherit' },
-  );
+  const mode = postingMode(runtime);
+  const stateDir = ensureStateDir(config);
+  const spawnChild = (args: string[]) => spawn(process.execPath, args, { stdio: 'inherit', detached: true });
+  const hub = spawnChild([
+    ...HUB_NODE_FLAGS,
+    options.entryPoints.hub,
+    ...hubArgv({ ...(options.configPath ? { config: options.configPath } : {}), dryRun: mode.dryRun }),
+  ]);
   const children: ChildProcess[] = [hub];
-  const stop = () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  // Each child is sent one signal at most: a second one would cut its clean stop short.
+  const signalled = new Set<ChildProcess>();
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') => {
+    for (const child of children) {
+      if (signalled.has(child) || child.exitCode !== null || child.signalCode !== null) continue;
+      signalled.add(child);
+      child.kill(signal);
+    }
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  for (const signal of FORWARDED) process.on(signal, stop);
   try {
     const deadline = Date.now() + startTimeoutMs;
     while ((await probeHealth(url)) === undefined) {
@@ -57,11 +66,12 @@ export async function runMainJob(options: MainJobOptions): Promise<number> {
       }
       await sleep(100);
     }
-    const agent = spawn(
-      process.execPath,
+    const agent = spawnChild(
       // The agent always sends: whether posts are made is the hub's dry run.
       [
         options.entryPoints.agent,
+        // The same config, so that the agent's state is where the line above says.
+        ...(options.configPath ? ['--config', options.configPath] : []),
         '--mode',
         'remote',
         '--hub',
@@ -70,17 +80,11 @@ export async function runMainJob(options: MainJobOptions): Promise<number> {
         String(intervalSeconds),
         '--no-dry-run',
       ],
-      { stdio: 'inherit' },
     );
     children.push(agent);
     out(`Janitor is running: hub on ${url}, this machine reports every ${intervalSeconds} s.`);
-    if (dryRun) {
-      out(
-        token
-          ? 'Dry run (app.run_control.dry_run): posts are printed, not made.'
-          : "Dry run: no Mastodon credentials yet, so posts are printed, not made. Next: 'janitor init', set mastodon.api_base_url in config.yaml, then 'janitor login'.",
-      );
-    }
+    out(stateLine(stateDir, ['janitor.db', 'spool', 'metrics-state.json']));
+    if (mode.notice) out(`${mode.notice[0]!.toUpperCase()}${mode.notice.slice(1)}.`);
     out(`Scripts can report through it: curl -d "hostname=$(hostname)&message=hello" ${url}/message`);
     const exited = await Promise.race(
       children.map((child) => new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 0)))),
@@ -93,7 +97,6 @@ export async function runMainJob(options: MainJobOptions): Promise<number> {
     );
     return exited;
   } finally {
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
+    for (const signal of FORWARDED) process.removeListener(signal, stop);
   }
 }

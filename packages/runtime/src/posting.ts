@@ -1,7 +1,7 @@
 // Posting, wired once: the publisher and its outbox worker as the config describes them. The hub, local mode, the
 // scheduler's `publish_queue` and `janitor outbox flush` all build them here, so `pacing`, the post budget, dry run
 // and the server's quirks mean the same everywhere.
-import { publisherSettings, requireServer, resolveAccessToken } from '@janitor/config';
+import { publisherSettings } from '@janitor/config';
 import {
   type BudgetState,
   createOutboxWorker,
@@ -11,23 +11,18 @@ import {
   type OutboxWorkerOptions,
   type Publisher,
 } from '@janitor/publisher';
-import { CliError, EXIT, type Runtime } from './runtime.ts';
+import { postingMode } from './posting-mode.ts';
+import type { Runtime } from './runtime.ts';
 
 /**
- * The publisher the config describes. Outside dry run it needs a server (a ConfigError naming
- * `mastodon.api_base_url` while it is the placeholder) and an access token (a {@link CliError} saying where to put
- * one).
+ * The publisher the config describes, in the mode {@link postingMode} settles: a dry run without credentials (or when
+ * the command line or the config asks for one). Posting for real needs a server (a ConfigError naming
+ * `mastodon.api_base_url` while it is the placeholder); `--no-dry-run` without an access token is a CliError (exit 4)
+ * saying where to put one.
  */
 export function publisherFor(runtime: Runtime, env: Record<string, string | undefined> = process.env): Publisher {
-  const { config, logger, dryRun } = runtime;
-  if (!dryRun) requireServer(config);
-  const token = resolveAccessToken(config, env);
-  if (!dryRun && !token) {
-    throw new CliError(
-      `no Mastodon access token: run 'janitor login', set JANITOR_MASTODON_ACCESS_TOKEN, or put the token on the first line of ${config.data.mastodon.credentials.user_file}`,
-      EXIT.credentials,
-    );
-  }
+  const { config, logger } = runtime;
+  const { dryRun, token } = postingMode(runtime, env);
   return createPublisher({
     ...publisherSettings(config),
     dryRun,

@@ -60,3 +60,12 @@ export function parseHubUrl(value: string): string {
   }
   return value;
 }
+
+/** Parses a `--port` option: a TCP port, 0 (any free port) to 65535. */
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new InvalidArgumentError('expected a port number 0-65535');
+  }
+  return n;
+}

@@ -26,7 +26,10 @@ export class CliError extends Error {
 
 export interface RuntimeOptions {
   configPath?: string;
-  /** true: dry run whatever the config says; false: never; undefined: `app.run_control.dry_run`. */
+  /**
+   * The command line's `--dry-run` (true) or `--no-dry-run` (false), which win over `app.run_control.dry_run`;
+   * undefined: the config says, and posting without credentials is a dry run (see `postingMode`).
+   */
   dryRun?: boolean;
   env?: Record<string, string | undefined>;
 }
@@ -35,7 +38,10 @@ export interface RuntimeOptions {
 export interface Runtime {
   config: LoadedConfig;
   logger: AppLogger;
+  /** The command line's choice, else `app.run_control.dry_run`. Posting settles it with `postingMode`. */
   dryRun: boolean;
+  /** What the command line said (`--dry-run`: true, `--no-dry-run`: false), when it said anything. */
+  dryRunFlag?: boolean | undefined;
 }
 
 /** Loads the config and builds the logger; warnings about unknown keys are logged once. */
@@ -46,7 +52,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   for (const warning of config.warnings) logger.warn(warning, { file: config.filepath });
   // An explicit flag wins over the config (--dry-run, or --no-dry-run where a command offers it).
   const dryRun = options.dryRun ?? config.data.app.run_control.dry_run;
-  return { config, logger, dryRun };
+  return { config, logger, dryRun, ...(options.dryRun === undefined ? {} : { dryRunFlag: options.dryRun }) };
 }
 
 /** Maps any error to the one line and exit code a user sees. */

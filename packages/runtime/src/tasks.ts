@@ -68,7 +68,8 @@ export interface TaskRunnerOptions {
  * - `exec`: runs `command` (a string through `/bin/sh -c`, a list without a shell) in the config's folder, with no
  *   stdin and in a process group of its own; stops it at the task's timeout, and reports a failure through the hub
  *   as `janitor exec` does, or logs it when the hub cannot be reached; the task then fails;
- * - `publish_queue`: posts what the hub's outbox (`<state_dir>/janitor.db`) still holds, once;
+ * - `publish_queue`: posts what the hub's outbox (`<state_dir>/janitor.db`) still holds, once (without credentials
+ *   the task fails and the queue is kept);
  * - `silent_hosts`: nothing yet (the hub checks silent hosts continuously).
  *
  * @example
@@ -165,7 +166,14 @@ export function createTaskRunner(options: TaskRunnerOptions): RunTask {
         });
         return;
       }
-      const [{ createPosting }, { openStore }] = await Promise.all([import('./posting.ts'), import('@janitor/store')]);
+      const [{ createPosting }, { requirePosting }, { openStore }] = await Promise.all([
+        import('./posting.ts'),
+        import('./posting-mode.ts'),
+        import('@janitor/store'),
+      ]);
+      // There to post the hub's queue: without credentials the task fails (exit 4's reason) and the queue is kept,
+      // where a dry run would log each post and drop it.
+      requirePosting(runtime, env);
       const store = openStore({ path });
       try {
         const { posted, retried, dead } = await createPosting(runtime, store, { env }).worker.drain();
