@@ -1,12 +1,12 @@
+import { join } from 'node:path';
 import type { LoadedConfig } from '@janitor/config';
 import { type Logger, silentLogger } from '@janitor/protocol';
+import { AGENT_FILE, type AgentDist, createAgentDist, installScript } from '@janitor/runtime';
 import { Hono } from 'hono';
-import { type AgentDist, createAgentDist } from './agent-dist.ts';
 import { type AccessCheckOptions, createAccessCheck } from './http/access-check.ts';
 import type { HubApp, HubContext, HubEnv } from './http/hub-env.ts';
 import { methodTable } from './http/method-table.ts';
 import { createRequestLine } from './http/request-line.ts';
-import { installScript } from './install-script.ts';
 import { createAgentRoutes } from './routes/agent.ts';
 import { createHealthRoutes, type HealthOutbox, type PublisherState } from './routes/health.ts';
 import { createIngestRoutes, type IngestAlerts } from './routes/ingest.ts';
@@ -39,7 +39,7 @@ export interface HubDeps {
   /** True when the store accepts writes. @default () => true */
   storeWritable?: () => boolean;
   logger?: Logger;
-  /** The agent bundle the hub hands out. @default createAgentDist({ logger }) */
+  /** The agent bundle the hub hands out. @default the packed hub's dist/agent/, else one built into node_modules/.cache */
   agentDist?: AgentDist;
 }
 
@@ -76,8 +76,14 @@ export function createHub(deps: HubDeps): HubApp {
   app.route(
     '/',
     createAgentRoutes({
-      dist: deps.agentDist ?? createAgentDist({ logger }),
-      script: installScript,
+      dist:
+        deps.agentDist ??
+        createAgentDist({
+          packedFile: join(import.meta.dirname, 'agent', AGENT_FILE),
+          cacheDir: join(import.meta.dirname, '..', 'node_modules', '.cache', 'janitor-agent'),
+          logger,
+        }),
+      script: (hubUrl) => installScript(hubUrl, join(import.meta.dirname, '..', 'assets', 'install.sh')),
       configuredUrl: config.data.app.service.public_url,
       // Nothing secret: a hub with tokens hands them to anyone, as it answers /health; a hub without tokens only to
       // the networks it takes requests from (loopback, private networks, allow_networks).

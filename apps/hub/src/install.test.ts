@@ -9,8 +9,8 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { serve } from '@hono/node-server';
+import type { AgentDistStatus } from '@janitor/runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentDistStatus } from './agent-dist.ts';
 import {
   type HubProcess,
   killLeftoverHubs,

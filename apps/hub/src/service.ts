@@ -3,7 +3,13 @@ import { dirname, join } from 'node:path';
 import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
 import { type AppLogger, type LoadedConfig, resolveAccessToken } from '@janitor/config';
 import type { OutboxWorker } from '@janitor/publisher';
-import { type Component, type RunningComponents, startComponents } from '@janitor/runtime';
+import {
+  type Component,
+  intervalComponent,
+  type RunningComponents,
+  settlesWithin,
+  startComponents,
+} from '@janitor/runtime';
 import { createPosting } from '@janitor/runtime/posting';
 import { DEFAULT_NOTIFICATION_RETENTION_MS, openStore, type Store } from '@janitor/store';
 import { createAccessPolicy } from './access.ts';
@@ -118,18 +124,15 @@ export function createHubService(options: HubServiceOptions): HubService {
       : []),
     ...(checkIntervalMs > 0
       ? [
-          every(
-            'silent-host check',
-            checkIntervalMs,
-            () => alerts.tick(),
+          intervalComponent('silent-host check', checkIntervalMs, () => alerts.tick(), {
             logger,
-            () => alerts.flush(),
-          ),
-          every(
+            last: () => alerts.flush(),
+          }),
+          intervalComponent(
             'notification log retention',
             RETENTION_INTERVAL_MS,
             async () => store.notifications.purge(now() - DEFAULT_NOTIFICATION_RETENTION_MS),
-            logger,
+            { logger },
           ),
         ]
       : []),
@@ -160,48 +163,4 @@ export function createHubService(options: HubServiceOptions): HubService {
       store.close();
     },
   };
-}
-
-/**
- * A component that runs `tick` every `intervalMs` (errors logged, the next tick runs as planned) and, when stopped,
- * `last` once.
- */
-function every(
-  name: string,
-  intervalMs: number,
-  tick: () => Promise<unknown>,
-  logger?: AppLogger,
-  last?: () => void,
-): Component {
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    name,
-    start() {
-      timer = setInterval(() => {
-        tick().catch((error: unknown) => {
-          logger?.error(`the ${name} failed; it runs again at the next tick`, {
-            error: error instanceof Error ? error.message : String(error),
-          });
-        });
-      }, intervalMs);
-      timer.unref();
-    },
-    stop() {
-      clearInterval(timer);
-      last?.();
-    },
-  };
-}
-
-/** True when `promise` settles within `ms` (a server that never answers must not hold up a shutdown). */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

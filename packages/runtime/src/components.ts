@@ -59,7 +59,7 @@ export async function startComponents(
   async function stopAll(deadlineMs: number): Promise<boolean> {
     let clean = true;
     for (const component of [...started].reverse()) {
-      const done = await settlesWithin(
+      const done = await settled(
         Promise.resolve().then(() => component.stop()),
         deadlineMs,
       );
@@ -89,8 +89,55 @@ export async function startComponents(
   };
 }
 
+/** Options of {@link intervalComponent}. */
+export interface IntervalOptions {
+  /** Told when a tick fails (the next one runs as planned). */
+  logger?: Logger;
+  /** Run once when the component stops (a last flush). */
+  last?: () => void;
+}
+
+/**
+ * A component that runs `tick` every `intervalMs` on an unref'd timer: a failed tick is logged and the next one runs
+ * as planned; stopping clears the timer, then runs `last`.
+ *
+ * @example
+ * intervalComponent('silent-host check', 30_000, () => alerts.tick(), { logger, last: () => alerts.flush() })
+ */
+export function intervalComponent(
+  name: string,
+  intervalMs: number,
+  tick: () => Promise<unknown>,
+  options: IntervalOptions = {},
+): Component {
+  const { logger = silentLogger, last } = options;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    name,
+    start() {
+      timer = setInterval(() => {
+        tick().catch((error: unknown) => {
+          logger.error(`the ${name} failed; it runs again at the next tick`, {
+            error: error instanceof Error ? error.message : String(error),
+          });
+        });
+      }, intervalMs);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      last?.();
+    },
+  };
+}
+
+/** True when `promise` settles within `ms`: a server that never answers must not hold up a shutdown. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return (await settled(promise, ms)) !== 'timeout';
+}
+
 /** 'ok' when `promise` resolves within `ms`, 'timeout' when it does not, the error when it rejects. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<'ok' | 'timeout' | Error> {
+async function settled(promise: Promise<unknown>, ms: number): Promise<'ok' | 'timeout' | Error> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ms);

@@ -1,10 +1,12 @@
+export type { AgentDist, AgentDistOptions, AgentDistStatus, AgentFile, BuildAgent } from './agent-dist.ts';
+export { AGENT_FILE, createAgentDist } from './agent-dist.ts';
 // The light part: what every command needs before it knows what it will do. Heavier parts are subpaths, loaded by
 // the commands that use them: `@janitor/runtime/posting` (the publisher and its worker), `@janitor/runtime/remote`
 // (remote mode: collect, send, spool), `@janitor/runtime/tasks` (the task runner of `app.schedules`).
 export type { AgentInstallCommand, AgentInstallCommandOptions } from './agent-install.ts';
 export { agentInstallCommand } from './agent-install.ts';
-export type { Component, ComponentsOptions, RunningComponents } from './components.ts';
-export { ComponentStartError, startComponents } from './components.ts';
+export type { Component, ComponentsOptions, IntervalOptions, RunningComponents } from './components.ts';
+export { ComponentStartError, intervalComponent, settlesWithin, startComponents } from './components.ts';
 export type { DetachOptions, HubArgs } from './hub-control.ts';
 export {
   hubArgv,
@@ -17,6 +19,7 @@ export {
 export { binEntryPoint, hubEntryPoint } from './hub-entry.ts';
 export type { HubFiles, HubState } from './hub-process.ts';
 export { hubFiles, hubState, isAlive } from './hub-process.ts';
+export { installScript } from './install-script.ts';
 export type { MainJobOptions } from './main-job.ts';
 export { runMainJob } from './main-job.ts';
 export { HUB_NODE_FLAGS } from './node-flags.ts';

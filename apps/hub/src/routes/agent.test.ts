@@ -1,7 +1,7 @@
 // GET /install.sh and /agent/janitor-agent.mjs(.sha256) through createHub, with the bundle injected.
 import { createHash } from 'node:crypto';
+import type { AgentDist, AgentDistStatus } from '@janitor/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentDist, AgentDistStatus } from '../agent-dist.ts';
 import { type HubFixture, jsonOf, startHub } from '../hub.test-support.ts';
 
 const BODY = '#!/usr/bin/env node\n// the agent\n';

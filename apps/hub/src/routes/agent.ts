@@ -1,5 +1,5 @@
+import { AGENT_FILE, type AgentDist, type AgentDistStatus } from '@janitor/runtime';
 import { Hono } from 'hono';
-import { AGENT_FILE, type AgentDist, type AgentDistStatus } from '../agent-dist.ts';
 import type { HubApp, HubContext, HubEnv } from '../http/hub-env.ts';
 import { publicUrl } from '../http/public-url.ts';
 import type { RequestLine } from '../http/request-line.ts';

@@ -9,9 +9,10 @@
 // them fails with one line saying to install janitor-agent with npm instead.
 //
 // Used by `./dev pack` (through janitor-hub's `build:agent`, into the hub's dist/agent/) and, in a clone, by a hub
-// that builds it the first time it is asked for it. Not part of the published package (tsconfig.build.json).
+// that builds it the first time it is asked for it. A tool of the workspace, beside the agent's src/: not part of the
+// published package.
 //
-//   node src/bundle/build-bundle.ts --out FILE [--manifest FILE]
+//   node bundle/build-bundle.ts --out FILE [--manifest FILE]
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
@@ -20,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
 
 /** The agent package's folder. */
-const packageDir = join(import.meta.dirname, '..', '..');
+const packageDir = join(import.meta.dirname, '..');
 
 /** The oldest Node the bundle runs on (`engines` of the apps). */
 export const BUNDLE_NODE_TARGET = 'node22.18';

@@ -1,16 +1,35 @@
 // Where the hub's agent bundle comes from: shipped, cached, or built, with a build injected (the real one is tested
 // end to end in install.test.ts).
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LogFields, Logger } from '@janitor/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AGENT_FILE, type AgentDistStatus, type BuildAgent, createAgentDist } from './agent-dist.ts';
-import { captureLogger, tempDir } from './hub.test-support.ts';
 
 const dirs: { remove(): void }[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) dir.remove();
 });
+
+/** A logger keeping every line. */
+function captureLogger(): Logger & { lines: { level: string; message: string; fields: LogFields }[] } {
+  const lines: { level: string; message: string; fields: LogFields }[] = [];
+  const at =
+    (level: string) =>
+    (message: string, fields: LogFields = {}) => {
+      lines.push({ level, message, fields });
+    };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** A fresh temporary folder. */
+function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

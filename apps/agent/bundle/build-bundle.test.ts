@@ -105,7 +105,7 @@ describe('the single-file agent', () => {
     expect(help.stdout).toContain('--token-file <path>');
     const version = await runBundle(['--version']);
     expect(version.code, version.stderr).toBe(0);
-    const pkg = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
+    const pkg = JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
     expect(version.stdout.trim()).toBe(pkg.version);
   }, 30_000);
 

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Logger, silentLogger } from '@janitor/protocol';
+import { binEntryPoint } from './hub-entry.ts';
 
 /** The bundle's file name, on the hub's routes and on disk. */
 export const AGENT_FILE = 'janitor-agent.mjs';
@@ -43,13 +44,13 @@ export interface AgentDist {
 export type BuildAgent = (outFile: string, manifestFile: string) => Promise<void>;
 
 export interface AgentDistOptions {
-  /** A bundle shipped with the hub. @default `agent/janitor-agent.mjs` beside this module (a packed hub's dist/) */
-  packedFile?: string;
+  /** A bundle shipped with the hub (a packed hub's `dist/agent/janitor-agent.mjs`); it may not exist. */
+  packedFile: string;
   /**
-   * Where a hub without a shipped bundle keeps the one it built, reused while none of its inputs changed.
-   * @default the hub package's `node_modules/.cache/janitor-agent`
+   * Where a hub without a shipped bundle keeps the one it built, reused while none of its inputs changed (the hub
+   * package's `node_modules/.cache/janitor-agent`).
    */
-  cacheDir?: string;
+  cacheDir: string;
   /**
    * @default janitor-agent's `janitor-agent-bundle` in a child process, found as a clone has it (the workspace root
    * depends on janitor-agent)
@@ -69,13 +70,13 @@ export interface AgentDistOptions {
  * reported for `retryFailedMs`, then tried again.
  *
  * @example
- * const dist = createAgentDist({ logger });
+ * const dist = createAgentDist({ packedFile, cacheDir, logger });
  * const found = await dist.current(); // { status: 'building', retryAfterSeconds: 2 } the first time in a clone
  */
-export function createAgentDist(options: AgentDistOptions = {}): AgentDist {
+export function createAgentDist(options: AgentDistOptions): AgentDist {
   const {
-    packedFile = join(import.meta.dirname, 'agent', AGENT_FILE),
-    cacheDir = join(import.meta.dirname, '..', 'node_modules', '.cache', 'janitor-agent'),
+    packedFile,
+    cacheDir,
     build = buildWithAgentBundler,
     logger = silentLogger,
     now = Date.now,
@@ -176,7 +177,6 @@ async function isFresh(manifestFile: string): Promise<boolean> {
  * package, up to the workspace root, which depends on janitor-agent in a clone; a packed hub ships its bundle instead.
  */
 async function buildWithAgentBundler(outFile: string, manifestFile: string): Promise<void> {
-  const { binEntryPoint } = await import('@janitor/runtime');
   let bundler: string;
   try {
     bundler = binEntryPoint('janitor-agent', import.meta.url, 'janitor-agent-bundle');
