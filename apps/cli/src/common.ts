@@ -23,6 +23,8 @@ export function runtimeOptions(cmd: Command): RuntimeOptions {
 
 /** One line on stdout. */
 export const out = (line: string) => process.stdout.write(`${line}\n`);
+/** One line on stderr. */
+export const warn = (line: string) => process.stderr.write(`${line}\n`);
 
 /** `--hub` and `--token`. */
 export interface HubFlags {

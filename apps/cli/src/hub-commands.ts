@@ -3,9 +3,6 @@ import { parseDurationSeconds, parsePort } from '@janitor/runtime';
 import type { Command } from 'commander';
 import { type Common, out, rt, runtimeOptions } from './common.ts';
 
-/** LSB: `status` of a service that is not running. */
-const EXIT_NOT_RUNNING = 3;
-
 interface ListenFlags {
   detach?: boolean;
   dryRun?: boolean;
@@ -40,93 +37,31 @@ export function addHubCommands(program: Command): void {
     .option('--host <host>', 'address to listen on (default: app.service.listen.host)')
     .option('--port <port>', 'port to listen on (default: app.service.listen.port)', parsePort)
     .action(async (o: ListenFlags, cmd: Command) => {
+      const { hubEntryPoint, listenCommand } = await rt();
       const configPath = cmd.optsWithGlobals<Common>().config;
-      const [
-        {
-          announcePostingMode,
-          ensureStateDir,
-          hubEntryPoint,
-          hubFiles,
-          localUrl,
-          openRuntime,
-          postingMode,
-          runHubForeground,
-          startHubDetached,
-          stateLine,
-        },
-        { toTsLogLevel },
-      ] = await Promise.all([rt(), import('@janitor/config')]);
-      const runtime = await openRuntime(runtimeOptions(cmd));
-      const stateDir = ensureStateDir(runtime.config);
-      // Settled here and said once, by this command: the hub is told with --dry-run (without credentials too).
-      const { dryRun } = postingMode(runtime);
-      const say = () => {
-        runtime.logger.info(stateLine(stateDir, o.detach ? ['janitor.db', 'hub.pid', 'hub.log'] : ['janitor.db']));
-        announcePostingMode(runtime);
-      };
-      const args = {
-        ...(configPath ? { config: configPath } : {}),
-        ...(o.host ? { host: o.host } : {}),
-        ...(o.port === undefined ? {} : { port: o.port }),
-        ...(dryRun ? { dryRun: true } : {}),
-      };
-      const hubMain = hubEntryPoint(import.meta.url);
-      if (!o.detach) {
-        say();
-        await runtime.logger.flush();
-        process.exitCode = await runHubForeground(args, hubMain);
-        return;
-      }
-      const { listen: where } = runtime.config.data.app.service;
-      const port = o.port ?? where.port;
-      const logger = runtime.config.data.logger;
-      const files = hubFiles(stateDir);
-      const started = await startHubDetached({
-        args,
-        files,
-        hubMain,
-        ...(port === 0 ? {} : { expectedUrl: localUrl(o.host ?? where.host, port) }),
-        logsListening: logger.to_stdout && toTsLogLevel(logger.loglevel) <= 3,
+      const code = await listenCommand(runtimeOptions(cmd), {
+        ...o,
+        ...(configPath ? { configPath } : {}),
+        hubMain: hubEntryPoint(import.meta.url),
+        out,
       });
-      out(`hub running with PID ${started.pid} on ${started.url} (log: ${files.logFile})`);
-      say();
-      if (started.health !== 'ready') out(`warning: the hub is ${started.health}: see GET ${started.url}/health`);
+      if (code !== undefined) process.exitCode = code;
     });
 
   listen
     .command('status')
     .description('say whether the hub started with --detach is running (exit 0) or not (exit 3)')
     .action(async (_o, cmd: Command) => {
-      const { hubEntryPoint, hubFiles, hubState, openRuntime, probeHealth, resolveStateDir } = await rt();
-      const runtime = await openRuntime(runtimeOptions(cmd));
-      const files = hubFiles(resolveStateDir(runtime.config));
-      const state = hubState(files, hubEntryPoint(import.meta.url));
-      if (state.state === 'running') {
-        const health = state.url ? await probeHealth(state.url) : undefined;
-        const where = state.url ? ` on ${state.url}` : '';
-        out(`hub running with PID ${state.pid}${where}${health ? ` (${health})` : ''}`);
-        return;
-      }
-      out(
-        state.state === 'stopped'
-          ? 'hub not running'
-          : `hub not running (stale pid file ${files.pidFile}: PID ${state.pid} ${state.reason === 'gone' ? 'is gone' : `is ${state.reason}`})`,
-      );
-      process.exitCode = EXIT_NOT_RUNNING;
+      const { hubEntryPoint, listenStatus } = await rt();
+      const code = await listenStatus(runtimeOptions(cmd), { hubMain: hubEntryPoint(import.meta.url), out });
+      if (code !== 0) process.exitCode = code;
     });
 
   listen
     .command('stop')
     .description('stop the hub started with --detach (SIGTERM; SIGKILL after 10 s)')
     .action(async (_o, cmd: Command) => {
-      const { hubEntryPoint, hubFiles, openRuntime, resolveStateDir, stopHub } = await rt();
-      const runtime = await openRuntime(runtimeOptions(cmd));
-      const files = hubFiles(resolveStateDir(runtime.config));
-      const { stopped, killed } = await stopHub(files, { hubMain: hubEntryPoint(import.meta.url) });
-      if (stopped.state !== 'running') {
-        out(stopped.state === 'stale' ? 'hub not running (stale pid file removed)' : 'hub not running');
-        return;
-      }
-      out(killed ? `hub (PID ${stopped.pid}) did not stop in time and was killed` : `hub stopped (PID ${stopped.pid})`);
+      const { hubEntryPoint, listenStop } = await rt();
+      await listenStop(runtimeOptions(cmd), { hubMain: hubEntryPoint(import.meta.url), out });
     });
 }

@@ -1,8 +1,9 @@
 // janitor send and janitor exec: the alarm line of scripts, through the hub.
-import { hostname } from 'node:os';
 import { MESSAGE_TYPES, type MessageType } from '@janitor/protocol';
 import { type Command, Option } from 'commander';
-import { type HubFlags, hubChoice, out, remoteMode, rt, runtimeOptions, withHubOptions } from './common.ts';
+import { type HubFlags, out, rt, runtimeOptions, warn, withHubOptions } from './common.ts';
+
+type ExecFlags = HubFlags & { onSuccess: 'info' | 'none'; summary?: string; tailLines: number; hostname?: string };
 
 /** Adds `janitor send` and `janitor exec` to `program`. */
 export function addMessageCommands(program: Command): void {
@@ -14,29 +15,8 @@ export function addMessageCommands(program: Command): void {
   )
     .addOption(new Option('--type <type>', 'the message type (its icon)').choices(MESSAGE_TYPES).default('none'))
     .option('--summary <text>', 'a summary: the post’s content warning')
-    .action(
-      async (text: string, o: HubFlags & { type: MessageType; summary?: string; hostname?: string }, cmd: Command) => {
-        const [{ openRuntime }, { remoteTarget }, { sendMessage }, { readMessageFrom }] = await Promise.all([
-          rt(),
-          remoteMode(),
-          import('@janitor/scheduler'),
-          import('./send.ts'),
-        ]);
-        const runtime = await openRuntime(runtimeOptions(cmd));
-        const target = remoteTarget(runtime, hubChoice(o));
-        const message = text === '-' ? await readMessageFrom(process.stdin) : text;
-        const receipt = await sendMessage({
-          url: target.url,
-          ...(target.token ? { token: target.token } : {}),
-          message: {
-            text: message,
-            type: o.type,
-            hostname: o.hostname ?? hostname(),
-            ...(o.summary ? { summary: o.summary } : {}),
-          },
-        });
-        out(receipt.id === undefined ? 'sent' : `queued as #${receipt.id}`);
-      },
+    .action(async (text: string, o: HubFlags & { type: MessageType; summary?: string; hostname?: string }, cmd) =>
+      (await rt()).sendCommand(runtimeOptions(cmd as Command), { ...o, text, out }),
     );
 
   withHubOptions(
@@ -62,43 +42,7 @@ export function addMessageCommands(program: Command): void {
       },
       20,
     )
-    .action(
-      async (
-        words: string[],
-        o: HubFlags & { onSuccess: 'info' | 'none'; summary?: string; tailLines: number; hostname?: string },
-        cmd: Command,
-      ) => {
-        const [command = '', ...args] = words;
-        const { execMessage, runCommand } = await import('@janitor/scheduler');
-        const result = await runCommand({ command, args, tailLines: o.tailLines });
-        if (result.end.kind === 'not-started') process.stderr.write(`janitor exec: ${command}: ${result.end.reason}\n`);
-        const ok = result.end.kind === 'exited' && result.end.code === 0;
-        // Exit with the command's own status whatever happens to the report: cron sees the job, not janitor.
-        process.exitCode = result.exitCode;
-        if (ok && o.onSuccess === 'none') return;
-        try {
-          // The config is read after the command: a broken config.yaml never stops the job itself.
-          const [{ openRuntime }, { remoteTarget }, { sendMessage }] = await Promise.all([
-            rt(),
-            remoteMode(),
-            import('@janitor/scheduler'),
-          ]);
-          const runtime = await openRuntime(runtimeOptions(cmd));
-          const target = remoteTarget(runtime, hubChoice(o));
-          const message = execMessage(result, {
-            command,
-            args,
-            hostname: o.hostname ?? hostname(),
-            ...(o.summary ? { summary: o.summary } : {}),
-          });
-          await sendMessage({ url: target.url, ...(target.token ? { token: target.token } : {}), message });
-        } catch (error) {
-          const { describeFailure } = await rt();
-          process.stderr.write(
-            `janitor exec: warning: the outcome was not reported: ${describeFailure(error).message}\n`,
-          );
-        }
-        process.exitCode = result.exitCode;
-      },
-    );
+    .action(async (words: string[], o: ExecFlags, cmd: Command) => {
+      process.exitCode = await (await rt()).execCommand(runtimeOptions(cmd), { ...o, words, warn });
+    });
 }

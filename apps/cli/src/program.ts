@@ -6,7 +6,6 @@ import { runProgram } from '@janitor/runtime';
 import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { addAgentCommands } from './agent-commands.ts';
-import { out, runtimeOptions } from './common.ts';
 import { addHubCommands } from './hub-commands.ts';
 import { addMessageCommands } from './message-commands.ts';
 import { outboxCommand } from './outbox.ts';
@@ -27,7 +26,7 @@ addMessageCommands(program);
 addHubCommands(program);
 addAgentCommands(program);
 addScheduleCommands(program);
-program.addCommand(silenceCommand({ runtimeOptions, out }));
-program.addCommand(outboxCommand({ runtimeOptions, out }));
+program.addCommand(silenceCommand());
+program.addCommand(outboxCommand());
 
 process.exitCode = await runProgram(program);

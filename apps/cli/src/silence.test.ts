@@ -1,35 +1,11 @@
-// janitor silence: a silence in one line, then the command run as a user runs it against a real hub process on
+// janitor silence: the command run as a user runs it against a real hub process on
 // loopback. (The client is @janitor/protocol's, tested there and against the hub in apps/hub's routes/silences.test.ts.)
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HUB_TOKEN, JANITOR_MAIN, killLeftovers, runNode, startRealHub, tempDir } from './cli-process.test-support.ts';
-import { formatSilence } from './silence.ts';
 
 afterAll(killLeftovers);
-
-/** 2026-11-03 14:00 UTC. */
-const T0 = Date.UTC(2026, 10, 3, 14, 0);
-
-describe('formatSilence', () => {
-  it('formats a silence in one line', () => {
-    const silence = {
-      id: 3,
-      host: 'pi1',
-      rule: '*',
-      until: '2026-11-03T16:00:00.000Z',
-      untilMs: T0 + 2 * 3_600_000,
-      reason: 'maintenance',
-      createdAtMs: T0,
-    };
-    expect(formatSilence(silence, T0 + 60_000)).toBe(
-      '#3 pi1, every alert, until 2026-11-03 16:00 UTC (1h 59m left): maintenance',
-    );
-    expect(formatSilence({ ...silence, host: '*', rule: 'host_silent', reason: null }, T0 + 2 * 3_600_000)).toBe(
-      '#3 every host, host_silent, until 2026-11-03 16:00 UTC (less than a minute left)',
-    );
-  });
-});
 
 describe('janitor silence', { timeout: 30_000 }, () => {
   it('silences, lists and removes through the real hub; says how it is used and what the hub refused', async () => {

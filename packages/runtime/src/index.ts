@@ -7,6 +7,10 @@ export type { AgentInstallCommand, AgentInstallCommandOptions } from './agent-in
 export { agentInstallCommand } from './agent-install.ts';
 export type { Component, ComponentsOptions, IntervalOptions, RunningComponents } from './components.ts';
 export { ComponentStartError, intervalComponent, settlesWithin, startComponents } from './components.ts';
+export type { MigrateConfigOptions } from './config-commands.ts';
+export { migrateConfig, validateConfig, writeMigratedConfig } from './config-commands.ts';
+export type { HubCommandOptions, ListenOptions } from './hub-commands.ts';
+export { EXIT_NOT_RUNNING, listenCommand, listenStatus, listenStop } from './hub-commands.ts';
 export type { DetachOptions, HubArgs } from './hub-control.ts';
 export {
   hubArgv,
@@ -22,7 +26,12 @@ export { hubFiles, hubState, isAlive } from './hub-process.ts';
 export { installScript } from './install-script.ts';
 export type { MainJobOptions } from './main-job.ts';
 export { runMainJob } from './main-job.ts';
+export { mastodonTest } from './mastodon-test.ts';
+export type { ExecCommandOptions, HubChoice, SendCommandOptions } from './message-commands.ts';
+export { execCommand, readMessageFrom, sendCommand } from './message-commands.ts';
 export { HUB_NODE_FLAGS } from './node-flags.ts';
+export type { OutboxCommandOptions } from './outbox-commands.ts';
+export { outboxFlush, outboxList, outboxRetry } from './outbox-commands.ts';
 export type { ShownEntry } from './outbox-view.ts';
 export { formatCounts, formatDrain, formatEntry, listOutbox } from './outbox-view.ts';
 export type { PostingMode, PostingReason, PostingRuntime } from './posting-mode.ts';
@@ -30,5 +39,7 @@ export { announcePostingMode, postingMode, requirePosting } from './posting-mode
 export { parseDurationSeconds, parseHubUrl, parsePort, runProgram } from './program-runner.ts';
 export type { Runtime, RuntimeOptions } from './runtime.ts';
 export { CliError, describeFailure, EXIT, formatDryRunPost, openRuntime } from './runtime.ts';
+export type { SilenceCommandOptions } from './silence-commands.ts';
+export { formatSilence, silenceList, silenceRemove, silenceStart } from './silence-commands.ts';
 export { ensureStateDir, resolveStateDir, stateLine } from './state-dir.ts';
 export { readTokenFile } from './token-file.ts';

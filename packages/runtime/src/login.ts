@@ -1,7 +1,7 @@
 // `janitor login` and `janitor create-app`: the app's client credentials and the account's token, each got one of
 // three ways, checked with verify_credentials, and saved 0600.
 import { existsSync } from 'node:fs';
-import { readClientCredentials, writeSecretFile } from '@janitor/config';
+import { readClientCredentials, requireServer, writeSecretFile } from '@janitor/config';
 import {
   type Account,
   AuthError,
@@ -14,7 +14,7 @@ import {
   verifyCredentials,
 } from '@janitor/publisher';
 import { ask } from './prompt.ts';
-import { CliError, EXIT, type Runtime } from './runtime.ts';
+import { CliError, EXIT, openRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 
 export const OOB_REDIRECT = 'urn:ietf:wg:oauth:2.0:oob';
 
@@ -131,4 +131,53 @@ export function requireMethod(flags: { token?: unknown; oauth?: boolean; passwor
   ].filter(Boolean) as LoginMethod[];
   if (chosen.length > 1) throw new CliError('choose one of --token, --oauth and --password', EXIT.usage);
   return chosen[0] ?? 'token';
+}
+
+/**
+ * `janitor create-app [--force]`: registers Janitor on the server the config names (never on the placeholder) and
+ * says where its client credentials are.
+ */
+export async function createAppCommand(
+  runtimeOptions: RuntimeOptions,
+  options: { force?: boolean; out: (line: string) => void },
+): Promise<void> {
+  const runtime = await openRuntime(runtimeOptions);
+  // Nothing is registered on a server the config does not name (the default is a placeholder).
+  requireServer(runtime.config);
+  const app = await ensureApp(runtime, { force: options.force === true });
+  const file = runtime.config.data.mastodon.credentials.client_file;
+  options.out(
+    app.created
+      ? `app registered; credentials saved to ${file}`
+      : `app already registered (${file}); --force registers a new one`,
+  );
+}
+
+/** The flags of `janitor login`: `--token [T]`, `--oauth [--code C]`, `--password [P] [--username U]`. */
+export interface LoginFlags {
+  token?: string | true;
+  oauth?: boolean;
+  code?: string;
+  password?: string | true;
+  username?: string;
+}
+
+/** `janitor login`: one of the three ways chosen from the flags ({@link login}), then who is logged in, and where. */
+export async function loginCommand(
+  runtimeOptions: RuntimeOptions,
+  flags: LoginFlags,
+  out: (line: string) => void,
+): Promise<void> {
+  const method = requireMethod(flags);
+  const runtime = await openRuntime(runtimeOptions);
+  requireServer(runtime.config);
+  const { account, file } = await login(runtime, {
+    method,
+    ...(typeof flags.token === 'string' ? { token: flags.token } : {}),
+    ...(flags.code ? { code: flags.code } : {}),
+    ...(flags.username ? { username: flags.username } : {}),
+    ...(typeof flags.password === 'string' ? { password: flags.password } : {}),
+    out,
+  });
+  out(`logged in as @${account.acct} on ${runtime.config.data.mastodon.api_base_url}; token saved to ${file}`);
 }

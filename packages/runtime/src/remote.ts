@@ -1,5 +1,7 @@
 // `@janitor/runtime/remote`: remote mode (collect, send to the hub, spool while it is down), loaded only by the
 // commands that report to a hub.
+export type { CommandReport, ReportCommandOptions } from './command-report.ts';
+export { reportCommandResult } from './command-report.ts';
 export type { RemoteLoopOptions } from './remote-loop.ts';
 export { runRemoteLoop } from './remote-loop.ts';
 export type { RemoteOptions, RemoteTarget } from './remote-mode.ts';

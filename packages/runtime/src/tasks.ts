@@ -12,7 +12,6 @@ import {
   COMMAND_KILL_GRACE_MS,
   commandStatus,
   createFileLock,
-  execMessage,
   formatDuration,
   REPORT_TIMEOUT_MS,
   type RunTask,
@@ -20,7 +19,6 @@ import {
   runScheduledMinute,
   runSchedulerDaemon,
   ScheduledCommandError,
-  sendMessage,
   type Task,
 } from '@janitor/scheduler';
 import type { RemoteOptions } from './remote-mode.ts';
@@ -117,31 +115,25 @@ export function createTaskRunner(options: TaskRunnerOptions): RunTask {
         logger.debug('command succeeded', { task: task.name, durationMs: Math.round(result.durationMs) });
         return;
       }
-      const message = execMessage(result, {
+      const { reportCommandResult } = await import('./command-report.ts');
+      const report = await reportCommandResult(runtime, result, {
         command,
         args,
         hostname,
         label: `scheduled task ${JSON.stringify(task.name)}`,
         ...(shellLine === undefined ? {} : { commandLine: shellLine }),
         timedOut,
+        remote: { ...remote, env },
+        timeoutMs: REPORT_TIMEOUT_MS,
       });
-      const { remoteTarget } = await import('./remote-mode.ts');
-      const target = remoteTarget(runtime, { ...remote, env });
-      try {
-        await sendMessage({
-          url: target.url,
-          ...(target.token ? { token: target.token } : {}),
-          message,
-          timeoutMs: REPORT_TIMEOUT_MS,
-        });
-        logger.info('command failure reported to the hub', { task: task.name, hub: target.url });
-      } catch (error) {
+      if (report.sent) logger.info('command failure reported to the hub', { task: task.name, hub: report.hub });
+      else {
         // The report is lost for the hub, not for the person reading the logs (cron mails them).
         logger.error('command failure not reported: the hub cannot be reached', {
           task: task.name,
-          hub: target.url,
-          error: error instanceof Error ? error.message : String(error),
-          summary: message.summary,
+          hub: report.hub,
+          error: report.error instanceof Error ? report.error.message : String(report.error),
+          summary: report.message.summary,
           output: result.tail.slice(-5).join(' | '),
         });
       }
