@@ -61,7 +61,7 @@ export function createHub(deps: HubDeps): HubApp {
     '/sysinfo',
     createIngestRoutes({ alerts, reportKeys: config.data.system_info.report_keys, access, logged }),
   );
-  app.route('/message', createMessageRoutes({ outbox, onQueued, access, logged }));
+  app.route('/message', createMessageRoutes({ outbox, onQueued, access, logged, logger }));
   app.route('/silences', createSilenceRoutes({ alerts, access, logged }));
 
   app.notFound(logged(methodTable(app.routes)));
