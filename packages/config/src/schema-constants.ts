@@ -2,3 +2,13 @@
 
 /** The shortest hub token accepted (`app.service.tokens[].token`, `remote_token`, `JANITOR_HUB_TOKEN`). */
 export const MIN_HUB_TOKEN_LENGTH = 16;
+
+/**
+ * What a hub token may do (`app.service.tokens[].scopes`): `read` the API (and later the dashboard), `write` reports
+ * and messages, `admin` silences and everything else. A token listed without `scopes` (written before they existed)
+ * may do everything.
+ */
+export const HUB_TOKEN_SCOPES = ['read', 'write', 'admin'] as const;
+
+/** One of {@link HUB_TOKEN_SCOPES}. */
+export type HubTokenScope = (typeof HUB_TOKEN_SCOPES)[number];

@@ -1,7 +1,7 @@
 import { MESSAGE_TYPES } from '@janitor/protocol';
 import { z } from 'zod';
 import { isCidr } from './cidr.ts';
-import { MIN_HUB_TOKEN_LENGTH } from './schema-constants.ts';
+import { HUB_TOKEN_SCOPES, MIN_HUB_TOKEN_LENGTH } from './schema-constants.ts';
 import { PLACEHOLDER_SERVER } from './server.ts';
 
 /** The shortest hub token accepted anywhere (`app.service.tokens`, `remote_token`, `JANITOR_HUB_TOKEN`). */
@@ -83,11 +83,21 @@ export const configSchema = z.object({
                 name: nonEmpty,
                 token: z.string().min(MIN_HUB_TOKEN_LENGTH, TOKEN_TOO_SHORT),
                 hosts: z.array(nonEmpty).optional(),
+                /** What the token may do; left out (a token written before scopes existed): everything. */
+                scopes: z
+                  .array(z.enum(HUB_TOKEN_SCOPES))
+                  .min(1, `expected at least one of ${HUB_TOKEN_SCOPES.join(', ')}`)
+                  .optional(),
               }),
             )
             .default([]),
           /** Hub side: networks (CIDR) allowed without a token. */
           allow_networks: z.array(z.string().refine(isCidr, 'expected a network such as 192.168.1.0/24')).default([]),
+          /**
+           * Hub side: reverse proxies (CIDR) whose forwarding headers (Forwarded, X-Forwarded-For, X-Real-IP) name
+           * the client.
+           */
+          trusted_proxies: z.array(z.string().refine(isCidr, 'expected a network such as 127.0.0.1/32')).default([]),
         })
         .prefault({}),
       // Validated by @janitor/scheduler's parseSchedules (cron expressions, actions, zones, durations, unique names),
