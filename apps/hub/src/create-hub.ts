@@ -24,8 +24,10 @@ export interface HubDeps {
   alerts: IngestAlerts & SilenceAlerts;
   /** Who may speak to the hub (createAccessPolicy). */
   access: AccessCheckOptions['access'];
-  /** The peer's IP address. main.ts reads it from the socket; tests pass their own. */
+  /** The socket's peer address. main.ts reads it from the socket; tests pass their own. */
   remoteAddress: (c: HubContext) => string | undefined;
+  /** How many silences may run at once. @default 1000 */
+  maxSilences?: number;
   /** Called after something was queued (wakes the outbox worker). */
   onQueued?: () => void;
   /** @default 'ready' */
@@ -51,8 +53,8 @@ export interface HubDeps {
  */
 export function createHub(deps: HubDeps): HubApp {
   const { config, outbox, alerts, remoteAddress, logger = silentLogger } = deps;
-  const { logged, failed } = createRequestLine({ logger, remoteAddress });
   const access = createAccessCheck({ access: deps.access, remoteAddress });
+  const { logged, failed } = createRequestLine({ logger, sender: access.sender });
   const { publisherState, storeWritable, onQueued } = deps;
 
   const app = new Hono<HubEnv>();
@@ -62,7 +64,10 @@ export function createHub(deps: HubDeps): HubApp {
     createIngestRoutes({ alerts, reportKeys: config.data.system_info.report_keys, access, logged }),
   );
   app.route('/message', createMessageRoutes({ outbox, onQueued, access, logged, logger }));
-  app.route('/silences', createSilenceRoutes({ alerts, access, logged }));
+  app.route(
+    '/silences',
+    createSilenceRoutes({ alerts, access, logged, ...(deps.maxSilences ? { maxActive: deps.maxSilences } : {}) }),
+  );
 
   app.notFound(logged(methodTable(app.routes)));
   app.onError((error, c) => {

@@ -102,13 +102,13 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
   const config = hubConfig(raw, dir.path, options.env);
   const store = openStore({ path: join(dir.path, 'janitor.db'), synchronous: 'NORMAL' });
   const logger = captureLogger();
-  const { tokens, allow_networks } = config.data.app.service;
+  const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
   const alerts = createAlertEngine({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
   const app = createHub({
     config,
     outbox: store.outbox,
     alerts,
-    access: createAccessPolicy({ tokens, allowNetworks: allow_networks }),
+    access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
     remoteAddress: remoteFromEnv,
     logger,
     ...options.deps,

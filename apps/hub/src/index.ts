@@ -1,5 +1,7 @@
 export type { AccessDecision, AccessPolicyOptions, HubToken } from './access.ts';
 export { createAccessPolicy, PRIVATE_NETWORKS } from './access.ts';
+export type { ForwardingHeaders, Sender, SenderResolverOptions } from './client-address.ts';
+export { createSenderResolver } from './client-address.ts';
 export type { HubDeps, HubOutbox, PublisherState } from './create-hub.ts';
 export { createHub } from './create-hub.ts';
 export type { HubApp, HubBindings, HubContext, HubEnv, HubVariables } from './http/hub-env.ts';

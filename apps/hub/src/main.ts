@@ -76,7 +76,7 @@ const program = new Command('janitor-hub')
     });
     if (config.data.app.service.tokens.length === 0) {
       logger.warn(
-        'NO TOKENS CONFIGURED: accepting requests from loopback and private networks only; set app.service.tokens to accept others',
+        'NO TOKENS CONFIGURED: accepting reports and messages from loopback and private networks only, silences from this machine only; set app.service.tokens to accept others',
       );
     }
     await new Promise<void>((resolve) => {

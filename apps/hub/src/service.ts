@@ -79,12 +79,12 @@ export function createHubService(options: HubServiceOptions): HubService {
   }
   const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker?.notify() });
   const publisherState = (): PublisherState => (worker?.status().paused === 'auth' ? 'token-refused' : configured);
-  const { tokens, allow_networks } = config.data.app.service;
+  const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
   const app = createHub({
     config,
     outbox: store.outbox,
     alerts,
-    access: createAccessPolicy({ tokens, allowNetworks: allow_networks }),
+    access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
     remoteAddress: options.remoteAddress,
     onQueued: () => worker?.notify(),
     publisherState,

@@ -64,7 +64,7 @@ export function createIngestRoutes(deps: IngestRoutesDeps): HubApp {
   return new Hono<HubEnv>().post(
     '/',
     logged(async (c) => {
-      const denied = access.authorize(c);
+      const denied = access.authorize(c, 'write');
       if (denied) return denied;
       const parsed = await readBody(c, parseReportRequest);
       if (!parsed.ok) return refuse(c, parsed.error);

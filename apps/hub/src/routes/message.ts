@@ -40,7 +40,7 @@ export function createMessageRoutes(deps: MessageRoutesDeps): HubApp {
   return new Hono<HubEnv>().post(
     '/',
     logged(async (c) => {
-      const denied = access.authorize(c);
+      const denied = access.authorize(c, 'write');
       if (denied) return denied;
       const parsed = await readMessage(c);
       if (!parsed.ok) return refuse(c, parsed.error);
