@@ -9,6 +9,7 @@ import { createHealthRoutes, type HealthOutbox, type PublisherState } from './ro
 import { createIngestRoutes, type IngestAlerts } from './routes/ingest.ts';
 import { createMessageRoutes, type MessageOutbox } from './routes/message.ts';
 import { createSilenceRoutes, type SilenceAlerts } from './routes/silences.ts';
+import type { StoreWatch } from './store-watch.ts';
 
 export type { PublisherState } from './routes/health.ts';
 
@@ -34,6 +35,11 @@ export interface HubDeps {
   publisherState?: () => PublisherState;
   /** True when the store accepts writes. @default () => true */
   storeWritable?: () => boolean;
+  /**
+   * Whether the store's file is still the one the hub writes to (createStoreWatch): `/health` looks at it, and the
+   * routes that write answer 503 once it is gone.
+   */
+  storeWatch?: StoreWatch;
   logger?: Logger;
 }
 
@@ -55,18 +61,32 @@ export function createHub(deps: HubDeps): HubApp {
   const { config, outbox, alerts, remoteAddress, logger = silentLogger } = deps;
   const access = createAccessCheck({ access: deps.access, remoteAddress });
   const { logged, failed } = createRequestLine({ logger, sender: access.sender });
-  const { publisherState, storeWritable, onQueued } = deps;
+  const { publisherState, storeWritable, onQueued, storeWatch } = deps;
+  const storeProblem = storeWatch?.problem;
+  const checkStoreFile = storeWatch?.check;
 
   const app = new Hono<HubEnv>();
-  app.route('/health', createHealthRoutes({ outbox, publisherState, storeWritable, logger, logged }));
+  app.route('/health', createHealthRoutes({ outbox, publisherState, storeWritable, checkStoreFile, logger, logged }));
   app.route(
     '/sysinfo',
-    createIngestRoutes({ alerts, reportKeys: config.data.system_info.report_keys, access, logged }),
+    createIngestRoutes({
+      alerts,
+      reportKeys: config.data.system_info.report_keys,
+      access,
+      logged,
+      storeProblem,
+    }),
   );
-  app.route('/message', createMessageRoutes({ outbox, onQueued, access, logged, logger }));
+  app.route('/message', createMessageRoutes({ outbox, onQueued, access, logged, logger, storeProblem }));
   app.route(
     '/silences',
-    createSilenceRoutes({ alerts, access, logged, ...(deps.maxSilences ? { maxActive: deps.maxSilences } : {}) }),
+    createSilenceRoutes({
+      alerts,
+      access,
+      logged,
+      storeProblem,
+      ...(deps.maxSilences ? { maxActive: deps.maxSilences } : {}),
+    }),
   );
 
   app.notFound(logged(methodTable(app.routes)));

@@ -9,6 +9,7 @@ import { DEFAULT_NOTIFICATION_RETENTION_MS, openStore, type Store } from '@janit
 import { createAccessPolicy } from './access.ts';
 import { createHub, type PublisherState } from './create-hub.ts';
 import type { HubApp, HubContext } from './http/hub-env.ts';
+import { createStoreWatch } from './store-watch.ts';
 
 export interface HubServiceOptions {
   config: LoadedConfig;
@@ -26,6 +27,11 @@ export interface HubServiceOptions {
    * @default 30000
    */
   checkIntervalMs?: number;
+  /**
+   * How often the hub looks whether its database file was deleted or replaced under it (besides every health probe);
+   * 0 for never. @default 10000
+   */
+  storeCheckIntervalMs?: number;
 }
 
 /** The hub with everything behind it: the store, the publisher and the outbox worker, the timers. */
@@ -36,6 +42,8 @@ export interface HubService {
   alerts: AlertEngine;
   worker: OutboxWorker | undefined;
   publisherState: PublisherState;
+  /** Why the hub takes nothing now: its database file was deleted or replaced under it (`undefined` while fine). */
+  storeProblem(): string | undefined;
   /** What runs until the hub stops, in start order: the outbox worker, the silent-host check, the log's retention. */
   components: readonly Component[];
   /**
@@ -64,7 +72,15 @@ const RETENTION_INTERVAL_MS = 6 * 3600_000;
  * exists and the hub restarts (and /health says so).
  */
 export function createHubService(options: HubServiceOptions): HubService {
-  const { config, logger, dryRun, env = process.env, now = Date.now, checkIntervalMs = 30_000 } = options;
+  const {
+    config,
+    logger,
+    dryRun,
+    env = process.env,
+    now = Date.now,
+    checkIntervalMs = 30_000,
+    storeCheckIntervalMs = 10_000,
+  } = options;
   const storePath = options.storePath ?? join(config.data.app.state_dir, 'janitor.db');
   mkdirSync(dirname(storePath), { recursive: true, mode: 0o700 });
   const store = openStore({ path: storePath });
@@ -77,6 +93,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       file: config.data.mastodon.credentials.user_file,
     });
   }
+  const storeWatch = createStoreWatch({ store, logger });
   const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker?.notify() });
   const publisherState = (): PublisherState => (worker?.status().paused === 'auth' ? 'token-refused' : configured);
   const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
@@ -88,6 +105,7 @@ export function createHubService(options: HubServiceOptions): HubService {
     remoteAddress: options.remoteAddress,
     onQueued: () => worker?.notify(),
     publisherState,
+    storeWatch,
     storeWritable: () => {
       // A real write, cheap enough for every health check (integrity_check would scan the whole file).
       try {
@@ -133,6 +151,9 @@ export function createHubService(options: HubServiceOptions): HubService {
           ),
         ]
       : []),
+    ...(storeCheckIntervalMs > 0
+      ? [every('database file check', storeCheckIntervalMs, async () => storeWatch.check(), logger)]
+      : []),
   ];
   let running: RunningComponents | undefined;
   return {
@@ -143,6 +164,7 @@ export function createHubService(options: HubServiceOptions): HubService {
     get publisherState() {
       return publisherState();
     },
+    storeProblem: storeWatch.problem,
     components,
     async start() {
       running = await startComponents(components, { logger });

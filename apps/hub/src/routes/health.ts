@@ -18,6 +18,8 @@ export interface HealthRoutesDeps {
   publisherState?: (() => PublisherState) | undefined;
   /** True when the store accepts writes. @default () => true */
   storeWritable?: (() => boolean) | undefined;
+  /** Looks at the store's file (a `stat`): why it cannot be kept (deleted, replaced), or undefined. */
+  checkStoreFile?: (() => string | undefined) | undefined;
   /** Told when the outbox cannot be read. */
   logger: Logger;
   logged: RequestLine['logged'];
@@ -25,11 +27,28 @@ export interface HealthRoutesDeps {
 
 /**
  * `GET /` (mounted at `/health`): 200 `{ status: 'ready', problems: [], store, publisher, outbox }` when the store
- * takes writes and the publisher has a token, 503 `{ status: 'not ready', problems: [...] }` otherwise. Open to
+ * takes writes (and its file is still the one the hub has open) and the publisher has a token, 503 `{ status: 'not ready', problems: [...] }` otherwise. Open to
  * everyone, like any health check; it tells nothing about what was posted.
  */
 export function createHealthRoutes(deps: HealthRoutesDeps): HubApp {
-  const { outbox, publisherState = () => 'ready', storeWritable = () => true, logger, logged } = deps;
+  const {
+    outbox,
+    publisherState = () => 'ready',
+    storeWritable = () => true,
+    checkStoreFile = () => undefined,
+    logger,
+    logged,
+  } = deps;
+  function fileProblem(): string | undefined {
+    try {
+      return checkStoreFile();
+    } catch (error) {
+      logger.error('health: the database file cannot be looked at', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return undefined;
+    }
+  }
 
   function countsOrUndefined() {
     try {
@@ -46,11 +65,12 @@ export function createHealthRoutes(deps: HealthRoutesDeps): HubApp {
     '/',
     logged((c) => {
       // A store that fails outright is the answer, not a reason for the health check itself to fail.
+      const lost = fileProblem();
       const counts = countsOrUndefined();
-      const writable = counts !== undefined && storeWritable();
+      const writable = lost === undefined && counts !== undefined && storeWritable();
       const publisher = publisherState();
       const problems = [
-        ...(writable ? [] : ['the store is not writable']),
+        ...(lost !== undefined ? [lost] : writable ? [] : ['the store is not writable']),
         ...(publisher === 'no-token' ? ['no Mastodon access token: run janitor login'] : []),
         ...(publisher === 'token-refused'
           ? ['the server refuses the Mastodon access token: posting is paused until it works again (janitor login)']

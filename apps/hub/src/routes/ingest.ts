@@ -6,6 +6,7 @@ import type { AccessCheck } from '../http/access-check.ts';
 import type { HubApp, HubEnv } from '../http/hub-env.ts';
 import { readBody } from '../http/read-body.ts';
 import type { RequestLine } from '../http/request-line.ts';
+import { storeLost } from '../http/store-lost.ts';
 import { refuse } from '../http/wire-refusal.ts';
 
 /** The alert lifecycle as ingest uses it (the hub's alert engine fits). */
@@ -25,6 +26,8 @@ export interface IngestRoutesDeps {
   reportKeys?: readonly string[] | undefined;
   access: Pick<AccessCheck, 'authorize' | 'checkHost'>;
   logged: RequestLine['logged'];
+  /** Why nothing can be kept now (the store's file is gone), checked before every write. @default () => undefined */
+  storeProblem?: (() => string | undefined) | undefined;
 }
 
 /**
@@ -33,7 +36,7 @@ export interface IngestRoutesDeps {
  * This is the hub's busiest route: every request costs one handler (no middleware) and reads its headers from Node.
  */
 export function createIngestRoutes(deps: IngestRoutesDeps): HubApp {
-  const { alerts, access, logged } = deps;
+  const { alerts, access, logged, storeProblem = () => undefined } = deps;
   const sampleOptions = deps.reportKeys ? { keys: deps.reportKeys } : {};
   const turn = createTurn();
   // The newest collectedAtMs kept per host. A v2 report no newer than that is a replay; the original's reports
@@ -66,6 +69,7 @@ export function createIngestRoutes(deps: IngestRoutesDeps): HubApp {
     logged(async (c) => {
       const denied = access.authorize(c, 'write');
       if (denied) return denied;
+      if (storeProblem() !== undefined) return storeLost(c);
       const parsed = await readBody(c, parseReportRequest);
       if (!parsed.ok) return refuse(c, parsed.error);
       const report = parsed.value;

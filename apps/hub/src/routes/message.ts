@@ -8,6 +8,7 @@ import type { HubApp, HubContext, HubEnv } from '../http/hub-env.ts';
 import { isMultipart, parseMultipartMessage } from '../http/multipart-message.ts';
 import { type Refusal, readBody, readBytes } from '../http/read-body.ts';
 import type { RequestLine } from '../http/request-line.ts';
+import { storeLost } from '../http/store-lost.ts';
 import { refuse } from '../http/wire-refusal.ts';
 
 /** The outbox as `/message` uses it: durable enqueue of many entries in one transaction. */
@@ -22,6 +23,8 @@ export interface MessageRoutesDeps {
   onQueued?: (() => void) | undefined;
   access: Pick<AccessCheck, 'authorize' | 'checkHost'>;
   logged: RequestLine['logged'];
+  /** Why nothing can be kept now (the store's file is gone), checked before every write. @default () => undefined */
+  storeProblem?: (() => string | undefined) | undefined;
   /** Told about the fields of an accepted message that were ignored. */
   logger: Logger;
 }
@@ -33,7 +36,7 @@ export interface MessageRoutesDeps {
  * (`ignored: [...]`, the status stays 200) and in a warning line.
  */
 export function createMessageRoutes(deps: MessageRoutesDeps): HubApp {
-  const { outbox, onQueued, access, logged, logger } = deps;
+  const { outbox, onQueued, access, logged, logger, storeProblem = () => undefined } = deps;
   const enqueue = createGroupCommit((inputs: readonly { payload: OutboxPayload; groupKey: string }[]) =>
     outbox.enqueueMany(inputs),
   );
@@ -42,6 +45,7 @@ export function createMessageRoutes(deps: MessageRoutesDeps): HubApp {
     logged(async (c) => {
       const denied = access.authorize(c, 'write');
       if (denied) return denied;
+      if (storeProblem() !== undefined) return storeLost(c);
       const parsed = await readMessage(c);
       if (!parsed.ok) return refuse(c, parsed.error);
       const message = parsed.value;

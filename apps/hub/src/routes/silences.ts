@@ -5,6 +5,7 @@ import type { AccessCheck } from '../http/access-check.ts';
 import type { HubApp, HubEnv } from '../http/hub-env.ts';
 import { readBody } from '../http/read-body.ts';
 import type { RequestLine } from '../http/request-line.ts';
+import { storeLost } from '../http/store-lost.ts';
 import { refuse } from '../http/wire-refusal.ts';
 
 /** The silences as the routes use them (the hub's alert engine fits). */
@@ -22,6 +23,8 @@ export interface SilenceRoutesDeps {
   alerts: SilenceAlerts;
   access: Pick<AccessCheck, 'authorize' | 'checkHost'>;
   logged: RequestLine['logged'];
+  /** Why nothing can be kept now (the store's file is gone), checked before every write. @default () => undefined */
+  storeProblem?: (() => string | undefined) | undefined;
   /** How many silences may run at once: one more is a 409. @default {@link MAX_ACTIVE_SILENCES} */
   maxActive?: number;
 }
@@ -40,13 +43,14 @@ const SILENCE_ID = /^[1-9]\d{0,15}$/;
  * it a 503 the client may retry (through `app.onError`).
  */
 export function createSilenceRoutes(deps: SilenceRoutesDeps): HubApp {
-  const { alerts, access, logged, maxActive = MAX_ACTIVE_SILENCES } = deps;
+  const { alerts, access, logged, maxActive = MAX_ACTIVE_SILENCES, storeProblem = () => undefined } = deps;
   return new Hono<HubEnv>()
     .post(
       '/',
       logged(async (c) => {
         const denied = access.authorize(c, 'admin');
         if (denied) return denied;
+        if (storeProblem() !== undefined) return storeLost(c);
         const parsed = await readBody(c, parseSilenceRequest);
         if (!parsed.ok) return refuse(c, parsed.error);
         const { host, rule, forMs, reason } = parsed.value;
@@ -80,6 +84,7 @@ export function createSilenceRoutes(deps: SilenceRoutesDeps): HubApp {
       logged((c) => {
         const denied = access.authorize(c, 'admin');
         if (denied) return denied;
+        if (storeProblem() !== undefined) return storeLost(c);
         const raw = c.req.param('id') ?? '';
         const id = SILENCE_ID.test(raw) ? Number(raw) : Number.NaN;
         if (!Number.isSafeInteger(id)) {
