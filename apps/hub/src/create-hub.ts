@@ -33,6 +33,8 @@ export interface HubDeps {
   onQueued?: () => void;
   /** @default 'ready' */
   publisherState?: () => PublisherState;
+  /** Why the hub runs dry when nobody asked it to (`/health` says it). */
+  dryRunBecause?: 'no-credentials';
   /** True when the store accepts writes. @default () => true */
   storeWritable?: () => boolean;
   /**
@@ -66,7 +68,18 @@ export function createHub(deps: HubDeps): HubApp {
   const checkStoreFile = storeWatch?.check;
 
   const app = new Hono<HubEnv>();
-  app.route('/health', createHealthRoutes({ outbox, publisherState, storeWritable, checkStoreFile, logger, logged }));
+  app.route(
+    '/health',
+    createHealthRoutes({
+      outbox,
+      publisherState,
+      storeWritable,
+      checkStoreFile,
+      dryRunBecause: deps.dryRunBecause,
+      logger,
+      logged,
+    }),
+  );
   app.route(
     '/sysinfo',
     createIngestRoutes({

@@ -72,6 +72,32 @@ describe('janitor-hub as a process', () => {
     }
   });
 
+  it('without Mastodon credentials runs dry, says so once, and keeps none of the posts it logs', async () => {
+    const dir = tempDir();
+    try {
+      // dry_run: false in the config, but no token anywhere.
+      const hub = await startHubProcess({ dir: dir.path, config: configFor(dir.path) });
+      expect(hub.lines().find((l) => l.message === 'hub listening')).toMatchObject({ dryRun: true });
+      expect((await post(`${hub.url}/message`, 'hostname=h&message=only+a+test')).status).toBe(200);
+      await hub.waitForLine((l) => l.message === 'posted' && l.entry === 1);
+      const health = await fetch(`${hub.url}/health`, { signal: AbortSignal.timeout(5000) });
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({
+        status: 'ready',
+        publisher: 'dry-run',
+        dryRunBecause: 'no-credentials',
+        outbox: { pending: 0, dead: 0 },
+      });
+      hub.child.kill('SIGTERM');
+      expect((await hub.exited(8000)).code).toBe(0);
+      const said = hub.lines().filter((l) => /no Mastodon/.test(l.message));
+      expect(said.map((l) => l.level)).toEqual(['WARN']);
+      expect(said[0]?.message).toMatch(/dry run/);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('with JANITOR_HUB_TOKEN wants the token even from loopback, and never logs it', async () => {
     const dir = tempDir();
     try {
@@ -202,17 +228,12 @@ describe('SIGKILL during a burst of /message requests', () => {
     // The fake plays a server without posting limits here, so the hub need not pace (that has its own tests).
     (config.mastodon as { status_post: Record<string, unknown> }).status_post.pacing = false;
     try {
-      // No Mastodon token and no dry run: the hub accepts and queues, and posts nothing.
-      const first = await startHubProcess({ dir: dir.path, config });
-      const health = await fetch(`${first.url}/health`, { signal: AbortSignal.timeout(5000) });
-      expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({
-        status: 'not ready',
-        publisher: 'no-token',
-        problems: [expect.stringContaining('no Mastodon access token')],
-      });
+      // A Mastodon token the server refuses: the hub accepts and queues, and posting pauses.
+      const first = await startHubProcess({ dir: dir.path, config, env: { JANITOR_MASTODON_ACCESS_TOKEN: 'revoked' } });
+      expect((await post(`${first.url}/message`, 'hostname=burst&message=first')).status).toBe(200);
+      await waitForHealth(first.url, (h) => (h as { publisher?: string }).publisher === 'token-refused');
 
-      const acked = new Map<number, string>();
+      const acked = new Map<number, string>([[1, 'first']]);
       const TOTAL = 400;
       const KILL_AFTER = 120;
       let next = 0;

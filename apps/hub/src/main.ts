@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { CliError, EXIT, openRuntime, resolveStateDir, runProgram } from '@janitor/runtime';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { createHubService } from './service.ts';
 
@@ -25,12 +25,9 @@ const program = new Command('janitor-hub')
   .version(pkg.version)
   .option('-c, --config <path>', 'the config file (default: $JANITOR_CONFIG, or config.yaml found upward)')
   .option('--host <host>', 'address to listen on (default: app.service.listen.host)')
-  .option('--port <port>', 'port to listen on (default: app.service.listen.port)', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('expected a port number 0-65535');
-    return n;
-  })
-  .option('--dry-run', 'log the posts instead of making them')
+  .option('--port <port>', 'port to listen on (default: app.service.listen.port)', parsePort)
+  .option('--dry-run', 'log the posts instead of making them (also without Mastodon credentials)')
+  .showHelpAfterError('Usage: janitor-hub [--config PATH] [--host HOST] [--port PORT] [--dry-run] (--help for more)')
   .action(async (options: HubOptions) => {
     const runtime = await openRuntime({
       ...(options.config ? { configPath: options.config } : {}),
@@ -71,7 +68,7 @@ const program = new Command('janitor-hub')
     const address = server.address() as AddressInfo;
     logger.info('hub listening', {
       url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
-      dryRun: runtime.dryRun,
+      dryRun: service.dryRun,
       store: service.store.path,
     });
     if (config.data.app.service.tokens.length === 0) {
@@ -100,6 +97,13 @@ const program = new Command('janitor-hub')
     // A post abandoned at the grace deadline may still hold a socket open: do not wait for its timeout.
     setTimeout(() => process.exit(), 100).unref();
   });
+
+/** A `--port` value: decimal digits only (`''` or `0x50` must not pass as 0 or 80), 0-65535. */
+function parsePort(value: string): number {
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) throw new InvalidArgumentError('expected a port number 0-65535');
+  return port;
+}
 
 /**
  * Stops accepting, lets in-flight requests finish, closes the other connections (idle keep-alive ones, and those that

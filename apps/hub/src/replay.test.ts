@@ -107,3 +107,28 @@ describe('a hub that cannot listen', () => {
     }
   });
 });
+
+describe('a port that is not one', () => {
+  it.each(['abc', '99999', '-1', '1.5', '', '0x50'])(
+    '--port %j exits 2 with a usage line, before anything starts',
+    (port) => {
+      const dir = tempDir();
+      try {
+        const r = spawnSync(process.execPath, [HUB_MAIN, '--dry-run', '--port', port], {
+          cwd: dir.path,
+          env: { ...process.env, HOME: dir.path, XDG_STATE_HOME: join(dir.path, 'state') },
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
+        expect(r.status).toBe(2);
+        expect(r.stderr).toMatch(/--port/);
+        expect(r.stderr).toMatch(/expected a port number 0-65535/);
+        expect(r.stderr).toMatch(/^Usage: janitor-hub /m);
+        expect(r.stderr).not.toMatch(/^\s+at /m);
+        expect(r.stderr).not.toMatch(/hub listening/);
+      } finally {
+        dir.remove();
+      }
+    },
+  );
+});

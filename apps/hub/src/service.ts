@@ -40,7 +40,9 @@ export interface HubService {
   store: Store;
   /** The alert lifecycle: `tick()` is what the silent-host timer runs. */
   alerts: AlertEngine;
-  worker: OutboxWorker | undefined;
+  worker: OutboxWorker;
+  /** Whether posts are only logged: asked for (`--dry-run`, `app.run_control.dry_run`), or no Mastodon credentials. */
+  dryRun: boolean;
   publisherState: PublisherState;
   /** Why the hub takes nothing now: its database file was deleted or replaced under it (`undefined` while fine). */
   storeProblem(): string | undefined;
@@ -68,8 +70,8 @@ const RETENTION_INTERVAL_MS = 6 * 3600_000;
 /**
  * Wires the hub: opens the store (`<state_dir>/janitor.db`), builds the publisher and its outbox worker through
  * createPosting, the alert engine and the HTTP app, and lists the components that {@link HubService.start} starts.
- * Without an access token outside dry run, requests are still accepted and queued; nothing is posted until a token
- * exists and the hub restarts (and /health says so).
+ * Without Mastodon credentials the hub runs dry, as every command does: it says so once, logs the posts it would make
+ * and keeps none of them; `/health` says `publisher: 'dry-run'` with `dryRunBecause: 'no-credentials'`.
  */
 export function createHubService(options: HubServiceOptions): HubService {
   const {
@@ -84,18 +86,22 @@ export function createHubService(options: HubServiceOptions): HubService {
   const storePath = options.storePath ?? join(config.data.app.state_dir, 'janitor.db');
   mkdirSync(dirname(storePath), { recursive: true, mode: 0o700 });
   const store = openStore({ path: storePath });
-  const hasToken = resolveAccessToken(config, env) !== undefined;
-  const configured: PublisherState = dryRun ? 'dry-run' : hasToken ? 'ready' : 'no-token';
-  const worker =
-    configured === 'no-token' ? undefined : createPosting({ config, logger, dryRun }, store, { env }).worker;
-  if (worker === undefined) {
-    logger.error('no Mastodon access token: messages are queued but not posted; run janitor login, then restart', {
-      file: config.data.mastodon.credentials.user_file,
-    });
+  // No credentials means a dry run, as everywhere: the posts are logged, and none is kept for later (a hub that
+  // queued them would post a flood of old test messages once logged in).
+  const noCredentials = !dryRun && resolveAccessToken(config, env) === undefined;
+  const configured: PublisherState = dryRun || noCredentials ? 'dry-run' : 'ready';
+  if (noCredentials) {
+    logger.warn(
+      'no Mastodon credentials: dry run, the posts are logged, not made and not kept; run janitor login, then restart',
+      { file: config.data.mastodon.credentials.user_file },
+    );
   }
+  const worker: OutboxWorker = createPosting({ config, logger, dryRun: configured === 'dry-run' }, store, {
+    env,
+  }).worker;
   const storeWatch = createStoreWatch({ store, logger });
-  const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker?.notify() });
-  const publisherState = (): PublisherState => (worker?.status().paused === 'auth' ? 'token-refused' : configured);
+  const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker.notify() });
+  const publisherState = (): PublisherState => (worker.status().paused === 'auth' ? 'token-refused' : configured);
   const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
   const app = createHub({
     config,
@@ -103,8 +109,9 @@ export function createHubService(options: HubServiceOptions): HubService {
     alerts,
     access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
     remoteAddress: options.remoteAddress,
-    onQueued: () => worker?.notify(),
+    onQueued: () => worker.notify(),
     publisherState,
+    ...(noCredentials ? { dryRunBecause: 'no-credentials' as const } : {}),
     storeWatch,
     storeWritable: () => {
       // A real write, cheap enough for every health check (integrity_check would scan the whole file).
@@ -120,20 +127,16 @@ export function createHubService(options: HubServiceOptions): HubService {
 
   let graceMs = 2000;
   const components: Component[] = [
-    ...(worker
-      ? [
-          {
-            name: 'outbox worker',
-            start: () => worker.start(),
-            async stop() {
-              if (await settlesWithin(worker.stop(), graceMs)) return;
-              logger.warn('a post was still in flight at shutdown: it stays queued and goes out at the next start', {
-                graceMs,
-              });
-            },
-          },
-        ]
-      : []),
+    {
+      name: 'outbox worker',
+      start: () => worker.start(),
+      async stop() {
+        if (await settlesWithin(worker.stop(), graceMs)) return;
+        logger.warn('a post was still in flight at shutdown: it stays queued and goes out at the next start', {
+          graceMs,
+        });
+      },
+    },
     ...(checkIntervalMs > 0
       ? [
           every(
@@ -161,6 +164,7 @@ export function createHubService(options: HubServiceOptions): HubService {
     store,
     alerts,
     worker,
+    dryRun: configured === 'dry-run',
     get publisherState() {
       return publisherState();
     },
