@@ -9,6 +9,7 @@ import { createHealthRoutes, type HealthOutbox, type PublisherState } from './ro
 import { createIngestRoutes, type IngestAlerts } from './routes/ingest.ts';
 import { createMessageRoutes, type MessageOutbox } from './routes/message.ts';
 import { createSilenceRoutes, type SilenceAlerts } from './routes/silences.ts';
+import { neverThrowing } from './safe-logger.ts';
 import type { StoreWatch } from './store-watch.ts';
 
 export type { PublisherState } from './routes/health.ts';
@@ -60,7 +61,9 @@ export interface HubDeps {
  * const res = await app.request('/message', { method: 'POST', body: new URLSearchParams({ hostname: 'h', message: 'hi' }) });
  */
 export function createHub(deps: HubDeps): HubApp {
-  const { config, outbox, alerts, remoteAddress, logger = silentLogger } = deps;
+  const { config, outbox, alerts, remoteAddress } = deps;
+  // Lines are written after something was kept (a queued message's request line): a failing logger must not throw.
+  const logger = neverThrowing(deps.logger ?? silentLogger);
   const access = createAccessCheck({ access: deps.access, remoteAddress });
   const { logged, failed } = createRequestLine({ logger, sender: access.sender });
   const { publisherState, storeWritable, onQueued, storeWatch } = deps;

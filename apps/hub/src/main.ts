@@ -5,10 +5,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
+import { type AppLogger, ConfigError } from '@janitor/config';
 import { CliError, EXIT, openRuntime, resolveStateDir, runProgram } from '@janitor/runtime';
 import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
-import { createHubService } from './service.ts';
+import { checkLogFile } from './log-file.ts';
+import { neverThrowing } from './safe-logger.ts';
+import { createHubService, type HubService } from './service.ts';
 
 interface HubOptions {
   config?: string;
@@ -33,22 +36,32 @@ const program = new Command('janitor-hub')
       ...(options.config ? { configPath: options.config } : {}),
       ...(options.dryRun ? { dryRun: true } : {}),
     });
-    const { config, logger } = runtime;
-    const service = createHubService({
-      config,
-      logger,
-      dryRun: runtime.dryRun,
-      // The socket's address, as getConnInfo() of @hono/node-server reads it (without building its objects).
-      remoteAddress: (c) => (c.env as { incoming: IncomingMessage }).incoming.socket.remoteAddress,
-      storePath: join(resolveStateDir(config), 'janitor.db'),
-    });
+    const { config } = runtime;
+    // Lines are logged after something was kept: a logger that fails must never turn that into an error.
+    const logger = neverThrowing(runtime.logger);
+    checkLogFile(config.data.logger);
+    let service: HubService;
+    try {
+      service = createHubService({
+        config,
+        logger,
+        dryRun: runtime.dryRun,
+        // The socket's address, as getConnInfo() of @hono/node-server reads it (without building its objects).
+        remoteAddress: (c) => (c.env as { incoming: IncomingMessage }).incoming.socket.remoteAddress,
+        storePath: join(resolveStateDir(config), 'janitor.db'),
+      });
+    } catch (error) {
+      throw cannotStart(error);
+    }
     try {
       // Everything that runs behind the routes starts before anything is accepted; a failure stops what started.
       await service.start();
     } catch (error) {
       await service.close();
-      throw new CliError((error as Error).message, EXIT.failure, { cause: error });
+      throw cannotStart(error);
     }
+    // From here on something runs (the worker, the timers): an error nobody caught stops the hub, in one line.
+    exitOnUnexpectedError(logger, config.data.logger.to_stdout);
     const host = options.host ?? config.data.app.service.listen.host;
     const port = options.port ?? config.data.app.service.listen.port;
     let server: ServerType;
@@ -97,6 +110,28 @@ const program = new Command('janitor-hub')
     // A post abandoned at the grace deadline may still hold a socket open: do not wait for its timeout.
     setTimeout(() => process.exit(), 100).unref();
   });
+
+/** A failure before the hub listens, as one line: the config's own errors as they are, anything else `cannot start`. */
+function cannotStart(error: unknown): Error {
+  if (error instanceof CliError || error instanceof ConfigError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CliError(`cannot start: ${reason}`, EXIT.failure, { cause: error });
+}
+
+/**
+ * An error nobody caught while the hub runs (a bug, a library that threw from a timer) ends it at once with one line
+ * and exit 1, rather than a stack trace, or a process left half alive. What was acknowledged is in the store already.
+ */
+function exitOnUnexpectedError(logger: AppLogger, toStderr: boolean): void {
+  const fatal = (error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.error('unexpected error: the hub stops', { error: reason });
+    if (!toStderr) process.stderr.write(`janitor-hub: unexpected error: ${reason}\n`);
+    process.exit(EXIT.failure);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+}
 
 /** A `--port` value: decimal digits only (`''` or `0x50` must not pass as 0 or 80), 0-65535. */
 function parsePort(value: string): number {

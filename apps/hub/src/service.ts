@@ -9,6 +9,7 @@ import { DEFAULT_NOTIFICATION_RETENTION_MS, openStore, type Store } from '@janit
 import { createAccessPolicy } from './access.ts';
 import { createHub, type PublisherState } from './create-hub.ts';
 import type { HubApp, HubContext } from './http/hub-env.ts';
+import { neverThrowing } from './safe-logger.ts';
 import { createStoreWatch } from './store-watch.ts';
 
 export interface HubServiceOptions {
@@ -76,116 +77,128 @@ const RETENTION_INTERVAL_MS = 6 * 3600_000;
 export function createHubService(options: HubServiceOptions): HubService {
   const {
     config,
-    logger,
     dryRun,
     env = process.env,
     now = Date.now,
     checkIntervalMs = 30_000,
     storeCheckIntervalMs = 10_000,
   } = options;
+  // Every line is written after something was kept (a report's alert, a queued message): it must never throw.
+  const logger = neverThrowing(options.logger);
   const storePath = options.storePath ?? join(config.data.app.state_dir, 'janitor.db');
   mkdirSync(dirname(storePath), { recursive: true, mode: 0o700 });
   const store = openStore({ path: storePath });
-  // No credentials means a dry run, as everywhere: the posts are logged, and none is kept for later (a hub that
-  // queued them would post a flood of old test messages once logged in).
-  const noCredentials = !dryRun && resolveAccessToken(config, env) === undefined;
-  const configured: PublisherState = dryRun || noCredentials ? 'dry-run' : 'ready';
-  if (noCredentials) {
-    logger.warn(
-      'no Mastodon credentials: dry run, the posts are logged, not made and not kept; run janitor login, then restart',
-      { file: config.data.mastodon.credentials.user_file },
-    );
+  try {
+    return wire(store);
+  } catch (error) {
+    // Nothing started yet: the store is all there is to release (a damaged alert table, a config the publisher
+    // refuses).
+    store.close();
+    throw error;
   }
-  const worker: OutboxWorker = createPosting({ config, logger, dryRun: configured === 'dry-run' }, store, {
-    env,
-  }).worker;
-  const storeWatch = createStoreWatch({ store, logger });
-  const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker.notify() });
-  const publisherState = (): PublisherState => (worker.status().paused === 'auth' ? 'token-refused' : configured);
-  const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
-  const app = createHub({
-    config,
-    outbox: store.outbox,
-    alerts,
-    access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
-    remoteAddress: options.remoteAddress,
-    onQueued: () => worker.notify(),
-    publisherState,
-    ...(noCredentials ? { dryRunBecause: 'no-credentials' as const } : {}),
-    storeWatch,
-    storeWritable: () => {
-      // A real write, cheap enough for every health check (integrity_check would scan the whole file).
-      try {
-        store.kv.set('hub.health_probe', Date.now());
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    logger,
-  });
 
-  let graceMs = 2000;
-  const components: Component[] = [
-    {
-      name: 'outbox worker',
-      start: () => worker.start(),
-      async stop() {
-        if (await settlesWithin(worker.stop(), graceMs)) return;
-        logger.warn('a post was still in flight at shutdown: it stays queued and goes out at the next start', {
-          graceMs,
-        });
+  function wire(store: Store): HubService {
+    // No credentials means a dry run, as everywhere: the posts are logged, and none is kept for later (a hub that
+    // queued them would post a flood of old test messages once logged in).
+    const noCredentials = !dryRun && resolveAccessToken(config, env) === undefined;
+    const configured: PublisherState = dryRun || noCredentials ? 'dry-run' : 'ready';
+    if (noCredentials) {
+      logger.warn(
+        'no Mastodon credentials: dry run, the posts are logged, not made and not kept; run janitor login, then restart',
+        { file: config.data.mastodon.credentials.user_file },
+      );
+    }
+    const worker: OutboxWorker = createPosting({ config, logger, dryRun: configured === 'dry-run' }, store, {
+      env,
+    }).worker;
+    const storeWatch = createStoreWatch({ store, logger });
+    const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker.notify() });
+    const publisherState = (): PublisherState => (worker.status().paused === 'auth' ? 'token-refused' : configured);
+    const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
+    const app = createHub({
+      config,
+      outbox: store.outbox,
+      alerts,
+      access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
+      remoteAddress: options.remoteAddress,
+      onQueued: () => worker.notify(),
+      publisherState,
+      ...(noCredentials ? { dryRunBecause: 'no-credentials' as const } : {}),
+      storeWatch,
+      storeWritable: () => {
+        // A real write, cheap enough for every health check (integrity_check would scan the whole file).
+        try {
+          store.kv.set('hub.health_probe', Date.now());
+          return true;
+        } catch {
+          return false;
+        }
       },
-    },
-    ...(checkIntervalMs > 0
-      ? [
-          every(
-            'silent-host check',
-            checkIntervalMs,
-            () => alerts.tick(),
-            logger,
-            () => alerts.flush(),
-          ),
-          every(
-            'notification log retention',
-            RETENTION_INTERVAL_MS,
-            async () => store.notifications.purge(now() - DEFAULT_NOTIFICATION_RETENTION_MS),
-            logger,
-          ),
-        ]
-      : []),
-    ...(storeCheckIntervalMs > 0
-      ? [every('database file check', storeCheckIntervalMs, async () => storeWatch.check(), logger)]
-      : []),
-  ];
-  let running: RunningComponents | undefined;
-  return {
-    app,
-    store,
-    alerts,
-    worker,
-    dryRun: configured === 'dry-run',
-    get publisherState() {
-      return publisherState();
-    },
-    storeProblem: storeWatch.problem,
-    components,
-    async start() {
-      running = await startComponents(components, { logger });
-    },
-    async close(closeOptions = {}) {
-      graceMs = closeOptions.graceMs ?? 2000;
-      if (running) await running.stop({ deadlineMs: graceMs + 1000 });
-      try {
-        alerts.flush();
-      } catch (error) {
-        logger.warn('the last report times could not be written at shutdown', {
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
-      store.close();
-    },
-  };
+      logger,
+    });
+
+    let graceMs = 2000;
+    const components: Component[] = [
+      {
+        name: 'outbox worker',
+        start: () => worker.start(),
+        async stop() {
+          if (await settlesWithin(worker.stop(), graceMs)) return;
+          logger.warn('a post was still in flight at shutdown: it stays queued and goes out at the next start', {
+            graceMs,
+          });
+        },
+      },
+      ...(checkIntervalMs > 0
+        ? [
+            every(
+              'silent-host check',
+              checkIntervalMs,
+              () => alerts.tick(),
+              logger,
+              () => alerts.flush(),
+            ),
+            every(
+              'notification log retention',
+              RETENTION_INTERVAL_MS,
+              async () => store.notifications.purge(now() - DEFAULT_NOTIFICATION_RETENTION_MS),
+              logger,
+            ),
+          ]
+        : []),
+      ...(storeCheckIntervalMs > 0
+        ? [every('database file check', storeCheckIntervalMs, async () => storeWatch.check(), logger)]
+        : []),
+    ];
+    let running: RunningComponents | undefined;
+    return {
+      app,
+      store,
+      alerts,
+      worker,
+      dryRun: configured === 'dry-run',
+      get publisherState() {
+        return publisherState();
+      },
+      storeProblem: storeWatch.problem,
+      components,
+      async start() {
+        running = await startComponents(components, { logger });
+      },
+      async close(closeOptions = {}) {
+        graceMs = closeOptions.graceMs ?? 2000;
+        if (running) await running.stop({ deadlineMs: graceMs + 1000 });
+        try {
+          alerts.flush();
+        } catch (error) {
+          logger.warn('the last report times could not be written at shutdown', {
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+        store.close();
+      },
+    };
+  }
 }
 
 /**
