@@ -1,14 +1,16 @@
 #!/usr/bin/env -S node --max-semi-space-size=2
 // janitor-hub: receives metrics (POST /sysinfo) and messages (POST /message), checks them and publishes.
 // The only place that starts an HTTP server.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { type AddressInfo, BlockList, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
-import { type AppLogger, ConfigError } from '@janitor/config';
+import { type AppLogger, addCidr, ConfigError } from '@janitor/config';
 import { CliError, EXIT, openRuntime, resolveStateDir, runProgram } from '@janitor/runtime';
 import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
+import { contains } from './client-address.ts';
+import { CONNECTION_LIMITS, limitConnections, serverOptions } from './http/connection-limits.ts';
 import { checkLogFile } from './log-file.ts';
 import { neverThrowing } from './safe-logger.ts';
 import { createHubService, type HubService } from './service.ts';
@@ -67,7 +69,10 @@ const program = new Command('janitor-hub')
     let server: ServerType;
     try {
       server = await new Promise((resolve, reject) => {
-        const s = serve({ fetch: service.app.fetch, hostname: host, port }, () => resolve(s));
+        const s = serve(
+          { fetch: service.app.fetch, hostname: host, port, serverOptions: serverOptions(CONNECTION_LIMITS) },
+          () => resolve(s),
+        );
         s.once('error', reject);
       });
     } catch (error) {
@@ -77,6 +82,14 @@ const program = new Command('janitor-hub')
       const reason = code === 'EADDRINUSE' ? 'the address is in use (another hub?)' : (error as Error).message;
       throw new CliError(`cannot listen on ${host}:${port}: ${reason}`, EXIT.failure, { cause: error });
     }
+    // Slow, idle or piled-up connections are cut or refused, so that they never starve the others.
+    const proxies = new BlockList();
+    for (const cidr of config.data.app.service.trusted_proxies) addCidr(proxies, cidr);
+    limitConnections(server as Server, {
+      limits: CONNECTION_LIMITS,
+      exempt: (address) => contains(proxies, address),
+      logger,
+    });
     const closeIdle = trackConnections(server);
     const address = server.address() as AddressInfo;
     logger.info('hub listening', {
