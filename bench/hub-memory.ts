@@ -4,8 +4,9 @@
 //                            [--mode every_report|lifecycle]
 //
 // The hub is started as users run it (`node apps/hub/src/main.ts --config ... --port ...`, logger level warn), with
-// dry_run false and no access token: no worker runs and everything that crosses a threshold stays in the outbox, so
-// the store grows during the run (the worst case for a hub whose server is unreachable). Host n sends, in turn, the
+// dry_run false, an access token and a Mastodon server that refuses connections: the worker's first post fails and
+// waits, and everything that crosses a threshold stays in the outbox, so the store grows during the run (the worst
+// case for a hub whose server is unreachable). Host n sends, in turn, the
 // original client's legacy payload (`{"sys_data": ...}` with its own hostname) and a v2 report with one disk and one
 // interface; every 50th report has cpu_percent 95 (over the default 80) and is queued, the rest are under the
 // default thresholds. The load generator (autocannon, 32 connections) runs in this process, the hub in its own.
@@ -104,15 +105,16 @@ try {
     config,
     [
       `app: { run_control: { dry_run: false }, state_dir: ${JSON.stringify(join(dir, 'state'))} }`,
-      `mastodon: { credentials: { user_file: ${JSON.stringify(join(dir, 'no-such-user.secret'))} } }`,
+      // A server that refuses connections (the discard port, closed): the posts wait in the outbox. (Without
+      // credentials the hub would run dry and keep none of them.) No pacing: the backlog is not merged per host.
+      'mastodon: { api_base_url: "http://127.0.0.1:9", status_post: { pacing: false } }',
       'logger: { loglevel: warn }',
       // every_report (the default here): the original's behaviour, a post for every report over a limit, the most
       // the outbox can be asked to hold; lifecycle: the hub's own default, a post when an alert starts or ends.
       `alerting: { mode: ${MODE} }`,
     ].join('\n'),
   );
-  const env = { ...process.env };
-  delete env.JANITOR_MASTODON_ACCESS_TOKEN;
+  const env = { ...process.env, JANITOR_MASTODON_ACCESS_TOKEN: 'bench-token-never-used' };
   hub = await startServer('the hub', hubArgs(hubMain, config, port), port, { env });
   await sleep(1000);
   before = memory(hub.child.pid!);
@@ -160,7 +162,7 @@ console.log(`machine: ${await machine()}`);
 console.log(loadAverageLine('other processes share the cores'));
 console.log(
   `POST /sysinfo: ${REPORTS} reports from ${HOSTS} hosts (legacy and v2 in turn), 1 in ${CROSS_EVERY} over a ` +
-    `threshold; alerting mode ${MODE}; hub with no token (publisher ${publisher}), so queued reports stay in the outbox; ${CONNECTIONS} ` +
+    `threshold; alerting mode ${MODE}; its Mastodon server refusing connections (publisher ${publisher}), so queued reports stay in the outbox; ${CONNECTIONS} ` +
     'connections; the hub and the load generator (autocannon, this process) in separate processes',
 );
 console.log(

@@ -8,8 +8,9 @@
 // each its own process; the load generator (autocannon) runs in this process:
 //   - "dry run, worker draining": app.run_control.dry_run true, so the outbox worker takes every entry out as it
 //     comes (one commit per post) while requests keep arriving: a hub with a token, minus the network;
-//   - "no token, accumulating": dry_run false and no access token, so no worker runs (health says no-token) and the
-//     outbox grows by every accepted message; afterwards its count must equal the number of 200s.
+//   - "server down, accumulating": dry_run false, an access token, and a Mastodon server that refuses connections,
+//     so the worker's first post fails and waits (backoff) while the outbox grows by every accepted message;
+//     afterwards its count must equal the number of 200s. (A hub without credentials runs dry and keeps nothing.)
 // Runs alternate between the two (after a warm-up run of their own each) to spread machine drift.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,18 +50,18 @@ const body = new URLSearchParams({
 /** Starts a hub and waits (10 s at most) until /health answers. */
 async function startHub(name: string, dryRun: boolean): Promise<Server> {
   const port = await freePort();
-  const config = join(dir, `${dryRun ? 'dry-run' : 'no-token'}.yaml`);
+  const config = join(dir, `${dryRun ? 'dry-run' : 'server-down'}.yaml`);
   writeFileSync(
     config,
     [
       `app: { run_control: { dry_run: ${dryRun} }, state_dir: ${JSON.stringify(`${config}-state`)} }`,
-      // A token file that does not exist: outside dry run the hub has no token and only queues.
-      `mastodon: { credentials: { user_file: ${JSON.stringify(join(dir, 'no-such-user.secret'))} } }`,
+      // Outside dry run: a server that refuses connections (the discard port, closed), so the hub only queues; no
+      // pacing, so that the backlog is not merged per host under the posting limits.
+      'mastodon: { api_base_url: "http://127.0.0.1:9", status_post: { pacing: false } }',
       'logger: { loglevel: warn }',
     ].join('\n'),
   );
-  const env = { ...process.env };
-  delete env.JANITOR_MASTODON_ACCESS_TOKEN;
+  const env = { ...process.env, JANITOR_MASTODON_ACCESS_TOKEN: 'bench-token-never-used' };
   return startServer(name, hubArgs(hubMain, config, port), port, { env });
 }
 
@@ -83,7 +84,7 @@ async function load(hub: Server, seconds: number): Promise<AutocannonResult> {
 }
 
 const DRAINING = 'dry run, worker draining';
-const ACCUMULATING = 'no token, accumulating';
+const ACCUMULATING = 'server down, accumulating';
 const hubs: Server[] = [];
 const rows: { hub: string; round: number; result: AutocannonResult }[] = [];
 const after: Record<string, Health> = {};

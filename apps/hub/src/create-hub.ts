@@ -12,6 +12,8 @@ import { createHealthRoutes, type HealthOutbox, type PublisherState } from './ro
 import { createIngestRoutes, type IngestAlerts } from './routes/ingest.ts';
 import { createMessageRoutes, type MessageOutbox } from './routes/message.ts';
 import { createSilenceRoutes, type SilenceAlerts } from './routes/silences.ts';
+import { neverThrowing } from './safe-logger.ts';
+import type { StoreWatch } from './store-watch.ts';
 
 export type { PublisherState } from './routes/health.ts';
 
@@ -30,14 +32,23 @@ export interface HubDeps {
    * script are then served only to the networks the hub takes anonymous requests from.
    */
   access: AccessCheckOptions['access'] & { readonly tokenless?: boolean };
-  /** The peer's IP address. main.ts reads it from the socket; tests pass their own. */
+  /** The socket's peer address. main.ts reads it from the socket; tests pass their own. */
   remoteAddress: (c: HubContext) => string | undefined;
+  /** How many silences may run at once. @default 1000 */
+  maxSilences?: number;
   /** Called after something was queued (wakes the outbox worker). */
   onQueued?: () => void;
   /** @default 'ready' */
   publisherState?: () => PublisherState;
+  /** Why the hub runs dry when nobody asked it to (`/health` says it). */
+  dryRunBecause?: 'no-credentials';
   /** True when the store accepts writes. @default () => true */
   storeWritable?: () => boolean;
+  /**
+   * Whether the store's file is still the one the hub writes to (createStoreWatch): `/health` looks at it, and the
+   * routes that write answer 503 once it is gone.
+   */
+  storeWatch?: StoreWatch;
   logger?: Logger;
   /** The agent bundle the hub hands out. @default the packed hub's dist/agent/, else one built into node_modules/.cache */
   agentDist?: AgentDist;
@@ -59,20 +70,50 @@ export interface HubDeps {
  * const res = await app.request('/message', { method: 'POST', body: new URLSearchParams({ hostname: 'h', message: 'hi' }) });
  */
 export function createHub(deps: HubDeps): HubApp {
-  const { config, outbox, alerts, remoteAddress, logger = silentLogger } = deps;
-  const { logged, failed } = createRequestLine({ logger, remoteAddress });
+  const { config, outbox, alerts, remoteAddress } = deps;
+  // Lines are written after something was kept (a queued message's request line): a failing logger must not throw.
+  const logger = neverThrowing(deps.logger ?? silentLogger);
   const access = createAccessCheck({ access: deps.access, remoteAddress });
-  const { publisherState, storeWritable, onQueued } = deps;
+  const { logged, failed } = createRequestLine({ logger, sender: access.sender });
+  const { publisherState, storeWritable, onQueued, storeWatch } = deps;
+  const storeProblem = storeWatch?.problem;
+  const checkStoreFile = storeWatch?.check;
   const tokenless = deps.access.tokenless === true;
 
   const app = new Hono<HubEnv>();
-  app.route('/health', createHealthRoutes({ outbox, publisherState, storeWritable, logger, logged }));
+  app.route(
+    '/health',
+    createHealthRoutes({
+      outbox,
+      publisherState,
+      storeWritable,
+      checkStoreFile,
+      dryRunBecause: deps.dryRunBecause,
+      logger,
+      logged,
+    }),
+  );
   app.route(
     '/sysinfo',
-    createIngestRoutes({ alerts, reportKeys: config.data.system_info.report_keys, access, logged }),
+    createIngestRoutes({
+      alerts,
+      reportKeys: config.data.system_info.report_keys,
+      access,
+      logged,
+      storeProblem,
+    }),
   );
-  app.route('/message', createMessageRoutes({ outbox, onQueued, access, logged }));
-  app.route('/silences', createSilenceRoutes({ alerts, access, logged }));
+  app.route('/message', createMessageRoutes({ outbox, onQueued, access, logged, logger, storeProblem }));
+  app.route(
+    '/silences',
+    createSilenceRoutes({
+      alerts,
+      access,
+      logged,
+      storeProblem,
+      ...(deps.maxSilences ? { maxActive: deps.maxSilences } : {}),
+    }),
+  );
   app.route(
     '/',
     createAgentRoutes({

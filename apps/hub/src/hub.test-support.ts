@@ -102,13 +102,13 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
   const config = hubConfig(raw, dir.path, options.env);
   const store = openStore({ path: join(dir.path, 'janitor.db'), synchronous: 'NORMAL' });
   const logger = captureLogger();
-  const { tokens, allow_networks } = config.data.app.service;
+  const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
   const alerts = createAlertEngine({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
   const app = createHub({
     config,
     outbox: store.outbox,
     alerts,
-    access: createAccessPolicy({ tokens, allowNetworks: allow_networks }),
+    access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
     remoteAddress: remoteFromEnv,
     logger,
     ...options.deps,
@@ -163,6 +163,12 @@ export async function until(probe: () => boolean, what: string, timeoutMs = 5000
   }
 }
 
+/** `sh -c 'PREFIX; exec node ARGV...'`, each argument quoted. */
+function shellCommand(prefix: string, argv: readonly string[]): [string, string[]] {
+  const quoted = [process.execPath, ...argv].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
+  return ['/bin/sh', ['-c', `${prefix}; exec ${quoted}`]];
+}
+
 /** The hub's entry point, run as a user runs it. */
 export const HUB_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -200,6 +206,8 @@ export async function startHubProcess(options: {
   args?: readonly string[];
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** A shell command run before the hub, which then replaces the shell (`ulimit -f 8192`). */
+  shell?: string;
 }): Promise<HubProcess> {
   const { dir, args = [], env = {}, timeoutMs = 10_000 } = options;
   const configPath = join(dir, 'config.yaml');
@@ -211,7 +219,9 @@ export async function startHubProcess(options: {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('JANITOR_') && k !== 'NODE_OPTIONS'),
   );
-  const child = spawn(process.execPath, [HUB_MAIN, '--config', configPath, '--port', '0', ...args], {
+  const argv = [HUB_MAIN, '--config', configPath, '--port', '0', ...args];
+  const [file, fileArgs] = options.shell === undefined ? [process.execPath, argv] : shellCommand(options.shell, argv);
+  const child = spawn(file, fileArgs, {
     cwd: dir,
     env: { ...base, HOME: dir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,12 +1,15 @@
 // janitor-hub run as a user runs it: one log line per request with the sender's address, a loud warning without
 // tokens, a graceful stop on SIGTERM, and nothing acknowledged lost to a SIGKILL.
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { openStore } from '@janitor/store';
 import { type FakeMastodon, startFakeMastodon } from '@janitor/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killLeftoverHubs, type ProcessLogLine, startHubProcess, tempDir } from './hub.test-support.ts';
+import { HUB_MAIN, killLeftoverHubs, type ProcessLogLine, startHubProcess, tempDir } from './hub.test-support.ts';
 
 const HUB_TOKEN = 'hub-token-0123456789abcdef';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -67,6 +70,32 @@ describe('janitor-hub as a process', () => {
       expect(exit.code).toBe(0);
       expect(hub.lines().some((l) => l.message === 'stopping' && l.signal === 'SIGINT')).toBe(true);
       expect(hub.lines().at(-1)?.message).toBe('hub stopped');
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('without Mastodon credentials runs dry, says so once, and keeps none of the posts it logs', async () => {
+    const dir = tempDir();
+    try {
+      // dry_run: false in the config, but no token anywhere.
+      const hub = await startHubProcess({ dir: dir.path, config: configFor(dir.path) });
+      expect(hub.lines().find((l) => l.message === 'hub listening')).toMatchObject({ dryRun: true });
+      expect((await post(`${hub.url}/message`, 'hostname=h&message=only+a+test')).status).toBe(200);
+      await hub.waitForLine((l) => l.message === 'posted' && l.entry === 1);
+      const health = await fetch(`${hub.url}/health`, { signal: AbortSignal.timeout(5000) });
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({
+        status: 'ready',
+        publisher: 'dry-run',
+        dryRunBecause: 'no-credentials',
+        outbox: { pending: 0, dead: 0 },
+      });
+      hub.child.kill('SIGTERM');
+      expect((await hub.exited(8000)).code).toBe(0);
+      const said = hub.lines().filter((l) => /no Mastodon/.test(l.message));
+      expect(said.map((l) => l.level)).toEqual(['WARN']);
+      expect(said[0]?.message).toMatch(/dry run/);
     } finally {
       dir.remove();
     }
@@ -202,17 +231,12 @@ describe('SIGKILL during a burst of /message requests', () => {
     // The fake plays a server without posting limits here, so the hub need not pace (that has its own tests).
     (config.mastodon as { status_post: Record<string, unknown> }).status_post.pacing = false;
     try {
-      // No Mastodon token and no dry run: the hub accepts and queues, and posts nothing.
-      const first = await startHubProcess({ dir: dir.path, config });
-      const health = await fetch(`${first.url}/health`, { signal: AbortSignal.timeout(5000) });
-      expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({
-        status: 'not ready',
-        publisher: 'no-token',
-        problems: [expect.stringContaining('no Mastodon access token')],
-      });
+      // A Mastodon token the server refuses: the hub accepts and queues, and posting pauses.
+      const first = await startHubProcess({ dir: dir.path, config, env: { JANITOR_MASTODON_ACCESS_TOKEN: 'revoked' } });
+      expect((await post(`${first.url}/message`, 'hostname=burst&message=first')).status).toBe(200);
+      await waitForHealth(first.url, (h) => (h as { publisher?: string }).publisher === 'token-refused');
 
-      const acked = new Map<number, string>();
+      const acked = new Map<number, string>([[1, 'first']]);
       const TOTAL = 400;
       const KILL_AFTER = 120;
       let next = 0;
@@ -360,4 +384,113 @@ function readResponse(socket: Socket) {
     'the answer to the request in flight',
   );
   return { continued, done };
+}
+
+describe('a hub that cannot start', () => {
+  /** Runs janitor-hub to its end (it must end by itself): exit status, stderr, and whether it ever listened. */
+  function runToEnd(dir: string, config: Record<string, unknown>) {
+    const configPath = join(dir, 'config.yaml');
+    writeFileSync(configPath, JSON.stringify({ ...config, logger: { style: 'json', ...(config.logger as object) } }));
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('JANITOR_')));
+    const argv = [HUB_MAIN, '--config', configPath, '--port', '0', '--dry-run'];
+    const r = spawnSync(process.execPath, argv, {
+      cwd: dir,
+      env: { ...base, HOME: dir },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    return { status: r.status, signal: r.signal, stderr: r.stderr, listened: /hub listening/.test(r.stderr) };
+  }
+
+  it('stops at once with one line and exit 3 when its log file cannot be opened, before it listens', () => {
+    const dir = tempDir();
+    try {
+      // A dangling link: the path looks creatable, and opening it fails.
+      symlinkSync(join(dir.path, 'no-such-folder', 'hub.log'), join(dir.path, 'hub.log'));
+      const r = runToEnd(dir.path, {
+        ...configFor(dir.path),
+        logger: { to_file: true, filename: join(dir.path, 'hub.log') },
+      });
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(3);
+      expect(r.listened).toBe(false);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^janitor-hub: cannot open the log file .*hub\.log \(logger\.filename\): ENOENT/),
+      ]);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('stops with one line and exit 1 when the alert tables are damaged, before it listens', () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir.path, 'state', 'janitor.db');
+      openStore({ path }).close();
+      damageTable(path, 'alert_state');
+      const r = runToEnd(dir.path, configFor(dir.path));
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(1);
+      expect(r.listened).toBe(false);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^janitor-hub: cannot start: .*janitor\.db.*malformed/),
+      ]);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe('a log file that cannot be written while the hub runs', () => {
+  it('never makes /message answer an error after queueing: each message is answered 200 and posted once', async () => {
+    const dir = tempDir();
+    try {
+      // The file is already as large as the process may make a file (a full disk for the log alone): every write
+      // of the log fails with EFBIG, while the small database still has room.
+      const logFile = join(dir.path, 'hub.log');
+      writeFileSync(logFile, Buffer.alloc(8 * 1024 * 1024, 0x2e));
+      const hub = await startHubProcess({
+        dir: dir.path,
+        config: { ...configFor(dir.path), logger: { to_file: true, filename: logFile } },
+        args: ['--dry-run'],
+        shell: 'ulimit -f 8192',
+      });
+      for (let i = 1; i <= 5; i += 1) {
+        const res = await post(`${hub.url}/message`, `hostname=h&message=m${i}&mesage_type=error`);
+        expect(res.status).toBe(200);
+      }
+      await hub.waitForLine(() => hub.lines().filter((l) => l.message === 'posted').length === 5);
+      // The log's buffer is written within a second: then the failure is said, once.
+      await hub.waitForLine(() => /cannot write the log file/.test(hub.output()));
+      expect(hub.output().match(/cannot write the log file/g)).toHaveLength(1);
+      hub.child.kill('SIGTERM');
+      expect((await hub.exited(8000)).code).toBe(0);
+      expect(
+        hub
+          .lines()
+          .filter((l) => l.message === 'posted')
+          .map((l) => l.entry),
+      ).toEqual([1, 2, 3, 4, 5]);
+      expect(hub.output()).not.toMatch(/^\s+at /m);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+/** Overwrites the root page of `table` with garbage, as a damaged disk would leave it. */
+function damageTable(path: string, table: string): void {
+  const db = new DatabaseSync(path);
+  const { rootpage } = db.prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').get(table) as {
+    rootpage: number;
+  };
+  const { page_size: pageSize } = db.prepare('PRAGMA page_size').get() as { page_size: number };
+  db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  db.close();
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (rootpage - 1) * pageSize);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,14 +1,19 @@
 #!/usr/bin/env -S node --max-semi-space-size=2
 // janitor-hub: receives metrics (POST /sysinfo) and messages (POST /message), checks them and publishes.
 // The only place that starts an HTTP server.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { type AddressInfo, BlockList, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
+import { type AppLogger, addCidr, ConfigError } from '@janitor/config';
 import { CliError, EXIT, openRuntime, resolveStateDir, runProgram } from '@janitor/runtime';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
-import { createHubService } from './service.ts';
+import { contains } from './client-address.ts';
+import { CONNECTION_LIMITS, limitConnections, serverOptions } from './http/connection-limits.ts';
+import { checkLogFile } from './log-file.ts';
+import { neverThrowing } from './safe-logger.ts';
+import { createHubService, type HubService } from './service.ts';
 
 interface HubOptions {
   config?: string;
@@ -25,61 +30,20 @@ const program = new Command('janitor-hub')
   .version(pkg.version)
   .option('-c, --config <path>', 'the config file (default: $JANITOR_CONFIG, or config.yaml found upward)')
   .option('--host <host>', 'address to listen on (default: app.service.listen.host)')
-  .option('--port <port>', 'port to listen on (default: app.service.listen.port)', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('expected a port number 0-65535');
-    return n;
-  })
-  .option('--dry-run', 'log the posts instead of making them')
+  .option('--port <port>', 'port to listen on (default: app.service.listen.port)', parsePort)
+  .option('--dry-run', 'log the posts instead of making them (also without Mastodon credentials)')
+  .showHelpAfterError('Usage: janitor-hub [--config PATH] [--host HOST] [--port PORT] [--dry-run] (--help for more)')
   .action(async (options: HubOptions) => {
     const runtime = await openRuntime({
       ...(options.config ? { configPath: options.config } : {}),
       ...(options.dryRun ? { dryRun: true } : {}),
     });
-    const { config, logger } = runtime;
-    const service = createHubService({
-      config,
-      logger,
-      dryRun: runtime.dryRun,
-      // The socket's address, as getConnInfo() of @hono/node-server reads it (without building its objects).
-      remoteAddress: (c) => (c.env as { incoming: IncomingMessage }).incoming.socket.remoteAddress,
-      storePath: join(resolveStateDir(config), 'janitor.db'),
-    });
-    try {
-      // Everything that runs behind the routes starts before anything is accepted; a failure stops what started.
-      await service.start();
-    } catch (error) {
-      await service.close();
-      throw new CliError((error as Error).message, EXIT.failure, { cause: error });
-    }
-    const host = options.host ?? config.data.app.service.listen.host;
-    const port = options.port ?? config.data.app.service.listen.port;
-    let server: ServerType;
-    try {
-      server = await new Promise((resolve, reject) => {
-        const s = serve({ fetch: service.app.fetch, hostname: host, port }, () => resolve(s));
-        s.once('error', reject);
-      });
-    } catch (error) {
-      // Nothing must keep the process alive after it could not listen (the worker, the store).
-      await service.close();
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason = code === 'EADDRINUSE' ? 'the address is in use (another hub?)' : (error as Error).message;
-      throw new CliError(`cannot listen on ${host}:${port}: ${reason}`, EXIT.failure, { cause: error });
-    }
-    const closeIdle = trackConnections(server);
-    const address = server.address() as AddressInfo;
-    logger.info('hub listening', {
-      url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
-      dryRun: runtime.dryRun,
-      store: service.store.path,
-    });
-    if (config.data.app.service.tokens.length === 0) {
-      logger.warn(
-        'NO TOKENS CONFIGURED: accepting requests from loopback and private networks only; set app.service.tokens to accept others',
-      );
-    }
-    await new Promise<void>((resolve) => {
+    const { config } = runtime;
+    // Lines are logged after something was kept: a logger that fails must never turn that into an error.
+    const logger = neverThrowing(runtime.logger);
+    // Listening for the stop signals from the start: one that comes while the hub starts stops it once it listens,
+    // cleanly, instead of killing it half-started.
+    const stopRequested = new Promise<void>((resolve) => {
       let stopping = false;
       // A second signal (a process group and its parent both sending one) must not cut the graceful stop short.
       const stop = (signal: NodeJS.Signals) => {
@@ -93,6 +57,68 @@ const program = new Command('janitor-hub')
       };
       for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, stop);
     });
+    checkLogFile(config.data.logger);
+    let service: HubService;
+    try {
+      service = createHubService({
+        config,
+        logger,
+        dryRun: runtime.dryRun,
+        // The socket's address, as getConnInfo() of @hono/node-server reads it (without building its objects).
+        remoteAddress: (c) => (c.env as { incoming: IncomingMessage }).incoming.socket.remoteAddress,
+        storePath: join(resolveStateDir(config), 'janitor.db'),
+      });
+    } catch (error) {
+      throw cannotStart(error);
+    }
+    try {
+      // Everything that runs behind the routes starts before anything is accepted; a failure stops what started.
+      await service.start();
+    } catch (error) {
+      await service.close();
+      throw cannotStart(error);
+    }
+    // From here on something runs (the worker, the timers): an error nobody caught stops the hub, in one line.
+    exitOnUnexpectedError(logger, config.data.logger.to_stdout);
+    const host = options.host ?? config.data.app.service.listen.host;
+    const port = options.port ?? config.data.app.service.listen.port;
+    let server: ServerType;
+    try {
+      server = await new Promise((resolve, reject) => {
+        const s = serve(
+          { fetch: service.app.fetch, hostname: host, port, serverOptions: serverOptions(CONNECTION_LIMITS) },
+          () => resolve(s),
+        );
+        s.once('error', reject);
+      });
+    } catch (error) {
+      // Nothing must keep the process alive after it could not listen (the worker, the store).
+      await service.close();
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'EADDRINUSE' ? 'the address is in use (another hub?)' : (error as Error).message;
+      throw new CliError(`cannot listen on ${host}:${port}: ${reason}`, EXIT.failure, { cause: error });
+    }
+    // Slow, idle or piled-up connections are cut or refused, so that they never starve the others.
+    const proxies = new BlockList();
+    for (const cidr of config.data.app.service.trusted_proxies) addCidr(proxies, cidr);
+    limitConnections(server as Server, {
+      limits: CONNECTION_LIMITS,
+      exempt: (address) => contains(proxies, address),
+      logger,
+    });
+    const closeIdle = trackConnections(server);
+    const address = server.address() as AddressInfo;
+    logger.info('hub listening', {
+      url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
+      dryRun: service.dryRun,
+      store: service.store.path,
+    });
+    if (config.data.app.service.tokens.length === 0) {
+      logger.warn(
+        'NO TOKENS CONFIGURED: accepting reports and messages from loopback and private networks only, silences from this machine only; set app.service.tokens to accept others',
+      );
+    }
+    await stopRequested;
     await shutdown(server, closeIdle);
     await service.close();
     logger.info('hub stopped');
@@ -100,6 +126,35 @@ const program = new Command('janitor-hub')
     // A post abandoned at the grace deadline may still hold a socket open: do not wait for its timeout.
     setTimeout(() => process.exit(), 100).unref();
   });
+
+/** A failure before the hub listens, as one line: the config's own errors as they are, anything else `cannot start`. */
+function cannotStart(error: unknown): Error {
+  if (error instanceof CliError || error instanceof ConfigError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CliError(`cannot start: ${reason}`, EXIT.failure, { cause: error });
+}
+
+/**
+ * An error nobody caught while the hub runs (a bug, a library that threw from a timer) ends it at once with one line
+ * and exit 1, rather than a stack trace, or a process left half alive. What was acknowledged is in the store already.
+ */
+function exitOnUnexpectedError(logger: AppLogger, toStderr: boolean): void {
+  const fatal = (error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.error('unexpected error: the hub stops', { error: reason });
+    if (!toStderr) process.stderr.write(`janitor-hub: unexpected error: ${reason}\n`);
+    process.exit(EXIT.failure);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+}
+
+/** A `--port` value: decimal digits only (`''` or `0x50` must not pass as 0 or 80), 0-65535. */
+function parsePort(value: string): number {
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) throw new InvalidArgumentError('expected a port number 0-65535');
+  return port;
+}
 
 /**
  * Stops accepting, lets in-flight requests finish, closes the other connections (idle keep-alive ones, and those that

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { StoreError } from '@janitor/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HUB_MAIN, json, jsonOf, startHub, tempDir } from './hub.test-support.ts';
 
@@ -36,6 +37,54 @@ describe('a v2 report delivered twice', () => {
   });
 });
 
+describe('a v2 report the hub failed to keep', () => {
+  it('is taken when the agent sends it again: it counts as seen only once it was kept', async () => {
+    // The store refuses the first commit as a full disk does; the report's answer is a 503, so the agent spools it.
+    let failures = 1;
+    const hub = startHub({
+      deps: {
+        alerts: {
+          get plan() {
+            return hub.alerts.plan;
+          },
+          ingest: (hostname, input) => {
+            if (failures-- > 0) {
+              const cause = Object.assign(new Error('database or disk is full'), { errcode: 13 });
+              return Promise.reject(
+                new StoreError('store transaction failed at janitor.db: disk full', { path: 'janitor.db', cause }),
+              );
+            }
+            return hub.alerts.ingest(hostname, input);
+          },
+          silence: (request) => hub.alerts.silence(request),
+          silences: () => hub.alerts.silences(),
+          unsilence: (id) => hub.alerts.unsilence(id),
+        },
+      },
+    });
+    close = hub.close;
+    const failed = await hub.request('/sysinfo', json(sample(1_000)));
+    expect(failed.status).toBe(503);
+    expect(hub.store.outbox.counts().pending).toBe(0);
+    // The agent's spool sends the same report again: it must be evaluated now, not answered as a duplicate.
+    const resent = await hub.request('/sysinfo', json(sample(1_000)));
+    expect(resent.status).toBe(200);
+    expect(await jsonOf(resent)).toMatchObject({ status: 'queued' });
+    expect(hub.store.outbox.counts().pending).toBe(1);
+    // Kept now: a third delivery is the duplicate.
+    expect(await jsonOf(await hub.request('/sysinfo', json(sample(1_000))))).toMatchObject({ status: 'duplicate' });
+  });
+
+  it('is taken once when two deliveries of it arrive together', async () => {
+    const hub = startHub();
+    close = hub.close;
+    const answers = await Promise.all([1, 2, 3].map(() => hub.request('/sysinfo', json(sample(1_000)))));
+    const statuses = await Promise.all(answers.map(async (a) => ((await jsonOf(a)) as { status: string }).status));
+    expect(statuses.sort()).toEqual(['duplicate', 'duplicate', 'queued']);
+    expect(hub.store.outbox.counts().pending).toBe(1);
+  });
+});
+
 describe('a hub that cannot listen', () => {
   it('says why in one line and exits 1 instead of hanging', async () => {
     const busy = createServer();
@@ -57,4 +106,29 @@ describe('a hub that cannot listen', () => {
       dir.remove();
     }
   });
+});
+
+describe('a port that is not one', () => {
+  it.each(['abc', '99999', '-1', '1.5', '', '0x50'])(
+    '--port %j exits 2 with a usage line, before anything starts',
+    (port) => {
+      const dir = tempDir();
+      try {
+        const r = spawnSync(process.execPath, [HUB_MAIN, '--dry-run', '--port', port], {
+          cwd: dir.path,
+          env: { ...process.env, HOME: dir.path, XDG_STATE_HOME: join(dir.path, 'state') },
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
+        expect(r.status).toBe(2);
+        expect(r.stderr).toMatch(/--port/);
+        expect(r.stderr).toMatch(/expected a port number 0-65535/);
+        expect(r.stderr).toMatch(/^Usage: janitor-hub /m);
+        expect(r.stderr).not.toMatch(/^\s+at /m);
+        expect(r.stderr).not.toMatch(/hub listening/);
+      } finally {
+        dir.remove();
+      }
+    },
+  );
 });

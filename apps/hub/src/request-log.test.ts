@@ -1,6 +1,6 @@
 // One log line per request, whatever its outcome, with the sender's address.
 import { describe, expect, it } from 'vitest';
-import { form, GOOD_MESSAGE, json, startHub } from './hub.test-support.ts';
+import { captureLogger, form, GOOD_MESSAGE, json, startHub } from './hub.test-support.ts';
 
 describe('the request log', () => {
   it('has one line per request with method, path, status, time and the sender', async () => {
@@ -52,6 +52,32 @@ describe('the request log', () => {
     try {
       expect((await hub.request('/health')).status).toBe(200);
       expect(hub.logger.lines.find((l) => l.message === 'request')?.fields.from).toBe('unknown');
+    } finally {
+      hub.close();
+    }
+  });
+});
+
+describe('a logger that fails (a log file it cannot open)', () => {
+  it('never turns a kept message or report into an error answer: each is answered 200 and kept once', async () => {
+    const failing = captureLogger();
+    const broken = () => {
+      throw Object.assign(new Error("ENOENT: no such file or directory, open '/var/log/janitor/hub.log'"), {
+        code: 'ENOENT',
+      });
+    };
+    const hub = startHub({ deps: { logger: { ...failing, info: broken, warn: broken, error: broken } } });
+    try {
+      // A request line after the enqueue, and a warning line for the ignored field: both throw.
+      const message = await hub.request('/message', form({ hostname: 'h', message: 'm', mesage_type: 'error' }));
+      expect(message.status).toBe(200);
+      expect(await message.json()).toMatchObject({ status: 'queued', ignored: ['mesage_type'] });
+      const report = await hub.request('/sysinfo', json({ sys_data: { hostname: 'h', cpu_percent: 99 } }));
+      expect(report.status).toBe(200);
+      expect(hub.store.outbox.counts().pending).toBe(2);
+      // A failed request too: the onError line throws, the answer is still the 503 the sender may retry.
+      hub.store.close();
+      expect((await hub.request('/message', GOOD_MESSAGE)).status).toBe(503);
     } finally {
       hub.close();
     }

@@ -15,6 +15,8 @@ import { DEFAULT_NOTIFICATION_RETENTION_MS, openStore, type Store } from '@janit
 import { createAccessPolicy } from './access.ts';
 import { createHub, type PublisherState } from './create-hub.ts';
 import type { HubApp, HubContext } from './http/hub-env.ts';
+import { neverThrowing } from './safe-logger.ts';
+import { createStoreWatch } from './store-watch.ts';
 
 export interface HubServiceOptions {
   config: LoadedConfig;
@@ -32,6 +34,11 @@ export interface HubServiceOptions {
    * @default 30000
    */
   checkIntervalMs?: number;
+  /**
+   * How often the hub looks whether its database file was deleted or replaced under it (besides every health probe);
+   * 0 for never. @default 10000
+   */
+  storeCheckIntervalMs?: number;
 }
 
 /** The hub with everything behind it: the store, the publisher and the outbox worker, the timers. */
@@ -40,8 +47,12 @@ export interface HubService {
   store: Store;
   /** The alert lifecycle: `tick()` is what the silent-host timer runs. */
   alerts: AlertEngine;
-  worker: OutboxWorker | undefined;
+  worker: OutboxWorker;
+  /** Whether posts are only logged: asked for (`--dry-run`, `app.run_control.dry_run`), or no Mastodon credentials. */
+  dryRun: boolean;
   publisherState: PublisherState;
+  /** Why the hub takes nothing now: its database file was deleted or replaced under it (`undefined` while fine). */
+  storeProblem(): string | undefined;
   /** What runs until the hub stops, in start order: the outbox worker, the silent-host check, the log's retention. */
   components: readonly Component[];
   /**
@@ -66,101 +77,129 @@ const RETENTION_INTERVAL_MS = 6 * 3600_000;
 /**
  * Wires the hub: opens the store (`<state_dir>/janitor.db`), builds the publisher and its outbox worker through
  * createPosting, the alert engine and the HTTP app, and lists the components that {@link HubService.start} starts.
- * Without an access token outside dry run, requests are still accepted and queued; nothing is posted until a token
- * exists and the hub restarts (and /health says so).
+ * Without Mastodon credentials the hub runs dry, as every command does: it says so once, logs the posts it would make
+ * and keeps none of them; `/health` says `publisher: 'dry-run'` with `dryRunBecause: 'no-credentials'`.
  */
 export function createHubService(options: HubServiceOptions): HubService {
-  const { config, logger, dryRun, env = process.env, now = Date.now, checkIntervalMs = 30_000 } = options;
+  const {
+    config,
+    dryRun,
+    env = process.env,
+    now = Date.now,
+    checkIntervalMs = 30_000,
+    storeCheckIntervalMs = 10_000,
+  } = options;
+  // Every line is written after something was kept (a report's alert, a queued message): it must never throw.
+  const logger = neverThrowing(options.logger);
   const storePath = options.storePath ?? join(config.data.app.state_dir, 'janitor.db');
   mkdirSync(dirname(storePath), { recursive: true, mode: 0o700 });
   const store = openStore({ path: storePath });
-  const hasToken = resolveAccessToken(config, env) !== undefined;
-  const configured: PublisherState = dryRun ? 'dry-run' : hasToken ? 'ready' : 'no-token';
-  const worker =
-    configured === 'no-token' ? undefined : createPosting({ config, logger, dryRun }, store, { env }).worker;
-  if (worker === undefined) {
-    logger.error('no Mastodon access token: messages are queued but not posted; run janitor login, then restart', {
-      file: config.data.mastodon.credentials.user_file,
-    });
+  try {
+    return wire(store);
+  } catch (error) {
+    // Nothing started yet: the store is all there is to release (a damaged alert table, a config the publisher
+    // refuses).
+    store.close();
+    throw error;
   }
-  const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker?.notify() });
-  const publisherState = (): PublisherState => (worker?.status().paused === 'auth' ? 'token-refused' : configured);
-  const { tokens, allow_networks } = config.data.app.service;
-  const app = createHub({
-    config,
-    outbox: store.outbox,
-    alerts,
-    access: createAccessPolicy({ tokens, allowNetworks: allow_networks }),
-    remoteAddress: options.remoteAddress,
-    onQueued: () => worker?.notify(),
-    publisherState,
-    storeWritable: () => {
-      // A real write, cheap enough for every health check (integrity_check would scan the whole file).
-      try {
-        store.kv.set('hub.health_probe', Date.now());
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    logger,
-  });
 
-  let graceMs = 2000;
-  const components: Component[] = [
-    ...(worker
-      ? [
-          {
-            name: 'outbox worker',
-            start: () => worker.start(),
-            async stop() {
-              if (await settlesWithin(worker.stop(), graceMs)) return;
-              logger.warn('a post was still in flight at shutdown: it stays queued and goes out at the next start', {
-                graceMs,
-              });
-            },
-          },
-        ]
-      : []),
-    ...(checkIntervalMs > 0
-      ? [
-          intervalComponent('silent-host check', checkIntervalMs, () => alerts.tick(), {
-            logger,
-            last: () => alerts.flush(),
-          }),
-          intervalComponent(
-            'notification log retention',
-            RETENTION_INTERVAL_MS,
-            async () => store.notifications.purge(now() - DEFAULT_NOTIFICATION_RETENTION_MS),
-            { logger },
-          ),
-        ]
-      : []),
-  ];
-  let running: RunningComponents | undefined;
-  return {
-    app,
-    store,
-    alerts,
-    worker,
-    get publisherState() {
-      return publisherState();
-    },
-    components,
-    async start() {
-      running = await startComponents(components, { logger });
-    },
-    async close(closeOptions = {}) {
-      graceMs = closeOptions.graceMs ?? 2000;
-      if (running) await running.stop({ deadlineMs: graceMs + 1000 });
-      try {
-        alerts.flush();
-      } catch (error) {
-        logger.warn('the last report times could not be written at shutdown', {
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
-      store.close();
-    },
-  };
+  function wire(store: Store): HubService {
+    // No credentials means a dry run, as everywhere: the posts are logged, and none is kept for later (a hub that
+    // queued them would post a flood of old test messages once logged in).
+    const noCredentials = !dryRun && resolveAccessToken(config, env) === undefined;
+    const configured: PublisherState = dryRun || noCredentials ? 'dry-run' : 'ready';
+    if (noCredentials) {
+      logger.warn(
+        'no Mastodon credentials: dry run, the posts are logged, not made and not kept; run janitor login, then restart',
+        { file: config.data.mastodon.credentials.user_file },
+      );
+    }
+    const worker: OutboxWorker = createPosting({ config, logger, dryRun: configured === 'dry-run' }, store, {
+      env,
+    }).worker;
+    const storeWatch = createStoreWatch({ store, logger });
+    const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker.notify() });
+    const publisherState = (): PublisherState => (worker.status().paused === 'auth' ? 'token-refused' : configured);
+    const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
+    const app = createHub({
+      config,
+      outbox: store.outbox,
+      alerts,
+      access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
+      remoteAddress: options.remoteAddress,
+      onQueued: () => worker.notify(),
+      publisherState,
+      ...(noCredentials ? { dryRunBecause: 'no-credentials' as const } : {}),
+      storeWatch,
+      storeWritable: () => {
+        // A real write, cheap enough for every health check (integrity_check would scan the whole file).
+        try {
+          store.kv.set('hub.health_probe', Date.now());
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      logger,
+    });
+
+    let graceMs = 2000;
+    const components: Component[] = [
+      {
+        name: 'outbox worker',
+        start: () => worker.start(),
+        async stop() {
+          if (await settlesWithin(worker.stop(), graceMs)) return;
+          logger.warn('a post was still in flight at shutdown: it stays queued and goes out at the next start', {
+            graceMs,
+          });
+        },
+      },
+      ...(checkIntervalMs > 0
+        ? [
+            intervalComponent('silent-host check', checkIntervalMs, () => alerts.tick(), {
+              logger,
+              last: () => alerts.flush(),
+            }),
+            intervalComponent(
+              'notification log retention',
+              RETENTION_INTERVAL_MS,
+              async () => store.notifications.purge(now() - DEFAULT_NOTIFICATION_RETENTION_MS),
+              { logger },
+            ),
+          ]
+        : []),
+      ...(storeCheckIntervalMs > 0
+        ? [intervalComponent('database file check', storeCheckIntervalMs, async () => storeWatch.check(), { logger })]
+        : []),
+    ];
+    let running: RunningComponents | undefined;
+    return {
+      app,
+      store,
+      alerts,
+      worker,
+      dryRun: configured === 'dry-run',
+      get publisherState() {
+        return publisherState();
+      },
+      storeProblem: storeWatch.problem,
+      components,
+      async start() {
+        running = await startComponents(components, { logger });
+      },
+      async close(closeOptions = {}) {
+        graceMs = closeOptions.graceMs ?? 2000;
+        if (running) await running.stop({ deadlineMs: graceMs + 1000 });
+        try {
+          alerts.flush();
+        } catch (error) {
+          logger.warn('the last report times could not be written at shutdown', {
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+        store.close();
+      },
+    };
+  }
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -96,6 +96,25 @@ describe('createLogger to a file', () => {
     const line = JSON.parse(readFileSync(filename, 'utf8'));
     expect(line).toMatchObject({ message: 'token used', name: 'pi1' });
     expect(JSON.stringify(line)).not.toContain('tok-456');
+  });
+
+  it('never throws when the file cannot be opened: the lines still reach the stream, with one notice', () => {
+    const filename = logFile();
+    // A link to a folder that does not exist: it looks creatable (the config's check passes), and opening fails.
+    const dir = join(filename, '..');
+    symlinkSync(join(dir, '..', 'no-such-folder', 'logs'), dir);
+    const stream = new PassThrough();
+    const out: string[] = [];
+    stream.on('data', (chunk: Buffer) => out.push(...chunk.toString().split('\n').filter(Boolean)));
+    const logger = createLogger({ ...fileSettings(filename), to_stdout: true }, { stream });
+    expect(() => {
+      logger.info('request', { method: 'POST', path: '/message', status: 200 });
+      logger.error('request failed', { error: 'x' });
+      logger.info('request', { method: 'POST', path: '/message', status: 200 });
+    }).not.toThrow();
+    const notices = out.filter((l) => l.startsWith('janitor: cannot write the log file'));
+    expect(notices).toEqual([expect.stringContaining(filename)]);
+    expect(out.filter((l) => / request method=POST/.test(l))).toHaveLength(2);
   });
 
   it('writes what is still buffered when the process exits at once', () => {

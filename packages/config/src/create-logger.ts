@@ -81,7 +81,8 @@ const SECRET_KEY_SET = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
  * (nested objects, errors, a field named like a secret) goes through tslog, which masks secrets at every depth.
  * The file is appended through one buffered writer (sonic-boom): the lines of one turn of the event loop are handed
  * over together, written once 8 KiB have gathered or a second has passed, and what is still buffered is written
- * synchronously when the process exits. Standard error gets each line at once.
+ * synchronously when the process exits. Standard error gets each line at once. Logging never throws: a file that
+ * cannot be opened (at the first line) or written is said once on the stream, and the lines go on there.
  *
  * @example
  * const log = createLogger(config.data.logger);
@@ -104,12 +105,8 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
       minLength: FILE_BUFFER_BYTES,
       periodicFlush: FILE_FLUSH_MS,
     });
-    sink.on('error', (error: Error) => {
-      // A logging sink must never take the process down (disk full, file removed): say it once on stderr.
-      if (!fileFailed)
-        process.stderr.write(`janitor: cannot write the log file ${settings.filename}: ${error.message}\n`);
-      fileFailed = true;
-    });
+    // A logging sink must never take the process down (disk full, file removed): say it once on stderr.
+    sink.on('error', fileFailure);
     const opened: LogFile = {
       sink,
       pending: [],
@@ -125,12 +122,27 @@ export function createLogger(settings: ConfigData['logger'], options: CreateLogg
     return opened;
   };
   let fileFailed = false;
+  let openFailed = false;
   let handScheduled = false;
+  function fileFailure(error: Error): void {
+    if (!fileFailed) stream.write(`janitor: cannot write the log file ${settings.filename}: ${error.message}\n`);
+    fileFailed = true;
+  }
   const writeLine = (line: string) => {
     // Standard error at once: a command's log lines stay in order with what it prints.
     if (settings.to_stdout) stream.write(line);
-    if (settings.to_file) {
-      file ??= openFile();
+    if (settings.to_file && !openFailed) {
+      if (file === undefined) {
+        // Opened at the first line: logging never throws, so a file that cannot be opened (a folder gone, a
+        // dangling link) never turns what the caller did into an error; it is said once, and lines go on to stderr.
+        try {
+          file = openFile();
+        } catch (error) {
+          openFailed = true;
+          fileFailure(error as Error);
+          return;
+        }
+      }
       file.pending.push(line);
       if (!handScheduled) {
         handScheduled = true;

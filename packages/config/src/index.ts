@@ -18,7 +18,8 @@ export {
 } from './original-layout.ts';
 export { publisherSettings } from './publisher-options.ts';
 export type { ConfigData, RawConfig } from './schema.ts';
-export { MIN_HUB_TOKEN_LENGTH, PUBLIC_URL_CHARACTERS } from './schema-constants.ts';
+export type { HubTokenScope } from './schema-constants.ts';
+export { HUB_TOKEN_SCOPES, MIN_HUB_TOKEN_LENGTH, PUBLIC_URL_CHARACTERS } from './schema-constants.ts';
 export { PLACEHOLDER_SERVER, requireServer } from './server.ts';
 export type { SplitLayout } from './split-layout.ts';
 export { isSplitLayoutMain, readSplitLayout } from './split-layout.ts';

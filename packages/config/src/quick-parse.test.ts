@@ -23,10 +23,11 @@ const FULL = {
       public_url: 'https://hub.example.org/janitor',
       remote_token: 'agent-token-0123456789',
       tokens: [
-        { name: 'pi1', token: '0123456789abcdef', hosts: ['pi1', ' pi2 '] },
+        { name: 'pi1', token: '0123456789abcdef', hosts: ['pi1', ' pi2 '], scopes: ['write'] },
         { name: 'ops', token: 'x'.repeat(32) },
       ],
       allow_networks: ['192.168.1.0/24', '::1'],
+      trusted_proxies: ['127.0.0.1/32'],
     },
     schedules: [
       { name: 'check', when: '*/5 * * * *', action: 'sysinfo_local' },

@@ -9,7 +9,7 @@
 import { MESSAGE_TYPES } from '@janitor/protocol';
 import { isCidr } from './cidr.ts';
 import type { ConfigData } from './schema.ts';
-import { MIN_HUB_TOKEN_LENGTH, PUBLIC_URL_CHARACTERS } from './schema-constants.ts';
+import { HUB_TOKEN_SCOPES, MIN_HUB_TOKEN_LENGTH, PUBLIC_URL_CHARACTERS } from './schema-constants.ts';
 import { PLACEHOLDER_SERVER } from './server.ts';
 
 /** What a field makes of a value: the value to keep, or DEFER (zod must decide). */
@@ -170,7 +170,19 @@ const token = entry({
   name: required(nonEmpty()),
   token: required(field((v) => (isString(v) && v.length >= MIN_HUB_TOKEN_LENGTH ? v : DEFER))),
   hosts: list(value(nonEmpty())),
+  scopes: field((v) =>
+    Array.isArray(v) && v.length > 0 && v.every((s) => (HUB_TOKEN_SCOPES as readonly unknown[]).includes(s))
+      ? [...v]
+      : DEFER,
+  ),
 });
+
+/** `z.array(z.string().refine(isCidr)).default([])`. */
+const networks = () =>
+  list(
+    (v) => (isString(v) && isCidr(v) ? v : DEFER),
+    () => [],
+  );
 
 /** schema.ts's configSchema, field by field. */
 const CONFIG = group({
@@ -185,10 +197,8 @@ const CONFIG = group({
           public_url: publicUrl,
           remote_token: field((v) => (isString(v) && (v === '' || v.length >= MIN_HUB_TOKEN_LENGTH) ? v : DEFER)),
           tokens: list(token, () => []),
-          allow_networks: list(
-            (v) => (isString(v) && isCidr(v) ? v : DEFER),
-            () => [],
-          ),
+          allow_networks: networks(),
+          trusted_proxies: networks(),
         },
         { always: true },
       ),

@@ -1,7 +1,7 @@
 import { MESSAGE_TYPES } from '@janitor/protocol';
 import { z } from 'zod';
 import { isCidr } from './cidr.ts';
-import { MIN_HUB_TOKEN_LENGTH, PUBLIC_URL_CHARACTERS } from './schema-constants.ts';
+import { HUB_TOKEN_SCOPES, MIN_HUB_TOKEN_LENGTH, PUBLIC_URL_CHARACTERS } from './schema-constants.ts';
 import { PLACEHOLDER_SERVER } from './server.ts';
 
 const TOKEN_TOO_SHORT = `expected a token of at least ${MIN_HUB_TOKEN_LENGTH} characters`;
@@ -93,11 +93,21 @@ export const configSchema = z.object({
                 name: nonEmpty,
                 token: z.string().min(MIN_HUB_TOKEN_LENGTH, TOKEN_TOO_SHORT),
                 hosts: z.array(nonEmpty).optional(),
+                /** What the token may do; left out (a token written before scopes existed): everything. */
+                scopes: z
+                  .array(z.enum(HUB_TOKEN_SCOPES))
+                  .min(1, `expected at least one of ${HUB_TOKEN_SCOPES.join(', ')}`)
+                  .optional(),
               }),
             )
             .default([]),
           /** Hub side: networks (CIDR) allowed without a token. */
           allow_networks: z.array(z.string().refine(isCidr, 'expected a network such as 192.168.1.0/24')).default([]),
+          /**
+           * Hub side: reverse proxies (CIDR) whose forwarding headers (Forwarded, X-Forwarded-For, X-Real-IP) name
+           * the client.
+           */
+          trusted_proxies: z.array(z.string().refine(isCidr, 'expected a network such as 127.0.0.1/32')).default([]),
         })
         .prefault({}),
       // Validated by @janitor/scheduler's parseSchedules (cron expressions, actions, zones, durations, unique names),

@@ -16,6 +16,7 @@ export { decodeUtf8Strict, parseJsonBody } from './json-body.ts';
 export type { LogFields, Logger } from './logger.ts';
 export { silentLogger } from './logger.ts';
 export type { Message } from './message.ts';
+export type { MessageParseResult } from './message-fields.ts';
 export { parseMessageFields } from './message-fields.ts';
 export type { MessageType } from './message-type.ts';
 export {

@@ -71,11 +71,6 @@ describe('parseMessageFields', () => {
       { hostname: 'h', text: 'm', type: 'info' },
     ],
     [
-      'unknown fields are ignored',
-      { hostname: 'h', message: 'm', extra: { deep: [1] } },
-      { hostname: 'h', text: 'm', type: 'none' },
-    ],
-    [
       'emoji and non-Latin scripts',
       { hostname: 'ホスト', message: '🚨 Диск' },
       { hostname: 'ホスト', text: '🚨 Диск', type: 'none' },
@@ -92,6 +87,33 @@ describe('parseMessageFields', () => {
     ],
   ])('accepts %s', (_, fields, expected) => {
     expect(parseMessageFields(fields)).toStrictEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['an unknown field', { hostname: 'h', message: 'm', extra: { deep: [1] } }, ['extra']],
+    ['a misspelt message_type', { hostname: 'h', message: 'm', mesage_type: 'error' }, ['mesage_type']],
+    [
+      "PHP's array form of message_type",
+      { hostname: 'h', message: 'm', 'message_type[]': ['info'] },
+      ['message_type[]'],
+    ],
+    ['several, in the order given', { zeta: 1, hostname: 'h', alpha: 2, message: 'm' }, ['zeta', 'alpha']],
+  ])('accepts a message with %s, and names what it ignored', (_, fields, ignored) => {
+    expect(parseMessageFields(fields)).toStrictEqual({
+      ok: true,
+      value: { hostname: 'h', text: 'm', type: 'none' },
+      ignored,
+    });
+  });
+
+  it('names at most 20 ignored fields, each cut to 64 characters', () => {
+    const fields: Record<string, string> = { hostname: 'h', message: 'm', ['x'.repeat(100)]: 'long' };
+    for (let i = 0; i < 30; i += 1) fields[`f${i}`] = 'v';
+    const result = parseMessageFields(fields);
+    expect(result.ok && result.ignored).toEqual([
+      `${'x'.repeat(63)}…`,
+      ...Array.from({ length: 19 }, (_, i) => `f${i}`),
+    ]);
   });
 
   it.each([

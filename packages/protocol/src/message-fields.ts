@@ -1,12 +1,38 @@
 import type { Message } from './message.ts';
 import { MESSAGE_TYPES, type MessageType, parseMessageType } from './message-type.ts';
-import { createIssueList, type IssueList, type ParseResult } from './wire-error.ts';
+import { createIssueList, type IssueList, type WireError } from './wire-error.ts';
 import { WIRE_LIMITS } from './wire-limits.ts';
 import { isRecord, own, type TextRule, textProblem } from './wire-text.ts';
 
 const HOSTNAME_RULE: TextRule = { maxLength: WIRE_LIMITS.hostnameLength, multiline: false, visibleOnly: true };
 const MESSAGE_RULE: TextRule = { maxLength: WIRE_LIMITS.messageLength, multiline: true };
 const SUMMARY_RULE: TextRule = { maxLength: WIRE_LIMITS.summaryLength, multiline: true };
+
+/** The fields of a message; any other is ignored, and named in {@link MessageParseResult.ignored}. */
+const MESSAGE_FIELDS: ReadonlySet<string> = new Set(['hostname', 'message', 'summary', 'message_type']);
+/** How many ignored field names are reported, and how long each may be (a name is the sender's text). */
+const IGNORED_NAMES = 20;
+const IGNORED_NAME_LENGTH = 64;
+
+/**
+ * A message read from a request: the message, or why it was refused. `ignored` names the fields that are not a
+ * message's (a misspelt `mesage_type`, PHP's `message_type[]`), in the order given, at most 20, each cut to 64
+ * characters; it is there only when something was ignored.
+ */
+export type MessageParseResult =
+  | { ok: true; value: Message; ignored?: readonly string[] }
+  | { ok: false; error: WireError };
+
+/** The names of the fields that are not a message's (own keys only, like the fields read). */
+function ignoredFields(fields: Record<string, unknown>): string[] {
+  const ignored: string[] = [];
+  for (const name of Object.keys(fields)) {
+    if (MESSAGE_FIELDS.has(name)) continue;
+    ignored.push(name.length > IGNORED_NAME_LENGTH ? `${name.slice(0, IGNORED_NAME_LENGTH - 1)}…` : name);
+    if (ignored.length === IGNORED_NAMES) break;
+  }
+  return ignored;
+}
 
 /**
  * The single string a field holds, `undefined` when absent (missing, `null`, an empty repeat), or `null` after
@@ -33,14 +59,17 @@ function readString(fields: Record<string, unknown>, name: string, issues: Issue
  * Validates the fields of a `POST /message`, as a form or a JSON object gave them: `hostname` (required, trimmed,
  * one line, at most 255 characters), `message` (required, not blank, at most 64 KiB; tab and line breaks allowed),
  * `summary` (optional, blank means absent, at most 1000 characters) and `message_type` (`none|info|warning|error|
- * alarm`, any case, default `none`). Control characters and lone surrogates are refused; other fields are ignored.
- * Every problem is listed, each naming its field; all are a 400.
+ * alarm`, any case, default `none`). Control characters and lone surrogates are refused. Other fields are ignored,
+ * and named in `ignored` so that the sender can be told (a misspelt `mesage_type=error` would otherwise pass as a
+ * plain message). Every problem is listed, each naming its field; all are a 400.
  *
  * @example
  * parseMessageFields({ hostname: 'web1', message: 'Backup failed', message_type: 'ERROR' });
  * // { ok: true, value: { hostname: 'web1', text: 'Backup failed', type: 'error' } }
+ * parseMessageFields({ hostname: 'web1', message: 'Backup failed', mesage_type: 'error' });
+ * // { ok: true, value: { hostname: 'web1', text: 'Backup failed', type: 'none' }, ignored: ['mesage_type'] }
  */
-export function parseMessageFields(fields: unknown): ParseResult<Message> {
+export function parseMessageFields(fields: unknown): MessageParseResult {
   const issues = createIssueList(WIRE_LIMITS.issues);
   if (!isRecord(fields)) {
     issues.add('body', 'body must be an object of fields (hostname, message, summary, message_type)');
@@ -85,5 +114,6 @@ export function parseMessageFields(fields: unknown): ParseResult<Message> {
   if (issues.count > 0 || !hostname || !text || type === undefined) return { ok: false, error: issues.toError(400) };
   const message: Message = { hostname, text, type };
   if (typeof summary === 'string') message.summary = summary;
-  return { ok: true, value: message };
+  const ignored = ignoredFields(fields);
+  return ignored.length === 0 ? { ok: true, value: message } : { ok: true, value: message, ignored };
 }

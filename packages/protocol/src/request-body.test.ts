@@ -67,6 +67,18 @@ describe('parseMessageRequest', () => {
     });
   });
 
+  it.each([
+    ['a misspelt form field', FORM, 'hostname=h&message=m&mesage_type=error', ['mesage_type']],
+    ['a form field in array form', FORM, 'hostname=h&message=m&message_type[]=info', ['message_type[]']],
+    ['an unknown JSON field', 'application/json', '{"hostname":"h","message":"m","type":"error"}', ['type']],
+  ])('accepts a message with %s, and names what it ignored', (_, contentType, text, ignored) => {
+    expect(parseMessageRequest({ contentType, body: utf8(text) })).toStrictEqual({
+      ok: true,
+      value: { hostname: 'h', text: 'm', type: 'none' },
+      ignored,
+    });
+  });
+
   it('reads a JSON object', () => {
     const body = utf8('{"hostname": "h", "message": "disk full", "message_type": "Error"}');
     expect(parseMessageRequest({ contentType: 'application/json; charset=utf-8', body })).toStrictEqual({

@@ -1,7 +1,6 @@
 import { parseFormBody } from './form-body.ts';
 import { decodeUtf8Strict, parseJsonBody } from './json-body.ts';
-import type { Message } from './message.ts';
-import { parseMessageFields } from './message-fields.ts';
+import { type MessageParseResult, parseMessageFields } from './message-fields.ts';
 import { type ParsedReport, parseReport } from './report.ts';
 import { fail, type ParseResult } from './wire-error.ts';
 import { WIRE_LIMITS } from './wire-limits.ts';
@@ -56,14 +55,15 @@ function unsupported<T>(accepted: string): ParseResult<T> {
 
 /**
  * Reads a whole `POST /message` request, never throwing: a form (`application/x-www-form-urlencoded`, as curl and
- * the original's Python client send it) or a JSON object, strictly UTF-8, then {@link parseMessageFields}.
+ * the original's Python client send it) or a JSON object, strictly UTF-8, then {@link parseMessageFields} (whose
+ * `ignored` names the fields that are not a message's).
  * Another content type is a 415 (a multipart body must be read by the framework and given to parseMessageFields).
  *
  * @example
  * const parsed = parseMessageRequest({ contentType: c.req.header('content-type'), body: new Uint8Array(await c.req.arrayBuffer()) });
  * if (!parsed.ok) return c.json(wireErrorBody(parsed.error), parsed.error.status);
  */
-export function parseMessageRequest(request: RawRequest, options: RawRequestOptions = {}): ParseResult<Message> {
+export function parseMessageRequest(request: RawRequest, options: RawRequestOptions = {}): MessageParseResult {
   const kind = bodyKind(request.contentType);
   if (kind === undefined) return unsupported('application/x-www-form-urlencoded or application/json');
   const text = decodeUtf8Strict(request.body, { maxBytes: options.maxBytes ?? WIRE_LIMITS.bodyBytes });

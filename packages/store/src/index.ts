@@ -19,5 +19,5 @@ export type {
 } from './outbox.ts';
 export type { Silence, SilenceInput, Silences } from './silences.ts';
 export { SILENCE_ALL } from './silences.ts';
-export { openStore, type Store, type StoreOptions } from './store.ts';
+export { openStore, type Store, type StoreFileState, type StoreOptions } from './store.ts';
 export { StoreError, type StoreErrorDetails } from './store-error.ts';

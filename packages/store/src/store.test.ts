@@ -1,5 +1,16 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -163,6 +174,45 @@ describe('errors during use', () => {
       new StoreError(`store outbox.next failed at ${store.path}: the store is closed`, { path: store.path }),
     );
     expect(() => store.kv.get('x')).toThrow(StoreError);
+  });
+});
+
+describe('checkFile', () => {
+  it('is ok while the path names the file the store has open', () => {
+    const store = open();
+    store.outbox.enqueue({ payload: 'a' });
+    expect(store.checkFile()).toBe('ok');
+  });
+
+  it('says missing once the file was deleted under the open store (its writes would go nowhere)', () => {
+    const store = open();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${store.path}${suffix}`, { force: true });
+    expect(store.checkFile()).toBe('missing');
+    // SQLite itself does not notice: it goes on writing into the deleted file.
+    expect(store.outbox.enqueue({ payload: 'lost' }).id).toBe(1);
+    expect(store.checkFile()).toBe('missing');
+  });
+
+  it('says missing when the folder itself went away', () => {
+    const store = open();
+    rmSync(dir, { recursive: true, force: true });
+    expect(store.checkFile()).toBe('missing');
+  });
+
+  it('says replaced when another file took its path (a backup restored under it)', () => {
+    const store = open();
+    copyFileSync(store.path, join(dir, 'copy.db'));
+    renameSync(join(dir, 'copy.db'), store.path);
+    expect(store.checkFile()).toBe('replaced');
+    unlinkSync(store.path);
+    expect(store.checkFile()).toBe('missing');
+  });
+
+  it('is ok in memory, and throws a StoreError once closed', () => {
+    const memory = openStore({ path: ':memory:' });
+    expect(memory.checkFile()).toBe('ok');
+    memory.close();
+    expect(() => memory.checkFile()).toThrow(StoreError);
   });
 });
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AlertStore, createAlertStore } from './alert-store.ts';
 import { createContext, openDatabase, type SynchronousMode } from './database.ts';
@@ -23,6 +24,9 @@ export interface StoreOptions {
   synchronous?: SynchronousMode;
 }
 
+/** What {@link Store.checkFile} finds at the store's path. */
+export type StoreFileState = 'ok' | 'missing' | 'replaced';
+
 /** One SQLite file holding Janitor's durable state. */
 export interface Store {
   readonly outbox: Outbox;
@@ -43,6 +47,14 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   /** Whether SQLite's `PRAGMA integrity_check` finds the file sound. */
   checkIntegrity(): boolean;
+  /**
+   * Whether {@link Store.path} still names the file the store has open: `missing` once it was deleted (SQLite goes on
+   * writing into the unlinked file, and all of it is lost when the process ends), `replaced` once another file took
+   * its path (a backup restored under it). One `stat`: cheap enough for a health probe or a timer, not meant for
+   * every write. Always `ok` in memory.
+   * @throws StoreError when the store is closed, or the path cannot be looked at (no permission)
+   */
+  checkFile(): StoreFileState;
   /** Closes the file (a checkpoint folds the WAL back into it). Later calls on the store throw; closing twice is fine. */
   close(): void;
 }
@@ -70,6 +82,14 @@ export function openStore(options: StoreOptions): Store {
     db.close();
     throw new StoreError(`cannot open store at ${path}: ${describeCause(error)}`, { path, cause: error });
   }
+  // The file the connection has open, to tell later whether the path still names it.
+  let opened: { dev: bigint; ino: bigint } | undefined;
+  try {
+    opened = path === ':memory:' ? undefined : statSync(path, { bigint: true });
+  } catch (error) {
+    db.close();
+    throw new StoreError(`cannot open store at ${path}: ${describeCause(error)}`, { path, cause: error });
+  }
   const context = createContext(db, path, now);
   const integrity = db.prepare('PRAGMA integrity_check');
   const notifications = createNotifications(context);
@@ -85,6 +105,19 @@ export function openStore(options: StoreOptions): Store {
       context.guard('checkIntegrity', () => {
         const rows = integrity.all() as { integrity_check: string }[];
         return rows.length === 1 && rows[0]!.integrity_check === 'ok';
+      }),
+    checkFile: () =>
+      context.guard('checkFile', () => {
+        if (opened === undefined) return 'ok';
+        let now: { dev: bigint; ino: bigint } | undefined;
+        try {
+          now = statSync(path, { bigint: true, throwIfNoEntry: false });
+        } catch (error) {
+          // A folder on the way that is now a file.
+          if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+        }
+        if (now === undefined) return 'missing';
+        return now.dev === opened.dev && now.ino === opened.ino ? 'ok' : 'replaced';
       }),
     close: () => {
       if (db.isOpen) db.close();

@@ -1,39 +1,56 @@
+import type { HubTokenScope } from '@janitor/config';
 import type { AccessDecision } from '../access.ts';
+import type { ForwardingHeaders, Sender } from '../client-address.ts';
 import { header } from './header.ts';
 import type { HubContext } from './hub-env.ts';
 
 /** What {@link createAccessCheck} needs. */
 export interface AccessCheckOptions {
   /** Who may speak to the hub (createAccessPolicy). */
-  access: { check(remoteAddress: string | undefined, authorization: string | undefined): AccessDecision };
-  /** The peer's IP address. */
+  access: {
+    check(sender: Sender, authorization: string | undefined, scope: HubTokenScope): AccessDecision;
+    /** Who sent a request, from the socket's peer and the forwarding headers. */
+    sender(peer: string | undefined, headers: ForwardingHeaders): Sender;
+  };
+  /** The socket's peer address. */
   remoteAddress: (c: HubContext) => string | undefined;
 }
 
 /** The access checks of the hub's routes. Each answers the refusal to send, or `undefined` to go on. */
 export interface AccessCheck {
   /**
-   * A 401/403 (`{ error, field }`, `WWW-Authenticate: Bearer`) for a request that may not speak to the hub. An allowed
-   * request's token name and hosts are put on the context for {@link AccessCheck.checkHost} and the request line.
+   * A 401/403 (`{ error, field }`, `WWW-Authenticate: Bearer`) for a request that may not do what needs `scope`
+   * (`write` by default: reports and messages). An allowed request's token name and hosts are put on the context for
+   * {@link AccessCheck.checkHost} and the request line.
    */
-  authorize(c: HubContext): Response | undefined;
+  authorize(c: HubContext, scope?: HubTokenScope): Response | undefined;
   /** A 403 on `hostname` when the request's token may not speak for `hostname`. */
   checkHost(c: HubContext, hostname: string | undefined): Response | undefined;
+  /** Who sent the request: the socket's peer, or the client a trusted proxy names. */
+  sender(c: HubContext): Sender;
 }
 
 /**
- * The per-request side of the access policy: the sender's address and bearer token checked, then the host a request
- * is about against the hosts its token may speak for.
+ * The per-request side of the access policy: the sender's address and bearer token checked against the scope the
+ * route needs, then the host a request is about against the hosts its token may speak for.
  *
  * @example
  * const { authorize, checkHost } = createAccessCheck({ access, remoteAddress });
  * app.post('/', (c) => authorize(c) ?? checkHost(c, 'pi1') ?? c.json({ status: 'ok' }));
+ * app.delete('/:id', (c) => authorize(c, 'admin') ?? c.json({ status: 'removed' }));
  */
 export function createAccessCheck(options: AccessCheckOptions): AccessCheck {
   const { access, remoteAddress } = options;
+  const sender = (c: HubContext) =>
+    access.sender(remoteAddress(c), {
+      forwarded: header(c, 'forwarded'),
+      xForwardedFor: header(c, 'x-forwarded-for'),
+      xRealIp: header(c, 'x-real-ip'),
+    });
   return {
-    authorize(c) {
-      const decision = access.check(remoteAddress(c), header(c, 'authorization'));
+    sender,
+    authorize(c, scope = 'write') {
+      const decision = access.check(sender(c), header(c, 'authorization'), scope);
       if (decision.allowed) {
         if (decision.via === 'token') {
           c.set('hosts', decision.hosts);
@@ -41,6 +58,7 @@ export function createAccessCheck(options: AccessCheckOptions): AccessCheck {
         }
         return undefined;
       }
+      if (decision.tokenName !== undefined) c.set('tokenName', decision.tokenName);
       const body = { error: decision.error, ...(decision.field ? { field: decision.field } : {}) };
       return c.json(body, decision.status, { 'WWW-Authenticate': 'Bearer' });
     },

@@ -1,7 +1,14 @@
 import type { HubContext } from './hub-env.ts';
 
 /** The request headers the hub reads. */
-export type HubHeader = 'authorization' | 'content-type' | 'content-length' | 'host';
+export type HubHeader =
+  | 'authorization'
+  | 'content-type'
+  | 'content-length'
+  | 'host'
+  | 'forwarded'
+  | 'x-forwarded-for'
+  | 'x-real-ip';
 
 /**
  * A request header. Served by @hono/node-server, straight from Node's parsed headers: `c.req.header()` would build
@@ -10,6 +17,7 @@ export type HubHeader = 'authorization' | 'content-type' | 'content-length' | 'h
  */
 export function header(c: HubContext, name: HubHeader): string | undefined {
   const headers = c.env?.incoming?.headers;
-  if (headers !== undefined) return headers[name];
+  // Node joins repeated lines of these headers with ", " (only Set-Cookie is an array).
+  if (headers !== undefined) return headers[name] as string | undefined;
   return c.req.header(name);
 }

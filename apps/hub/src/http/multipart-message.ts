@@ -1,4 +1,5 @@
-import { decodeUtf8Strict, type Message, type ParseResult, parseMessageFields, WIRE_LIMITS } from '@janitor/protocol';
+import { decodeUtf8Strict, type MessageParseResult, parseMessageFields, WIRE_LIMITS } from '@janitor/protocol';
+import type { Refusal } from './read-body.ts';
 
 /** True for a `multipart/form-data` Content-Type: what curl -F sends. */
 export function isMultipart(contentType: string | undefined): contentType is string {
@@ -9,7 +10,10 @@ export function isMultipart(contentType: string | undefined): contentType is str
  * A `multipart/form-data` body as curl -F sends it, to the fields of a message (@janitor/protocol reads forms and
  * JSON; multipart takes the Fetch API's parser). Never throws: a problem is a 400 naming its field.
  */
-export async function parseMultipartMessage(contentType: string, body: Uint8Array): Promise<ParseResult<Message>> {
+export async function parseMultipartMessage(
+  contentType: string,
+  body: Uint8Array,
+): Promise<MessageParseResult | Refusal> {
   // Strict UTF-8 like the other encodings: the multipart parser would silently replace invalid bytes with U+FFFD.
   const text = decodeUtf8Strict(body);
   if (!text.ok) return text;

@@ -5,14 +5,17 @@ import type { HubContext } from './hub-env.ts';
 /** How much of an oversized body is read and dropped before the hub gives up on it (the connection is then cut). */
 const DRAIN_LIMIT_BYTES = 16 * WIRE_LIMITS.bodyBytes;
 
+/** A body refused before it was parsed: a 413. */
+export type Refusal = Extract<ParseResult<never>, { ok: false }>;
+
 /**
  * The request's body parsed by `parse` (one of @janitor/protocol's request parsers), read under the wire's body
  * limit: a 413 on `body` past it.
  */
-export async function readBody<T>(
+export async function readBody<R extends ParseResult<unknown>>(
   c: HubContext,
-  parse: (request: RawRequest) => ParseResult<T>,
-): Promise<ParseResult<T>> {
+  parse: (request: RawRequest) => R,
+): Promise<R | Refusal> {
   const body = await readBytes(c);
   if (!body.ok) return body;
   return parse({ contentType: header(c, 'content-type'), body: body.value });

@@ -1,14 +1,18 @@
 import type { LogFields, Logger } from '@janitor/protocol';
+import type { Sender } from '../client-address.ts';
 import type { HubContext, HubHandler } from './hub-env.ts';
 
 /** What {@link createRequestLine} needs. */
 export interface RequestLineOptions {
   logger: Logger;
-  /** The peer's IP address. */
-  remoteAddress: (c: HubContext) => string | undefined;
+  /** Who sent a request: its client's address (or the socket's), and the proxy it came through. */
+  sender: (c: HubContext) => Sender;
 }
 
-/** One `request` line at level info per request, with the sender's address and the token's name. */
+/**
+ * One `request` line at level info per request, with the sender's address (`from`; `proxy` when a trusted proxy
+ * named it) and the token's name.
+ */
 export interface RequestLine {
   /**
    * `handler`, writing the request line once it answered; `handler` itself when the logger drops info lines. A
@@ -25,21 +29,23 @@ export interface RequestLine {
  * done per request when the logger drops info lines.
  *
  * @example
- * const line = createRequestLine({ logger, remoteAddress });
+ * const line = createRequestLine({ logger, sender: access.sender });
  * app.get('/health', line.logged((c) => c.json({ status: 'ready' })));
  */
 export function createRequestLine(options: RequestLineOptions): RequestLine {
-  const { logger, remoteAddress } = options;
+  const { logger, sender } = options;
   const enabled = logger.enabled?.('info') ?? true;
 
   function write(c: HubContext, status: number, started: number): void {
+    const who = sender(c);
     const fields: LogFields = {
       method: c.req.method,
       path: c.req.path,
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
-      from: remoteAddress(c) ?? 'unknown',
+      from: who.address ?? who.peer ?? 'unknown',
     };
+    if (who.proxy !== undefined) fields.proxy = who.proxy;
     // Who spoke, by the token's name (never the token).
     const tokenName = c.get('tokenName');
     if (tokenName) fields.tokenName = tokenName;

@@ -1,4 +1,4 @@
-import { type Message, type ParseResult, parseMessageRequest } from '@janitor/protocol';
+import { type Logger, type MessageParseResult, parseMessageRequest } from '@janitor/protocol';
 import type { OutboxPayload } from '@janitor/publisher';
 import { createGroupCommit } from '@janitor/store';
 import { Hono } from 'hono';
@@ -6,8 +6,9 @@ import type { AccessCheck } from '../http/access-check.ts';
 import { header } from '../http/header.ts';
 import type { HubApp, HubContext, HubEnv } from '../http/hub-env.ts';
 import { isMultipart, parseMultipartMessage } from '../http/multipart-message.ts';
-import { readBody, readBytes } from '../http/read-body.ts';
+import { type Refusal, readBody, readBytes } from '../http/read-body.ts';
 import type { RequestLine } from '../http/request-line.ts';
+import { storeLost } from '../http/store-lost.ts';
 import { refuse } from '../http/wire-refusal.ts';
 
 /** The outbox as `/message` uses it: durable enqueue of many entries in one transaction. */
@@ -22,23 +23,29 @@ export interface MessageRoutesDeps {
   onQueued?: (() => void) | undefined;
   access: Pick<AccessCheck, 'authorize' | 'checkHost'>;
   logged: RequestLine['logged'];
+  /** Why nothing can be kept now (the store's file is gone), checked before every write. @default () => undefined */
+  storeProblem?: (() => string | undefined) | undefined;
+  /** Told about the fields of an accepted message that were ignored. */
+  logger: Logger;
 }
 
 /**
  * `POST /` (mounted at `/message`): a message as a form, JSON or multipart (the original's clients, curl `-d` and
  * `-F`), answered `{ status: 'queued', id }` once it is in the durable outbox. The enqueues of one turn of the event
- * loop are written in one transaction.
+ * loop are written in one transaction. Fields that are not a message's are ignored and named, in the answer
+ * (`ignored: [...]`, the status stays 200) and in a warning line.
  */
 export function createMessageRoutes(deps: MessageRoutesDeps): HubApp {
-  const { outbox, onQueued, access, logged } = deps;
+  const { outbox, onQueued, access, logged, logger, storeProblem = () => undefined } = deps;
   const enqueue = createGroupCommit((inputs: readonly { payload: OutboxPayload; groupKey: string }[]) =>
     outbox.enqueueMany(inputs),
   );
   return new Hono<HubEnv>().post(
     '/',
     logged(async (c) => {
-      const denied = access.authorize(c);
+      const denied = access.authorize(c, 'write');
       if (denied) return denied;
+      if (storeProblem() !== undefined) return storeLost(c);
       const parsed = await readMessage(c);
       if (!parsed.ok) return refuse(c, parsed.error);
       const message = parsed.value;
@@ -46,12 +53,15 @@ export function createMessageRoutes(deps: MessageRoutesDeps): HubApp {
       if (hostDenied) return hostDenied;
       const entry = await enqueue({ payload: { kind: 'message', message }, groupKey: message.hostname ?? '' });
       onQueued?.();
-      return c.json({ status: 'queued', id: entry.id });
+      const { ignored } = parsed;
+      if (ignored === undefined) return c.json({ status: 'queued', id: entry.id });
+      logger.warn('message accepted, fields ignored', { id: entry.id, hostname: message.hostname, ignored });
+      return c.json({ status: 'queued', id: entry.id, ignored });
     }),
   );
 }
 
-async function readMessage(c: HubContext): Promise<ParseResult<Message>> {
+async function readMessage(c: HubContext): Promise<MessageParseResult | Refusal> {
   const type = header(c, 'content-type');
   if (!isMultipart(type)) return readBody(c, parseMessageRequest);
   // curl -F: read under the same limit as every other body (a chunked upload has no Content-Length to check).

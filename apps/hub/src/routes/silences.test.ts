@@ -13,8 +13,8 @@ import {
 import { SILENCE_ALL } from '@janitor/store';
 import { DISK_METRICS, HOST_SILENT_KEY, KNOWN_METRICS } from '@janitor/thresholds';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type HubFixture, startHub } from '../hub.test-support.ts';
-import { silenceView } from './silences.ts';
+import { type HubFixture, type HubFixtureOptions, startHub } from '../hub.test-support.ts';
+import { MAX_ACTIVE_SILENCES, silenceView } from './silences.ts';
 
 /** 2026-11-03 14:00 UTC. */
 const T0 = Date.UTC(2026, 10, 3, 14, 0);
@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 /** The fixture's hub (tokens, clock at T0) served on 127.0.0.1, port 0; the sender is the socket's address. */
-async function servedHub(): Promise<{ hub: HubFixture; url: string }> {
+async function servedHub(deps: HubFixtureOptions['deps'] = {}): Promise<{ hub: HubFixture; url: string }> {
   const hub = startHub({
     service: {
       tokens: [
@@ -36,6 +36,7 @@ async function servedHub(): Promise<{ hub: HubFixture; url: string }> {
       ],
     },
     now: () => T0,
+    deps,
   });
   cleanups.push(() => hub.close());
   const server = await new Promise<Server>((resolve) => {
@@ -116,6 +117,53 @@ describe('the silences routes through the protocol client', () => {
     expect(await pi.unsilence(1).catch((e: unknown) => e)).toMatchObject({ status: 403 });
     expect((await pi.silences()).map((s) => s.host)).toEqual(['pi1']);
     expect((await admin.silences()).map((s) => s.host)).toEqual(['vps', 'pi1']);
+  });
+});
+
+describe('the number of silences', () => {
+  it('is bounded: one more than the limit is a 409 naming it, and ending one makes room', async () => {
+    const { url } = await servedHub({ maxSilences: 3 });
+    const client = createJanitorClient({ url, token: TOKEN });
+    for (const host of ['a', 'b', 'c']) await client.silence({ host, for: '1h' });
+    const refused = await client.silence({ host: 'd', for: '1h' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(JanitorClientError);
+    expect(refused).toMatchObject({ status: 409, retryable: false });
+    expect((refused as Error).message).toMatch(/at most 3 silences/);
+    await client.unsilence(2);
+    expect((await client.silence({ host: 'd', for: '1h' })).host).toBe('d');
+  });
+
+  it('is bounded at 1000 by default', async () => {
+    const { hub, url } = await servedHub();
+    hub.store.transaction(() => {
+      for (let i = 0; i < MAX_ACTIVE_SILENCES; i += 1) hub.alerts.silence({ hostname: `host-${i}`, forMs: 3_600_000 });
+    });
+    const refused = await createJanitorClient({ url, token: TOKEN })
+      .silence({ host: 'one-more', for: '1h' })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 409 });
+    expect((refused as Error).message).toMatch(/at most 1000 silences/);
+    expect(hub.store.silences.list()).toHaveLength(1000);
+  });
+});
+
+describe('a silence the store cannot keep', () => {
+  it('is a 503 in JSON that the client may retry, never a 200 with a made-up id', async () => {
+    const { hub, url } = await servedHub();
+    // The store throws as it does on a failed commit (a full disk, a read-only file): here, a closed file.
+    hub.store.close();
+    const res = await fetch(`${url}silences`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ host: 'pi1', for: '1h' }),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ error: 'the hub could not accept this request now; retry later' });
+    const error = await createJanitorClient({ url, token: TOKEN })
+      .silence({ host: 'pi1', for: '1h' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, retryable: true });
   });
 });
 
