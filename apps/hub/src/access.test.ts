@@ -1,7 +1,8 @@
 // Who may post: a hub without tokens trusts loopback and private networks only; with tokens, a valid bearer token or
 // an explicitly allowed network is needed, and a token limited to some hosts speaks for those only.
+
+import { createAccessPolicy } from '@janitor/runtime/hub';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAccessPolicy } from './access.ts';
 import { form, GOOD_MESSAGE, json, jsonOf, startHub } from './hub.test-support.ts';
 
 const TOKEN = 'agent-token-0123456789abcdef';

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { LoadedConfig } from '@janitor/config';
 import { type Logger, silentLogger } from '@janitor/protocol';
 import { AGENT_FILE, type AgentDist, createAgentDist, installScript } from '@janitor/runtime';
+import { neverThrowing, type StoreWatch } from '@janitor/runtime/hub';
 import { Hono } from 'hono';
 import { type AccessCheckOptions, createAccessCheck } from './http/access-check.ts';
 import type { HubApp, HubContext, HubEnv } from './http/hub-env.ts';
@@ -12,8 +13,6 @@ import { createHealthRoutes, type HealthOutbox, type PublisherState } from './ro
 import { createIngestRoutes, type IngestAlerts } from './routes/ingest.ts';
 import { createMessageRoutes, type MessageOutbox } from './routes/message.ts';
 import { createSilenceRoutes, type SilenceAlerts } from './routes/silences.ts';
-import { neverThrowing } from './safe-logger.ts';
-import type { StoreWatch } from './store-watch.ts';
 
 export type { PublisherState } from './routes/health.ts';
 

@@ -10,9 +10,9 @@ import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
 import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
+import { createAccessPolicy } from '@janitor/runtime/hub';
 import { openStore, type Store } from '@janitor/store';
 import type { Context } from 'hono';
-import { createAccessPolicy } from './access.ts';
 import { createHub, type HubDeps } from './create-hub.ts';
 import type { HubApp } from './http/hub-env.ts';
 

@@ -1,13 +1,5 @@
-export type { AccessDecision, AccessPolicyOptions, HubToken } from './access.ts';
-export { createAccessPolicy, PRIVATE_NETWORKS } from './access.ts';
-export type { ForwardingHeaders, Sender, SenderResolverOptions } from './client-address.ts';
-export { createSenderResolver } from './client-address.ts';
 export type { HubDeps, HubOutbox, PublisherState } from './create-hub.ts';
 export { createHub } from './create-hub.ts';
-export type { ConnectionLimits, LimitConnectionsOptions } from './http/connection-limits.ts';
-export { CONNECTION_LIMITS, limitConnections, serverOptions } from './http/connection-limits.ts';
 export type { HubApp, HubBindings, HubContext, HubEnv, HubVariables } from './http/hub-env.ts';
 export type { HubService, HubServiceOptions } from './service.ts';
 export { createHubService } from './service.ts';
-export type { StoreWatch, StoreWatchOptions } from './store-watch.ts';
-export { createStoreWatch } from './store-watch.ts';

@@ -4,10 +4,10 @@
 import { DatabaseSync } from 'node:sqlite';
 import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
 import type { OutboxPayload } from '@janitor/publisher';
+import { createAccessPolicy } from '@janitor/runtime/hub';
 import { openStore, type Store } from '@janitor/store';
 import { evaluate, formatReport, fromLegacy, parseThresholds } from '@janitor/thresholds';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAccessPolicy } from './access.ts';
 import { createHub } from './create-hub.ts';
 import type { HubApp } from './http/hub-env.ts';
 import { goldenConfigData, hubConfig, json, jsonOf, remoteFromEnv, tempDir } from './hub.test-support.ts';

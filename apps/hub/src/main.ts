@@ -1,18 +1,26 @@
 #!/usr/bin/env -S node --max-semi-space-size=2
 // janitor-hub: receives metrics (POST /sysinfo) and messages (POST /message), checks them and publishes.
 // The only place that starts an HTTP server.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { type AddressInfo, BlockList, type Socket } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
+import { type AddressInfo, BlockList } from 'node:net';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
-import { type AppLogger, addCidr, ConfigError } from '@janitor/config';
-import { CliError, EXIT, openRuntime, resolveStateDir, runProgram } from '@janitor/runtime';
-import { Command, InvalidArgumentError } from 'commander';
+import { addCidr } from '@janitor/config';
+import { CliError, EXIT, openRuntime, parsePort, resolveStateDir, runProgram } from '@janitor/runtime';
+import {
+  CONNECTION_LIMITS,
+  cannotStart,
+  checkLogFile,
+  contains,
+  exitOnUnexpectedError,
+  limitConnections,
+  neverThrowing,
+  serverOptions,
+  shutdown,
+  trackConnections,
+} from '@janitor/runtime/hub';
+import { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
-import { contains } from './client-address.ts';
-import { CONNECTION_LIMITS, limitConnections, serverOptions } from './http/connection-limits.ts';
-import { checkLogFile } from './log-file.ts';
-import { neverThrowing } from './safe-logger.ts';
 import { createHubService, type HubService } from './service.ts';
 
 interface HubOptions {
@@ -106,7 +114,7 @@ const program = new Command('janitor-hub')
       exempt: (address) => contains(proxies, address),
       logger,
     });
-    const closeIdle = trackConnections(server);
+    const closeIdle = trackConnections(server as Server);
     const address = server.address() as AddressInfo;
     logger.info('hub listening', {
       url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
@@ -119,79 +127,12 @@ const program = new Command('janitor-hub')
       );
     }
     await stopRequested;
-    await shutdown(server, closeIdle);
+    await shutdown(server as Server, closeIdle, SHUTDOWN_DEADLINE_MS);
     await service.close();
     logger.info('hub stopped');
     await logger.flush();
     // A post abandoned at the grace deadline may still hold a socket open: do not wait for its timeout.
     setTimeout(() => process.exit(), 100).unref();
   });
-
-/** A failure before the hub listens, as one line: the config's own errors as they are, anything else `cannot start`. */
-function cannotStart(error: unknown): Error {
-  if (error instanceof CliError || error instanceof ConfigError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new CliError(`cannot start: ${reason}`, EXIT.failure, { cause: error });
-}
-
-/**
- * An error nobody caught while the hub runs (a bug, a library that threw from a timer) ends it at once with one line
- * and exit 1, rather than a stack trace, or a process left half alive. What was acknowledged is in the store already.
- */
-function exitOnUnexpectedError(logger: AppLogger, toStderr: boolean): void {
-  const fatal = (error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    logger.error('unexpected error: the hub stops', { error: reason });
-    if (!toStderr) process.stderr.write(`janitor-hub: unexpected error: ${reason}\n`);
-    process.exit(EXIT.failure);
-  };
-  process.on('uncaughtException', fatal);
-  process.on('unhandledRejection', fatal);
-}
-
-/** A `--port` value: decimal digits only (`''` or `0x50` must not pass as 0 or 80), 0-65535. */
-function parsePort(value: string): number {
-  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(port >= 0 && port <= 65535)) throw new InvalidArgumentError('expected a port number 0-65535');
-  return port;
-}
-
-/**
- * Stops accepting, lets in-flight requests finish, closes the other connections (idle keep-alive ones, and those that
- * never sent a request, which `closeIdleConnections` leaves open), cuts the rest at the deadline.
- */
-async function shutdown(server: ServerType, idle: () => void): Promise<void> {
-  const http = server as import('node:http').Server;
-  const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-  const closeIdle = () => {
-    http.closeIdleConnections?.();
-    idle();
-  };
-  const sweep = setInterval(closeIdle, 100);
-  const deadline = setTimeout(() => http.closeAllConnections?.(), SHUTDOWN_DEADLINE_MS);
-  closeIdle();
-  await closed;
-  clearInterval(sweep);
-  clearTimeout(deadline);
-}
-
-/** Counts the requests in progress on each connection; `closeIdle()` destroys the connections that have none. */
-function trackConnections(server: ServerType): () => void {
-  const inProgress = new Map<Socket, number>();
-  server.on('connection', (socket: Socket) => {
-    inProgress.set(socket, 0);
-    socket.once('close', () => inProgress.delete(socket));
-  });
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const socket = req.socket;
-    inProgress.set(socket, (inProgress.get(socket) ?? 0) + 1);
-    res.once('close', () => {
-      if (inProgress.has(socket)) inProgress.set(socket, (inProgress.get(socket) ?? 1) - 1);
-    });
-  });
-  return () => {
-    for (const [socket, count] of inProgress) if (count === 0) socket.destroy();
-  };
-}
 
 process.exitCode = await runProgram(program);

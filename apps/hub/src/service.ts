@@ -10,13 +10,11 @@ import {
   settlesWithin,
   startComponents,
 } from '@janitor/runtime';
+import { createAccessPolicy, createStoreWatch, neverThrowing } from '@janitor/runtime/hub';
 import { createPosting } from '@janitor/runtime/posting';
 import { DEFAULT_NOTIFICATION_RETENTION_MS, openStore, type Store } from '@janitor/store';
-import { createAccessPolicy } from './access.ts';
 import { createHub, type PublisherState } from './create-hub.ts';
 import type { HubApp, HubContext } from './http/hub-env.ts';
-import { neverThrowing } from './safe-logger.ts';
-import { createStoreWatch } from './store-watch.ts';
 
 export interface HubServiceOptions {
   config: LoadedConfig;

@@ -63,9 +63,8 @@ export function parseHubUrl(value: string): string {
 
 /** Parses a `--port` option: a TCP port, 0 (any free port) to 65535. */
 export function parsePort(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new InvalidArgumentError('expected a port number 0-65535');
-  }
-  return n;
+  // Decimal digits only: `''`, `0x50` or `1e3` must not pass as 0, 80 or 1000.
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) throw new InvalidArgumentError('expected a port number 0-65535');
+  return port;
 }

@@ -1,6 +1,5 @@
 import type { HubTokenScope } from '@janitor/config';
-import type { AccessDecision } from '../access.ts';
-import type { ForwardingHeaders, Sender } from '../client-address.ts';
+import type { AccessDecision, ForwardingHeaders, Sender } from '@janitor/runtime/hub';
 import { header } from './header.ts';
 import type { HubContext } from './hub-env.ts';
 

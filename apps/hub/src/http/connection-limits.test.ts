@@ -3,9 +3,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { serve } from '@hono/node-server';
+import { CONNECTION_LIMITS, type ConnectionLimits, limitConnections, serverOptions } from '@janitor/runtime/hub';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHub } from '../hub.test-support.ts';
-import { CONNECTION_LIMITS, type ConnectionLimits, limitConnections, serverOptions } from './connection-limits.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import type { LogFields, Logger } from '@janitor/protocol';
-import type { Sender } from '../client-address.ts';
+import type { Sender } from '@janitor/runtime/hub';
 import type { HubContext, HubHandler } from './hub-env.ts';
 
 /** What {@link createRequestLine} needs. */

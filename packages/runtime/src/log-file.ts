@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ConfigData } from '@janitor/config';
-import { CliError, EXIT } from '@janitor/runtime';
+import { CliError, EXIT } from './runtime.ts';
 
 /**
  * Opens the log file once, as the logger will at its first line, so that a file the hub cannot open (a dangling
