@@ -19,6 +19,11 @@ export interface StoreContext {
   guard<T>(operation: string, fn: () => T): T;
   /** Runs `fn` in one write transaction (a savepoint when one is already open). */
   transaction<T>(fn: () => T): T;
+  /**
+   * Calls `listener` after every rollback, of a transaction or of a savepoint: a cache of rows written inside (ids
+   * handed out by an insert) must forget them, since SQLite may hand the same ids out again.
+   */
+  onRollback(listener: () => void): void;
 }
 
 /**
@@ -36,6 +41,10 @@ export function openDatabase(path: string, busyTimeoutMs: number, synchronous: S
     db = new DatabaseSync(path);
     // Set before anything that takes a lock, so a concurrent opener waits instead of failing.
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+    // A new file gives deleted pages back to the file system on request (`PRAGMA incremental_vacuum`): this only
+    // takes effect before the first table exists, and before journal_mode writes the header. An existing file keeps
+    // its mode (openStore converts one once, see convertToIncrementalVacuum).
+    db.exec('PRAGMA auto_vacuum = INCREMENTAL');
     // The first read of the file: a file that is not a database fails here.
     db.prepare('PRAGMA journal_mode = WAL').get();
     db.exec(`PRAGMA synchronous = ${synchronous}`);
@@ -46,9 +55,33 @@ export function openDatabase(path: string, busyTimeoutMs: number, synchronous: S
   }
 }
 
+/**
+ * Turns on incremental vacuum in a file created before the store set it (its pages freed by deletes can then be given
+ * back to the file system): a `VACUUM`, which rewrites the whole file, so it is done once, when the history tables
+ * are added to a file that holds little else. When it cannot be done (another process has the file open, the disk is
+ * too full for the copy), the file keeps reusing its free pages, which also bounds its size; `store.history.stats()`
+ * says which mode a file has.
+ * @returns whether the file is in incremental mode now
+ */
+export function convertToIncrementalVacuum(db: DatabaseSync): boolean {
+  const mode = () => (db.prepare('PRAGMA auto_vacuum').get() as { auto_vacuum: number }).auto_vacuum;
+  if (mode() === 2) return true;
+  try {
+    db.exec('PRAGMA auto_vacuum = INCREMENTAL');
+    db.exec('VACUUM');
+  } catch {
+    // Not converted: the file reuses its free pages instead (see above); the mode is what the caller reads back.
+  }
+  return mode() === 2;
+}
+
 /** Builds the shared context of a store over an open connection. */
 export function createContext(db: DatabaseSync, path: string, now: () => number): StoreContext {
   let savepoints = 0;
+  const rollbackListeners: (() => void)[] = [];
+  const rolledBack = () => {
+    for (const listener of rollbackListeners) listener();
+  };
   const guard = <T>(operation: string, fn: () => T): T => {
     if (!db.isOpen) throw new StoreError(`store ${operation} failed at ${path}: the store is closed`, { path });
     try {
@@ -74,6 +107,7 @@ export function createContext(db: DatabaseSync, path: string, now: () => number)
         } catch {
           // SQLite already rolled the whole transaction back (a full disk): the original error is the one to report.
         }
+        rolledBack();
         throw error;
       } finally {
         savepoints--;
@@ -94,10 +128,14 @@ export function createContext(db: DatabaseSync, path: string, now: () => number)
           // SQLite may already have rolled back (a full disk); the original error is the one that matters.
         }
       }
+      rolledBack();
       throw error;
     }
   };
-  return { db, path, now, guard, transaction };
+  const onRollback = (listener: () => void) => {
+    rollbackListeners.push(listener);
+  };
+  return { db, path, now, guard, transaction, onRollback };
 }
 
 function makeFolder(folder: string): void {

@@ -96,7 +96,65 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX notification_by_time ON notification (posted_at_ms);
       `),
   },
+  {
+    name: 'metric history',
+    up: (db) =>
+      db.exec(`
+        -- Metric history (history-store.ts). Hosts and their series are numbered once; the rows hold numbers only.
+        -- AUTOINCREMENT: an id of a forgotten host, series or layout is never given to another (readers cache them).
+        -- ten_until_ms: the raw points before it are in the 10-minute tier; hour_until_ms: the 10-minute buckets before
+        -- it are in the hour tier. Both only move forward; a report older than ten_until_ms is "late" (history_late).
+        CREATE TABLE history_host (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          hostname TEXT NOT NULL UNIQUE,
+          ten_until_ms INTEGER NOT NULL,
+          hour_until_ms INTEGER NOT NULL
+        ) STRICT;
+        -- A series of a host: 'cpu_percent', 'disk_usage_percent@/data', 'net_rx_bytes_per_second@eth0'.
+        CREATE TABLE history_series (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          host_id INTEGER NOT NULL,
+          key TEXT NOT NULL,
+          UNIQUE (host_id, key)
+        ) STRICT;
+        -- Which series a raw row holds, in the order of its values (series ids, 32-bit little-endian): the reports of
+        -- a host share one as long as they carry the same metrics.
+        CREATE TABLE history_layout (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          host_id INTEGER NOT NULL,
+          series BLOB NOT NULL,
+          UNIQUE (host_id, series)
+        ) STRICT;
+        -- One row per report: its values as 64-bit little-endian doubles, in the order of its layout. One insert per
+        -- report on the ingest path, whatever the number of metrics.
+        CREATE TABLE history_raw (
+          host_id INTEGER NOT NULL,
+          t_ms INTEGER NOT NULL,
+          layout_id INTEGER NOT NULL,
+          vals BLOB NOT NULL,
+          PRIMARY KEY (host_id, t_ms)
+        ) STRICT, WITHOUT ROWID;
+        -- Reports kept after their time was tiered already: maintain() adds them to the tiers, then forgets them here.
+        CREATE TABLE history_late (
+          host_id INTEGER NOT NULL,
+          t_ms INTEGER NOT NULL,
+          PRIMARY KEY (host_id, t_ms)
+        ) STRICT, WITHOUT ROWID;
+        -- The downsampled tiers (1: 10 minutes in blocks of 6 hours, 2: hours in blocks of a day): a row per series
+        -- and block, its buckets' count, average, minimum and maximum packed (history-block.ts).
+        CREATE TABLE history_block (
+          series_id INTEGER NOT NULL,
+          tier INTEGER NOT NULL,
+          start_ms INTEGER NOT NULL,
+          data BLOB NOT NULL,
+          PRIMARY KEY (series_id, tier, start_ms)
+        ) STRICT, WITHOUT ROWID;
+      `),
+  },
 ];
+
+/** The schema version that added the metric history (a file older than this may be converted to incremental vacuum). */
+export const HISTORY_SCHEMA_VERSION = 4;
 
 /** The schema version of a file (`PRAGMA user_version`): how many migrations it has had. */
 export function schemaVersion(db: DatabaseSync): number {

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runOutOfSpace as runOutOfSpaceChild } from './out-of-space.test-support.ts';
 import { openStore } from './store.ts';
 
 let dir: string;
@@ -17,38 +17,9 @@ afterEach(() => {
 
 /** Runs the full-disk writer under a file-size limit; resolves with the lines it printed. */
 async function runOutOfSpace(path: string): Promise<string[]> {
-  // 512-byte blocks (POSIX sh): 128 KiB, room for the -shm file (32 KiB) and a few commits in the WAL.
-  const child = spawn(
-    '/bin/sh',
-    [
-      '-c',
-      'ulimit -f 256 && exec "$0" "$@"',
-      process.execPath,
-      join(import.meta.dirname, 'full-disk-writer.test-support.ts'),
-      path,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the writer did not finish within 15 s: ${stderr}`));
-    }, 15_000);
-    child.on('exit', (exitCode) => {
-      clearTimeout(deadline);
-      resolve(exitCode);
-    });
-  });
+  const { code, lines, stderr } = await runOutOfSpaceChild('full-disk-writer.test-support.ts', path);
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-  return stdout.trim().split('\n');
+  return lines;
 }
 
 describe('store.silences on a full disk', () => {

@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AlertStore, createAlertStore } from './alert-store.ts';
-import { createContext, openDatabase, type SynchronousMode } from './database.ts';
+import { convertToIncrementalVacuum, createContext, openDatabase, type SynchronousMode } from './database.ts';
+import { createHistory, type History, type HistoryOptions } from './history-store.ts';
 import { createKeyValue, type KeyValue } from './key-value.ts';
-import { migrate } from './migrations.ts';
+import { HISTORY_SCHEMA_VERSION, migrate } from './migrations.ts';
 import { createNotifications, type Notifications } from './notifications.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
 import { createSilences, type Silences } from './silences.ts';
@@ -22,6 +23,8 @@ export interface StoreOptions {
    * necessarily a power loss; commits are cheaper. @default 'FULL'
    */
   synchronous?: SynchronousMode;
+  /** The metric history's retention and tiering. @default raw 48 h, 10-minute buckets 35 days, hour buckets 400 days */
+  history?: HistoryOptions;
 }
 
 /** What {@link Store.checkFile} finds at the store's path. */
@@ -37,6 +40,8 @@ export interface Store {
   readonly silences: Silences;
   /** The notification log: every status the server confirmed and what it was about. */
   readonly notifications: Notifications;
+  /** The metric history: a point per report and its 10-minute and hour tiers. */
+  readonly history: History;
   /** The absolute path of the database file (or `:memory:`). */
   readonly path: string;
   /**
@@ -77,7 +82,9 @@ export function openStore(options: StoreOptions): Store {
   const path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
   const db = openDatabase(path, busyTimeoutMs, synchronous);
   try {
-    migrate(db);
+    const { fromVersion } = migrate(db);
+    // A file from before the history: worth converting now, while it holds little (see convertToIncrementalVacuum).
+    if (fromVersion > 0 && fromVersion < HISTORY_SCHEMA_VERSION && path !== ':memory:') convertToIncrementalVacuum(db);
   } catch (error) {
     db.close();
     throw new StoreError(`cannot open store at ${path}: ${describeCause(error)}`, { path, cause: error });
@@ -93,12 +100,20 @@ export function openStore(options: StoreOptions): Store {
   const context = createContext(db, path, now);
   const integrity = db.prepare('PRAGMA integrity_check');
   const notifications = createNotifications(context);
+  let history: History;
+  try {
+    history = createHistory(context, options.history);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return {
     outbox: createOutbox(context, notifications),
     kv: createKeyValue(context),
     alerts: createAlertStore(context),
     silences: createSilences(context),
     notifications,
+    history,
     path,
     transaction: (fn) => context.guard('transaction', () => context.transaction(fn)),
     checkIntegrity: () =>

@@ -1,0 +1,162 @@
+import { parseSeriesKey } from '@janitor/history';
+import type { StoreContext } from './database.ts';
+import { HOUR_BLOCKS, TEN_MINUTE_BLOCKS } from './history-block.ts';
+import { decodeLayout, encodeLayout } from './history-raw.ts';
+
+/** A host's row of `history_host`: its id and how far its points have been tiered. */
+export interface HistoryHost {
+  id: number;
+  hostname: string;
+  /** The raw points before this time are in the 10-minute tier (a multiple of 6 hours). */
+  tenUntilMs: number;
+  /** The 10-minute buckets before this time are in the hour tier (a multiple of a day). */
+  hourUntilMs: number;
+}
+
+/**
+ * The history's dictionary: the numbers of hosts, series and layouts, kept in memory once read or written. Every
+ * rollback of the store empties the memory (an id handed out by a rolled-back insert may be handed out again).
+ */
+export interface HistoryIds {
+  /** The id of `hostname`, its row created (cursors at the blocks of `atMs`) when it has none. */
+  ensureHost(hostname: string, atMs: number): number;
+  /** The host's row, or undefined. */
+  findHost(hostname: string): HistoryHost | undefined;
+  /** The host's row by id, or undefined. */
+  hostById(id: number): HistoryHost | undefined;
+  /** Moves a host's cursors. */
+  setCursors(id: number, tenUntilMs: number, hourUntilMs: number): void;
+  /**
+   * The layout of a report of `hostId` whose samples carry `keys` in this order, its series and the layout created
+   * when new. The same keys as the host's previous report cost a comparison of strings.
+   * @throws TypeError when a key is not a series key or comes twice
+   */
+  ensureLayout(hostId: number, samples: readonly { key: string }[]): number;
+  /** The series ids of a layout. */
+  layout(layoutId: number): Int32Array;
+  /** The id of a host's series, or undefined. */
+  findSeries(hostId: number, key: string): number | undefined;
+  /** Every series of a host: id and key. */
+  seriesOf(hostId: number): { id: number; key: string }[];
+  /** Forgets everything kept in memory. */
+  clear(): void;
+}
+
+/** The dictionary of the history tables, over a store's connection. */
+export function createHistoryIds(context: StoreContext): HistoryIds {
+  const { db } = context;
+  const selectHost = db.prepare(
+    'SELECT id, hostname, ten_until_ms AS tenUntilMs, hour_until_ms AS hourUntilMs FROM history_host WHERE hostname = ?',
+  );
+  const selectHostById = db.prepare(
+    'SELECT id, hostname, ten_until_ms AS tenUntilMs, hour_until_ms AS hourUntilMs FROM history_host WHERE id = ?',
+  );
+  const insertHost = db.prepare('INSERT INTO history_host (hostname, ten_until_ms, hour_until_ms) VALUES (?, ?, ?)');
+  const updateCursors = db.prepare('UPDATE history_host SET ten_until_ms = ?, hour_until_ms = ? WHERE id = ?');
+  const selectSeries = db.prepare('SELECT id FROM history_series WHERE host_id = ? AND key = ?');
+  const insertSeries = db.prepare('INSERT INTO history_series (host_id, key) VALUES (?, ?)');
+  const selectAllSeries = db.prepare('SELECT id, key FROM history_series WHERE host_id = ? ORDER BY id');
+  const selectLayoutId = db.prepare('SELECT id FROM history_layout WHERE host_id = ? AND series = ?');
+  const insertLayout = db.prepare('INSERT INTO history_layout (host_id, series) VALUES (?, ?)');
+  const selectLayout = db.prepare('SELECT series FROM history_layout WHERE id = ?');
+
+  const hosts = new Map<string, number>();
+  const series = new Map<number, Map<string, number>>();
+  const lastLayout = new Map<number, { keys: string[]; id: number }>();
+  const layouts = new Map<number, Int32Array>();
+  const clear = () => {
+    hosts.clear();
+    series.clear();
+    lastLayout.clear();
+    layouts.clear();
+  };
+  context.onRollback(clear);
+
+  const toHost = (row: unknown): HistoryHost | undefined => {
+    if (row === undefined) return undefined;
+    const r = row as HistoryHost;
+    return { id: r.id, hostname: r.hostname, tenUntilMs: r.tenUntilMs, hourUntilMs: r.hourUntilMs };
+  };
+
+  const ensureSeries = (hostId: number, key: string): number => {
+    let keys = series.get(hostId);
+    if (keys === undefined) {
+      keys = new Map();
+      series.set(hostId, keys);
+    }
+    let id = keys.get(key);
+    if (id === undefined) {
+      const row = selectSeries.get(hostId, key) as { id: number } | undefined;
+      id = row?.id ?? Number(insertSeries.run(hostId, key).lastInsertRowid);
+      keys.set(key, id);
+    }
+    return id;
+  };
+
+  return {
+    ensureHost: (hostname, atMs) => {
+      let id = hosts.get(hostname);
+      if (id !== undefined) return id;
+      const row = selectHost.get(hostname) as { id: number } | undefined;
+      if (row !== undefined) id = row.id;
+      else {
+        // Tiering starts at the block of the first report; an older report that comes later is a late one.
+        const tenUntilMs = Math.floor(atMs / TEN_MINUTE_BLOCKS.spanMs) * TEN_MINUTE_BLOCKS.spanMs;
+        const hourUntilMs = Math.floor(atMs / HOUR_BLOCKS.spanMs) * HOUR_BLOCKS.spanMs;
+        id = Number(insertHost.run(hostname, tenUntilMs, hourUntilMs).lastInsertRowid);
+      }
+      hosts.set(hostname, id);
+      return id;
+    },
+    findHost: (hostname) => toHost(selectHost.get(hostname)),
+    hostById: (id) => toHost(selectHostById.get(id)),
+    setCursors: (id, tenUntilMs, hourUntilMs) => {
+      updateCursors.run(tenUntilMs, hourUntilMs, id);
+    },
+    ensureLayout: (hostId, samples) => {
+      const last = lastLayout.get(hostId);
+      if (last !== undefined && sameKeys(last.keys, samples)) return last.id;
+      const keys = samples.map((s) => s.key);
+      const seen = new Set<string>();
+      for (const key of keys) {
+        if (typeof key !== 'string' || parseSeriesKey(key) === undefined) {
+          throw new TypeError(
+            `history sample key must be a series key such as cpu_percent, got ${JSON.stringify(key)}`,
+          );
+        }
+        if (seen.has(key)) throw new TypeError(`history sample key ${key} comes twice in one report`);
+        seen.add(key);
+      }
+      const ids = keys.map((key) => ensureSeries(hostId, key));
+      const blob = encodeLayout(ids);
+      const row = selectLayoutId.get(hostId, blob) as { id: number } | undefined;
+      const id = row?.id ?? Number(insertLayout.run(hostId, blob).lastInsertRowid);
+      lastLayout.set(hostId, { keys, id });
+      layouts.set(id, Int32Array.from(ids));
+      return id;
+    },
+    layout: (layoutId) => {
+      let ids = layouts.get(layoutId);
+      if (ids === undefined) {
+        const row = selectLayout.get(layoutId) as { series: Uint8Array } | undefined;
+        ids = row === undefined ? new Int32Array(0) : decodeLayout(row.series);
+        layouts.set(layoutId, ids);
+      }
+      return ids;
+    },
+    findSeries: (hostId, key) => {
+      const cached = series.get(hostId)?.get(key);
+      if (cached !== undefined) return cached;
+      return (selectSeries.get(hostId, key) as { id: number } | undefined)?.id;
+    },
+    seriesOf: (hostId) =>
+      (selectAllSeries.all(hostId) as { id: number; key: string }[]).map((r) => ({ id: r.id, key: r.key })),
+    clear,
+  };
+}
+
+function sameKeys(keys: readonly string[], samples: readonly { key: string }[]): boolean {
+  if (keys.length !== samples.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== samples[i]!.key) return false;
+  return true;
+}

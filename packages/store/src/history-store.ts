@@ -1,0 +1,215 @@
+import { type HistoryRetention, type HistorySample, resolveRetention } from '@janitor/history';
+import type { StoreContext } from './database.ts';
+import { createHistoryIds } from './history-ids.ts';
+import { createHistoryMaintenance, type MaintainOptions, type MaintainResult } from './history-maintain.ts';
+import { encodeValues, valuesView } from './history-raw.ts';
+import { createSeriesReader, type HistorySeries, type SeriesQuery } from './history-series.ts';
+
+/** How a store keeps the metric history (`openStore({ history })`). */
+export interface HistoryOptions {
+  /** How long each tier is kept. @default DEFAULT_HISTORY_RETENTION: raw 48 h, 10-minute 35 days, hour 400 days */
+  retention?: Partial<HistoryRetention>;
+  /**
+   * How long after a 6-hour block ends its raw points are tiered: reports collected in its last minutes may still be
+   * on their way. A report later than that is added to the tiers as a late one. @default 60_000
+   */
+  settleMs?: number;
+}
+
+/** One report's values, for {@link History.appendMany}. */
+export interface HistoryAppend {
+  hostname: string;
+  /** When the values were measured, epoch ms (kept to the millisecond). */
+  atMs: number;
+  samples: readonly HistorySample[];
+}
+
+/** The last report of a host as kept: its time and every value by series key. */
+export interface LatestValues {
+  atMs: number;
+  values: Record<string, number>;
+}
+
+/** What the history tables hold (counting scans them: for tests, benchmarks and diagnostics, not a hot path). */
+export interface HistoryStats {
+  hosts: number;
+  series: number;
+  rawRows: number;
+  lateRows: number;
+  tenMinuteBlocks: number;
+  hourBlocks: number;
+  /** The file's pages, their size, and how many are free (reused before the file grows). */
+  pageCount: number;
+  pageSize: number;
+  freePages: number;
+  /** `incremental` when freed pages can be given back to the file system, `none` for a file from before it. */
+  autoVacuum: 'none' | 'full' | 'incremental';
+}
+
+/**
+ * The metric history: a raw point per report, 10-minute and hour buckets (average, minimum, maximum) computed in the
+ * background by {@link History.maintain}, each tier kept for its retention.
+ */
+export interface History {
+  /**
+   * Keeps one report's values: one row, whatever the number of values, in one transaction (a savepoint inside
+   * `store.transaction`, so the hub's group commit can hold many). Durable when the transaction around it commits.
+   * @returns true when written; false for an empty list, or when the host already has a report at that millisecond
+   * (a report sent again: the first one stays)
+   * @throws TypeError for an empty hostname, a time or value that is not finite, a key that is not a series key or a
+   * key given twice; StoreError when the write or its commit fails (nothing is kept then)
+   * @example store.history.append('pi', Date.now(), [{ key: 'cpu_percent', value: 12.5 }])
+   */
+  append(hostname: string, atMs: number, samples: readonly HistorySample[]): boolean;
+  /** Keeps several reports in one transaction (a group commit): one result per report, as {@link History.append}. */
+  appendMany(entries: readonly HistoryAppend[]): boolean[];
+  /**
+   * Points of some series of a host over a range, the tier and step chosen so that at most `maxPoints` come back
+   * (see `planSeries` in @janitor/history). An unknown host or series has no points.
+   * @throws TypeError for a range that is not increasing, no metric, or a metric that is not a series key
+   * @example store.history.series({ hostname: 'pi', metrics: ['cpu_percent'], fromMs: now - 86_400_000, toMs: now })
+   */
+  series(query: SeriesQuery): HistorySeries;
+  /**
+   * Tiers and applies retention, a bounded amount at a time, in one transaction; never needed on the ingest path.
+   * Call it from a timer: again at once while `more` is true, then after a minute or so.
+   * @example for (let r = store.history.maintain({ budgetMs: 10 }); r.more; r = store.history.maintain({ budgetMs: 10 })) await setImmediate();
+   */
+  maintain(options?: MaintainOptions): MaintainResult;
+  /** Every host with history, sorted. */
+  hosts(): string[];
+  /** The series keys a host has had, sorted; empty for an unknown host. */
+  keys(hostname: string): string[];
+  /** The host's newest report still in the raw tier, or undefined. */
+  latest(hostname: string): LatestValues | undefined;
+  /** Deletes everything kept of a host. @returns whether it had history. */
+  forgetHost(hostname: string): boolean;
+  /** Counts of rows and pages. Scans the tables. */
+  stats(): HistoryStats;
+  /** The retention applied. */
+  readonly retention: Readonly<HistoryRetention>;
+}
+
+/** The history tables of a store, over its connection. */
+export function createHistory(context: StoreContext, options: HistoryOptions = {}): History {
+  const { db, guard, transaction } = context;
+  const retention = Object.freeze(resolveRetention(options.retention));
+  const { settleMs = 60_000 } = options;
+  if (!Number.isFinite(settleMs) || settleMs < 0) {
+    throw new TypeError(`history settleMs must be a duration of 0 or more, got ${settleMs}`);
+  }
+  const ids = createHistoryIds(context);
+  const insertRaw = db.prepare(
+    'INSERT INTO history_raw (host_id, t_ms, layout_id, vals) VALUES (?, ?, ?, ?) ON CONFLICT (host_id, t_ms) DO NOTHING',
+  );
+  // Late: the host's 10-minute cursor has passed this time already.
+  const insertLate = db.prepare(
+    'INSERT INTO history_late (host_id, t_ms) SELECT id, ? FROM history_host WHERE id = ? AND ten_until_ms > ?',
+  );
+  const selectHosts = db.prepare('SELECT hostname FROM history_host ORDER BY hostname');
+  const selectLatest = db.prepare(
+    'SELECT t_ms AS t, layout_id AS layout, vals FROM history_raw WHERE host_id = ? ORDER BY t_ms DESC LIMIT 1',
+  );
+  const forgetStatements = [
+    'DELETE FROM history_block WHERE series_id IN (SELECT id FROM history_series WHERE host_id = ?)',
+    'DELETE FROM history_raw WHERE host_id = ?',
+    'DELETE FROM history_late WHERE host_id = ?',
+    'DELETE FROM history_layout WHERE host_id = ?',
+    'DELETE FROM history_series WHERE host_id = ?',
+    'DELETE FROM history_host WHERE id = ?',
+  ].map((sql) => db.prepare(sql));
+  const count = (sql: string) => Number(Object.values(db.prepare(sql).get() as object)[0]);
+
+  const values: number[] = [];
+  const appendOne = (hostname: string, atMs: number, samples: readonly HistorySample[]): boolean => {
+    if (samples.length === 0) return false;
+    const t = Math.round(atMs);
+    const hostId = ids.ensureHost(hostname, t);
+    const layoutId = ids.ensureLayout(hostId, samples);
+    values.length = 0;
+    for (const { value } of samples) values.push(value);
+    if (Number(insertRaw.run(hostId, t, layoutId, encodeValues(values)).changes) === 0) return false;
+    insertLate.run(t, hostId, t);
+    return true;
+  };
+  const check = (hostname: string, atMs: number, samples: readonly HistorySample[]) => {
+    if (typeof hostname !== 'string' || hostname === '') throw new TypeError('history needs a hostname');
+    if (!Number.isFinite(atMs)) throw new TypeError(`history atMs must be a finite time, got ${atMs}`);
+    if (!Array.isArray(samples)) throw new TypeError('history samples must be an array');
+    for (const sample of samples) {
+      if (typeof sample?.value !== 'number' || !Number.isFinite(sample.value)) {
+        throw new TypeError(`history sample ${sample?.key} must be a finite number, got ${sample?.value}`);
+      }
+    }
+  };
+
+  const series = createSeriesReader(context, ids, retention);
+  const maintain = createHistoryMaintenance(context, ids, { retention, settleMs });
+
+  return {
+    append: (hostname, atMs, samples) => {
+      check(hostname, atMs, samples);
+      return guard('history.append', () => transaction(() => appendOne(hostname, atMs, samples)));
+    },
+    appendMany: (entries) => {
+      for (const e of entries) check(e.hostname, e.atMs, e.samples);
+      return guard('history.appendMany', () =>
+        transaction(() => entries.map((e) => appendOne(e.hostname, e.atMs, e.samples))),
+      );
+    },
+    series,
+    maintain,
+    hosts: () => guard('history.hosts', () => (selectHosts.all() as { hostname: string }[]).map((r) => r.hostname)),
+    keys: (hostname) =>
+      guard('history.keys', () => {
+        const host = ids.findHost(hostname);
+        return host === undefined
+          ? []
+          : ids
+              .seriesOf(host.id)
+              .map((s) => s.key)
+              .sort();
+      }),
+    latest: (hostname) =>
+      guard('history.latest', () => {
+        const host = ids.findHost(hostname);
+        if (host === undefined) return undefined;
+        const row = selectLatest.get(host.id) as { t: number; layout: number; vals: Uint8Array } | undefined;
+        if (row === undefined) return undefined;
+        const keyOf = new Map(ids.seriesOf(host.id).map((s) => [s.id, s.key]));
+        const order = ids.layout(row.layout);
+        const view = valuesView(row.vals);
+        const latest: LatestValues = { atMs: row.t, values: {} };
+        order.forEach((seriesId, i) => {
+          const key = keyOf.get(seriesId);
+          if (key !== undefined && (i + 1) * 8 <= row.vals.byteLength)
+            latest.values[key] = view.getFloat64(i * 8, true);
+        });
+        return latest;
+      }),
+    forgetHost: (hostname) =>
+      guard('history.forgetHost', () =>
+        transaction(() => {
+          const host = ids.findHost(hostname);
+          if (host === undefined) return false;
+          for (const statement of forgetStatements) statement.run(host.id);
+          ids.clear();
+          return true;
+        }),
+      ),
+    stats: () =>
+      guard('history.stats', () => ({
+        hosts: count('SELECT count(*) FROM history_host'),
+        series: count('SELECT count(*) FROM history_series'),
+        rawRows: count('SELECT count(*) FROM history_raw'),
+        lateRows: count('SELECT count(*) FROM history_late'),
+        tenMinuteBlocks: count('SELECT count(*) FROM history_block WHERE tier = 1'),
+        hourBlocks: count('SELECT count(*) FROM history_block WHERE tier = 2'),
+        pageCount: count('PRAGMA page_count'),
+        pageSize: count('PRAGMA page_size'),
+        freePages: count('PRAGMA freelist_count'),
+        autoVacuum: (['none', 'full', 'incremental'] as const)[count('PRAGMA auto_vacuum')] ?? 'none',
+      })),
+    retention,
+  };
+}
