@@ -1,8 +1,8 @@
 // The README's first example, run as a user copies it: without a token it is a dry run that prints the status.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { runToEnd } from '@janitor/testkit';
 import { describe, expect, it } from 'vitest';
 
 const PACKAGE_DIR = join(import.meta.dirname, '..');
@@ -17,31 +17,12 @@ function example(heading: string): string {
 }
 
 /** Runs ESM code in the package's folder (so that it imports '@janitor/publisher' by name); resolves with its output. */
-async function runModule(code: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+function runModule(code: string, env: NodeJS.ProcessEnv) {
+  return runToEnd(process.execPath, ['--input-type=module', '-e', code], {
+    what: 'the example',
     cwd: PACKAGE_DIR,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the example did not finish within 15 s: ${stderr}`));
-    }, 15_000);
-    child.on('exit', (status) => {
-      clearTimeout(deadline);
-      resolve(status);
-    });
-  });
-  return { code: exitCode, stdout, stderr };
 }
 
 describe('README', () => {

@@ -21,8 +21,8 @@ export type { ErrorReply, Flavour, FlavourProfile, IdempotencyMode, RateLimitHea
 export { FLAVOURS, flavourProfile, isFlavour } from './flavour.ts';
 export type { Golden, GoldenFile } from './goldens.ts';
 export { goldens } from './goldens.ts';
-export type { Finished, NodeProcess, NodeProcesses, NodeProcessOptions } from './node-process.ts';
-export { closedPort, nodeProcesses, tempDir } from './node-process.ts';
+export type { Finished, NodeProcess, NodeProcesses, NodeProcessOptions, RanToEnd } from './node-process.ts';
+export { closedPort, nodeProcesses, runToEnd, tempDir } from './node-process.ts';
 export type { AuthorizeRequest, GrantType, RecordedApp, RecordedToken, StaticToken } from './oauth.ts';
 export { FakeOAuthError, OOB_REDIRECT_URI, pkceChallenge } from './oauth.ts';
 export type { RealHub, RealHubOptions } from './real-hub.ts';

@@ -182,3 +182,46 @@ export async function closedPort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
+
+/** What {@link runToEnd} returns. */
+export interface RanToEnd {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs any command (not only node) to its end, stdin closed, with a deadline: a command still running then is killed
+ * and the promise rejects saying `what` did not finish, with its stderr so far.
+ */
+export async function runToEnd(
+  command: string,
+  args: readonly string[],
+  options: { what: string; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<RanToEnd> {
+  const { what, timeoutMs = 15_000 } = options;
+  const child = spawn(command, args, {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what} did not finish within ${timeoutMs / 1000} s: ${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (status) => {
+      clearTimeout(deadline);
+      resolve(status);
+    });
+  });
+  return { code, stdout, stderr };
+}
