@@ -1,5 +1,6 @@
 import { type HistoryRetention, type HistorySample, resolveRetention } from '@janitor/history';
 import type { StoreContext } from './database.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { createHistoryIds } from './history-ids.ts';
 import { createHistoryMaintenance, type MaintainOptions, type MaintainResult } from './history-maintain.ts';
 import { encodeValues, valuesView } from './history-raw.ts';
@@ -64,6 +65,14 @@ export interface History {
   /** Keeps several reports in one transaction (a group commit): one result per report, as {@link History.append}. */
   appendMany(entries: readonly HistoryAppend[]): boolean[];
   /**
+   * Keeps one report with the others kept in the same turn of the event loop, in ONE transaction
+   * ({@link History.appendMany} through createGroupCommit): what a server's ingest route awaits before it answers.
+   * Resolves once the report is durable (true, or false for a report already kept at that millisecond); rejects
+   * with what the write threw (a full disk: nothing of the batch is kept, say so to the sender).
+   * @example await store.history.keep({ hostname: 'pi', atMs: Date.now(), samples: [{ key: 'cpu_percent', value: 3 }] });
+   */
+  keep(entry: HistoryAppend): Promise<boolean>;
+  /**
    * Points of some series of a host over a range, the tier and step chosen so that at most `maxPoints` come back
    * (see `planSeries` in @janitor/history). An unknown host or series has no points.
    * @throws TypeError for a range that is not increasing, no metric, or a metric that is not a series key
@@ -72,6 +81,7 @@ export interface History {
   series(query: SeriesQuery): HistorySeries;
   /**
    * Tiers and applies retention, a bounded amount at a time, in one transaction; never needed on the ingest path.
+   * {@link maintainHistory} loops it for a timer.
    * Call it from a timer: again at once while `more` is true, then after a minute or so.
    * @example for (let r = store.history.maintain({ budgetMs: 10 }); r.more; r = store.history.maintain({ budgetMs: 10 })) await setImmediate();
    */
@@ -143,6 +153,13 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
     }
   };
 
+  const appendMany = (entries: readonly HistoryAppend[]) => {
+    for (const e of entries) check(e.hostname, e.atMs, e.samples);
+    return guard('history.appendMany', () =>
+      transaction(() => entries.map((e) => appendOne(e.hostname, e.atMs, e.samples))),
+    );
+  };
+  const keep = createGroupCommit(appendMany);
   const series = createSeriesReader(context, ids, retention);
   const maintain = createHistoryMaintenance(context, ids, { retention, settleMs });
 
@@ -151,12 +168,8 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
       check(hostname, atMs, samples);
       return guard('history.append', () => transaction(() => appendOne(hostname, atMs, samples)));
     },
-    appendMany: (entries) => {
-      for (const e of entries) check(e.hostname, e.atMs, e.samples);
-      return guard('history.appendMany', () =>
-        transaction(() => entries.map((e) => appendOne(e.hostname, e.atMs, e.samples))),
-      );
-    },
+    appendMany,
+    keep,
     series,
     maintain,
     hosts: () => guard('history.hosts', () => (selectHosts.all() as { hostname: string }[]).map((r) => r.hostname)),
