@@ -15,6 +15,14 @@ export interface HistoryOptions {
    * on their way. A report later than that is added to the tiers as a late one. @default 60_000
    */
   settleMs?: number;
+  /**
+   * How hard {@link History.keep}'s commits push to the disk. `NORMAL`: a kept report survives a crash or SIGKILL of
+   * the process; a power cut may lose the points of the last moments (the WAL is fsynced at the next `FULL` commit of
+   * the store or at a checkpoint). One fsync per batch (3 ms on a shared VM's disk) would cap a hub at a few hundred
+   * batches a second, for points that are a sample among thousands. `FULL`: the store's own setting applies.
+   * @default 'NORMAL'
+   */
+  keepSynchronous?: 'NORMAL' | 'FULL';
 }
 
 /** One report's values, for {@link History.appendMany}. */
@@ -159,7 +167,18 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
       transaction(() => entries.map((e) => appendOne(e.hostname, e.atMs, e.samples))),
     );
   };
-  const keep = createGroupCommit(appendMany);
+  // The connection's setting, read once (2 = FULL): keep lowers it for its own commit only, outside any transaction.
+  const storeSynchronous = Number(Object.values(db.prepare('PRAGMA synchronous').get() as object)[0]);
+  const relax = (options.keepSynchronous ?? 'NORMAL') === 'NORMAL' && storeSynchronous > 1;
+  const keep = createGroupCommit((entries: readonly HistoryAppend[]) => {
+    if (!relax || !db.isOpen || db.isTransaction) return appendMany(entries);
+    db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      return appendMany(entries);
+    } finally {
+      db.exec(`PRAGMA synchronous = ${storeSynchronous}`);
+    }
+  });
   const series = createSeriesReader(context, ids, retention);
   const maintain = createHistoryMaintenance(context, ids, { retention, settleMs });
 
