@@ -1,6 +1,6 @@
 export type { AlertNotification } from './alert-notification.ts';
 export type { AlertPlan, AlertPlanOptions, HostAlertPlan } from './alert-plan.ts';
-export { createAlertPlan } from './alert-plan.ts';
+export { createAlertPlan, isMuted } from './alert-plan.ts';
 export type { AlertDefaults, AlertLevel, AlertRule } from './alert-rule.ts';
 export { alertKey, compileAlertRules, DEFAULT_REPEAT_MS, HOST_SILENT_KEY } from './alert-rule.ts';
 export type {
