@@ -2,8 +2,10 @@
 // at 32 connections on loopback, against the hub started as users run it (`node apps/hub/src/main.ts --config ...
 // --port ...`, dry run), compared with a bare Hono JSON echo served by @hono/node-server IN THE SAME RUN.
 //
-//   node bench/hub-ingest.ts [--seconds 10] [--warmup 2] [--rounds 2] [--connections 32] [--hub PATH]
+//   node bench/hub-ingest.ts [--seconds 10] [--warmup 2] [--rounds 2] [--connections 32] [--hosts 1] [--hub PATH]
 //
+// --hosts N sends the payload under N hostnames in turn (host-1 ... host-N): every report then becomes a history
+// row of its own (one host's reports in the same millisecond are one point), as from a fleet.
 // --hub runs another copy of the hub's main.ts (e.g. a patched one), to measure a change against the same baseline.
 //
 // Three servers, each its own process: the bare Hono echo, the hub with logger level warn (no per-request lines),
@@ -36,12 +38,18 @@ const SECONDS = option('--seconds', 10);
 const WARMUP = option('--warmup', 2);
 const ROUNDS = option('--rounds', 2);
 const CONNECTIONS = option('--connections', 32);
+const HOSTS = option('--hosts', 1);
 const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const TARGET_RATIO = 0.7;
 const TARGET_P99_MS = 15;
 
 const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-ingest-'));
 const body = goldens.remote_client_request.body;
+const hostname = (JSON.parse(body) as { sys_data: { hostname: string } }).sys_data.hostname;
+const bodies = Array.from({ length: HOSTS }, (_, i) =>
+  HOSTS === 1 ? body : body.replace(JSON.stringify(hostname), JSON.stringify(`host-${i + 1}`)),
+);
+let sent = 0;
 const headers = { 'content-type': 'application/json' };
 
 interface Target extends Server {
@@ -74,9 +82,13 @@ async function load(server: Target, seconds: number): Promise<AutocannonResult> 
     method: 'POST',
     headers,
     body,
+    ...(HOSTS > 1 && server.name !== 'bare Hono echo'
+      ? { requests: [{ setupRequest: (req: object) => ({ ...req, body: bodies[sent++ % HOSTS] }) }] }
+      : {}),
     connections: CONNECTIONS,
     duration: seconds,
-    ...(server.expectBody ? { expectBody: server.expectBody } : {}),
+    // autocannon checks answers only of a fixed request; with many hosts the non-2xx count is the check.
+    ...(server.expectBody && HOSTS === 1 ? { expectBody: server.expectBody } : {}),
   });
 }
 
@@ -135,7 +147,7 @@ const table = [
 console.log(`machine: ${await machine()}`);
 console.log(loadAverageLine('other processes share the cores'));
 console.log(
-  `POST /sysinfo (original client payload, ${body.length} bytes, under thresholds), ${CONNECTIONS} connections, ` +
+  `POST /sysinfo (original client payload, ${body.length} bytes, under thresholds, from ${HOSTS} host(s)), ${CONNECTIONS} connections, ` +
     `loopback, ${SECONDS} s per run after ${WARMUP} s warm-up, ${ROUNDS} rounds alternating; ` +
     'each server and the load generator (autocannon, this process) in separate processes',
 );
