@@ -1,11 +1,13 @@
 import { hostname as osHostname } from 'node:os';
+import { type FleetView, type HostDetailView, parseFleetView, parseHostDetailView } from './fleet-view.ts';
 import { parseMessageFields } from './message-fields.ts';
 import type { MessageType } from './message-type.ts';
 import { parseReport } from './report.ts';
 import { REPORT_VERSION, type ReportV2, type Sample } from './sample.ts';
+import { parseSeriesView, type SeriesRequest, type SeriesView } from './series-view.ts';
 import type { SilenceOrder } from './silence-request.ts';
 import { parseSilenceView, type SilenceView } from './silence-view.ts';
-import type { WireError } from './wire-error.ts';
+import type { ParseResult, WireError } from './wire-error.ts';
 import { isRecord } from './wire-text.ts';
 
 /** Options of {@link createJanitorClient}. */
@@ -40,8 +42,8 @@ export interface SendReceipt {
 }
 
 /**
- * Talks to a Janitor hub: messages for scripts, reports for agents, silences for their owner. Every method resolves
- * once the hub took the request, and throws a {@link JanitorClientError} otherwise.
+ * Talks to a Janitor hub: messages for scripts, reports for agents, silences for their owner, the read API for the
+ * command line. Every method resolves once the hub took the request, and throws a {@link JanitorClientError} otherwise.
  */
 export interface JanitorClient {
   /** Posts a message to `POST /message`; resolves with the outbox id the hub queued it as. */
@@ -63,6 +65,19 @@ export interface JanitorClient {
   silences(): Promise<SilenceView[]>;
   /** Ends a silence now (`DELETE /silences/:id`) and resolves with it; one that is not running is a 404 on `id`. */
   unsilence(id: number): Promise<SilenceView>;
+  /**
+   * The fleet (`GET /api/v1/hosts`, scope `read`), checked with `parseFleetView`: every host with its state, last
+   * report, newest values and firing alerts. `problems: true` keeps the hosts not `up` or with firing alerts.
+   */
+  fleet(options?: { problems?: boolean }): Promise<FleetView>;
+  /** One host (`GET /api/v1/hosts/{hostname}`) with its series keys and limits; a host it does not know is a 404. */
+  host(hostname: string): Promise<HostDetailView>;
+  /**
+   * Series of a host over a range (`GET /api/v1/hosts/{hostname}/series`), checked with `parseSeriesView`. A host it
+   * does not know is a 404 on `hostname`; a bad range a 400 on `from` or `to`, a series the host never had one on
+   * `metrics`.
+   */
+  series(hostname: string, request: SeriesRequest): Promise<SeriesView>;
 }
 
 /** Details of a {@link JanitorClientError}. */
@@ -164,6 +179,34 @@ function silencesOf(answer: Answer): SilenceView[] {
     const field = `silences[${index}]${view.error.field?.slice('silence'.length) ?? ''}`;
     throw unexpected(answer, { ...view.error, field });
   });
+}
+
+/** The answer's body checked with `parse`, or an unexpected answer. */
+function viewOf<T>(answer: Answer, parse: (body: unknown) => ParseResult<T>): T {
+  const view = parse(answer.body);
+  if (!view.ok) throw unexpected(answer, view.error);
+  return view.value;
+}
+
+/** The path of a host under `/api/v1/hosts/`, or a local refusal for a name no hub has. */
+function hostPath(hostname: string): string {
+  if (typeof hostname !== 'string' || hostname === '' || hostname === '.' || hostname === '..') {
+    throw invalid('hostname', {
+      status: 400,
+      error: `expected a hostname, got ${JSON.stringify(hostname)}`,
+      field: 'hostname',
+    });
+  }
+  return `/api/v1/hosts/${encodeURIComponent(hostname)}`;
+}
+
+/** The query of a series request: `?metrics=a,b&from=…&to=…&points=…`. */
+function seriesQuery(request: SeriesRequest): string {
+  const query = new URLSearchParams({ metrics: request.metrics.join(',') });
+  if (request.from !== undefined) query.set('from', String(request.from));
+  if (request.to !== undefined) query.set('to', String(request.to));
+  if (request.points !== undefined) query.set('points', String(request.points));
+  return query.toString();
 }
 
 /**
@@ -287,6 +330,16 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
         throw invalid('silence id', { status: 400, error: `expected a positive integer, got ${id}`, field: 'id' });
       }
       return silenceOf(await call('DELETE', `/silences/${id}`));
+    },
+    async fleet(fleetOptions = {}) {
+      return viewOf(await call('GET', `/api/v1/hosts${fleetOptions.problems ? '?problems=1' : ''}`), parseFleetView);
+    },
+    async host(name) {
+      return viewOf(await call('GET', hostPath(name)), parseHostDetailView);
+    },
+    async series(name, request) {
+      const path = `${hostPath(name)}/series?${seriesQuery(request)}`;
+      return viewOf(await call('GET', path), parseSeriesView);
     },
   };
 }
