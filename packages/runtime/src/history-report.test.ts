@@ -34,6 +34,13 @@ describe('formatHistory', () => {
     ]);
   });
 
+  it('says the span in whole steps, as asked rather than as aligned', () => {
+    const view = { ...dayOfDisk(), fromMs: FROM - 34_000 };
+    expect(formatHistory(view, 'disk_usage_percent@/')[0]).toBe(
+      'pi1 disk_usage_percent@/, 2026-12-01 09:59 to 2026-12-02 10:00 UTC (1d in 1h steps)',
+    );
+  });
+
   it('fits the sparkline into the width, averaging', () => {
     expect(formatHistory(dayOfDisk(), 'disk_usage_percent@/', { width: 6 })[2]).toBe('▁▂▄▅▆█');
   });

@@ -31,8 +31,10 @@ export function formatHistory(view: SeriesView, key: string, options: HistoryRep
   const summary = points === undefined ? undefined : summarizeSeries(points);
   if (summary === undefined) return [`${view.hostname} ${key}: no values from ${range}`];
   const value = (v: number) => formatMetricValue(key, v);
+  // In whole steps: the first step starts before the range asked (`1d`, not `1d 34s`).
+  const span = Math.round((view.toMs - view.fromMs) / view.stepMs) * view.stepMs;
   return [
-    `${view.hostname} ${key}, ${range} (${formatSpan(view.toMs - view.fromMs)} in ${formatSpan(view.stepMs)} steps)`,
+    `${view.hostname} ${key}, ${range} (${formatSpan(span)} in ${formatSpan(view.stepMs)} steps)`,
     `min ${value(summary.min)}  avg ${value(summary.avg)}  max ${value(summary.max)}  latest ${value(summary.latest)}  (${summary.count} ${summary.count === 1 ? 'point' : 'points'})`,
     sparkline(alignSeries(view, key), width),
   ];

@@ -42,6 +42,10 @@ export { formatCounts, formatDrain, formatEntry, listOutbox } from './outbox-vie
 export type { PostingMode, PostingReason, PostingRuntime } from './posting-mode.ts';
 export { announcePostingMode, postingMode, requirePosting } from './posting-mode.ts';
 export { parseDurationSeconds, parseHubUrl, parsePort, runProgram } from './program-runner.ts';
+export type { HistoryCommandOptions, ReadCommandOptions, StatusCommandOptions } from './read-commands.ts';
+export { historyCommand, statusCommand } from './read-commands.ts';
+export type { ReadSource, ReadSourceChoice } from './read-source.ts';
+export { openReadSource } from './read-source.ts';
 export type { Runtime, RuntimeOptions } from './runtime.ts';
 export { CliError, describeFailure, EXIT, formatDryRunPost, openRuntime } from './runtime.ts';
 export type { SeriesSummary } from './series-summary.ts';
