@@ -36,8 +36,8 @@ describe('parseFleetView', () => {
     expect(parseFleetView(body)).toEqual({ ok: true, value: { nowMs: NOW, hosts: [NEVER] } });
   });
 
-  it('uses the key of an alert without a label as its label', () => {
-    const alert = { key: 'load_1', level: 'critical', value: null, limit: null, sinceMs: NOW };
+  it('uses the key of an alert without a label as its label, and takes an alert without a level', () => {
+    const alert = { key: 'load_1', level: null, value: null, limit: null, sinceMs: NOW };
     const parsed = parseFleetView({ nowMs: NOW, hosts: [{ ...NEVER, firing: [alert] }] });
     expect(parsed.ok && parsed.value.hosts[0]?.firing).toEqual([{ ...alert, label: 'load_1' }]);
   });
@@ -63,6 +63,11 @@ describe('parseFleetView', () => {
       'a worst disk without a mount',
       { nowMs: NOW, hosts: [{ ...PI1, worstDisk: { percent: 3 } }] },
       'hosts[0].worstDisk.mount',
+    ],
+    [
+      'an alert level that is not text',
+      { nowMs: NOW, hosts: [{ ...PI1, firing: [{ ...PI1.firing[0], level: 2 }] }] },
+      'hosts[0].firing[0].level',
     ],
     [
       'an alert without its start',

@@ -8,6 +8,7 @@ import {
   readView,
   recordAt,
   textOf,
+  textOrNullOf,
   ViewProblem,
 } from './view-reader.ts';
 import type { ParseResult } from './wire-error.ts';
@@ -25,8 +26,8 @@ export interface FiringAlertView {
   key: string;
   /** How people read it: `CPU %`. */
   label: string;
-  /** `warning`, `critical`, ... */
-  level: string;
+  /** The message type of the level it fires at (`warning`, `alarm`, ...), when it has one. */
+  level: string | null;
   /** The value that made it fire, when it has one. */
   value: number | null;
   /** The limit it crossed, when it has one. */
@@ -163,7 +164,7 @@ function readFiring(value: unknown, path: string): FiringAlertView {
   return {
     key,
     label: typeof label === 'string' && label !== '' ? label : key,
-    level: textOf(record, 'level', path),
+    level: textOrNullOf(record, 'level', path),
     value: numberOrNullOf(record, 'value', path),
     limit: numberOrNullOf(record, 'limit', path),
     sinceMs: numberOf(record, 'sinceMs', path),

@@ -48,6 +48,15 @@ export function textOf(record: Record<string, unknown>, key: string, path: strin
   return value;
 }
 
+/** @internal A non-empty text field, or null (also when it is missing). */
+export function textOrNullOf(record: Record<string, unknown>, key: string, path: string): string | null {
+  const value = own(record, key) ?? null;
+  if (value !== null && (typeof value !== 'string' || value === '')) {
+    throw new ViewProblem(fieldPath(path, key), 'expected a text or null');
+  }
+  return value;
+}
+
 /** @internal A finite number field. */
 export function numberOf(record: Record<string, unknown>, key: string, path: string): number {
   const value = own(record, key);
