@@ -48,7 +48,13 @@ const FLEET: FleetView = {
       latest: { atMs: NOW - 12_000, values: { cpu_percent: 12.5, memory_percent: 40, 'disk_usage_percent@/': 71 } },
       worstDisk: { mount: '/', percent: 71 },
     }),
-    host({ hostname: 'vps', state: 'silenced', lastSeenMs: null, silencedUntilMs: NOW + 3_600_000 }),
+    host({
+      hostname: 'vps',
+      state: 'silenced',
+      lastSeenMs: null,
+      silencedUntilMs: NOW + 3_600_000,
+      firing: [{ key: 'load_1', label: 'load', level: null, value: 4, limit: null, sinceMs: NOW }],
+    }),
   ],
 };
 
@@ -58,7 +64,7 @@ describe('formatFleetTable', () => {
       'HOST  STATE     LAST SEEN  CPU    MEMORY  DISK             ALERTS',
       'nas   silent    3h ago     3.3%   61%     91.5% /srv/data  host silent (critical), disk /srv/data: 91.5% (warning)',
       'pi1   up        12s ago    12.5%  40%     71% /',
-      'vps   silenced  never      -      -       -',
+      'vps   silenced  never      -      -       -                load: 4',
     ]);
   });
 

@@ -55,8 +55,8 @@ function hostRow(host: HostView, nowMs: number): string[] {
   ];
 }
 
-/** `CPU %: 97% (warning)`; `host silent (critical)` for an alert without a value. */
+/** `CPU %: 97% (warning)`; `host silent (alarm)` for an alert without a value; no level when it has none. */
 function formatFiring(alert: FiringAlertView): string {
   const value = alert.value === null ? '' : `: ${formatMetricValue(alert.key, alert.value)}`;
-  return `${alert.label}${value} (${alert.level})`;
+  return `${alert.label}${value}${alert.level === null ? '' : ` (${alert.level})`}`;
 }

@@ -31,6 +31,8 @@ export interface ReadSourceChoice {
   token?: string;
   /** @default process.env */
   env?: Record<string, string | undefined>;
+  /** The local read model's clock. @default Date.now */
+  now?: () => number;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function openReadSource(runtimeOptions: RuntimeOptions, choice: Rea
   const storePath = join(resolveStateDir(runtime.config, choice.env ?? process.env), 'janitor.db');
   if (choice.hub === undefined && existsSync(storePath)) {
     const { openLocalSource } = await import('./local-read-source.ts');
-    return openLocalSource(runtime, storePath);
+    return openLocalSource(runtime, storePath, choice.now);
   }
   return hubSource(runtime, choice, choice.hub === undefined ? storePath : undefined);
 }
