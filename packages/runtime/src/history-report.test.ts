@@ -28,7 +28,7 @@ function dayOfDisk(): SeriesView {
 describe('formatHistory', () => {
   it('says the range, the min / avg / max / latest in the unit, and draws a sparkline with the gap', () => {
     expect(formatHistory(dayOfDisk(), 'disk_usage_percent@/')).toEqual([
-      'pi1 disk_usage_percent@/, 2026-12-01 10:00 to 2026-12-02 10:00 UTC (1d in 1h steps)',
+      'pi1 disk_usage_percent@/, 2026-12-01 10:00 to 2026-12-02 10:00 UTC (1d, 1h steps)',
       'min 49.5%  avg 60.1%  max 73.3%  latest 73%  (21 points)',
       '▁▁▂▂▂▃▃▃▃▄▄▄▅▅▅▆▆▆▆▇   █',
     ]);
@@ -37,7 +37,7 @@ describe('formatHistory', () => {
   it('says the span in whole steps, as asked rather than as aligned', () => {
     const view = { ...dayOfDisk(), fromMs: FROM - 34_000 };
     expect(formatHistory(view, 'disk_usage_percent@/')[0]).toBe(
-      'pi1 disk_usage_percent@/, 2026-12-01 09:59 to 2026-12-02 10:00 UTC (1d in 1h steps)',
+      'pi1 disk_usage_percent@/, 2026-12-01 09:59 to 2026-12-02 10:00 UTC (1d, 1h steps)',
     );
   });
 

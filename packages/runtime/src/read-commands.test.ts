@@ -1,8 +1,9 @@
 // janitor status and history as functions: over a source given to them, and over the source they choose (a hub
 // stand-in on loopback answering as the read API's contract, or the local store).
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FleetView, SeriesRequest, SeriesView } from '@janitor/protocol';
+import { openStore } from '@janitor/store';
 import { closedPort, type RecordingHub, startRecordingHub, tempDir } from '@janitor/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { historyCommand, statusCommand } from './read-commands.ts';
@@ -108,7 +109,7 @@ describe('historyCommand', () => {
     );
     expect(asked).toEqual([{ hostname: 'pi1', metrics: ['cpu_percent'], from: NOW - 90 * MINUTE }]);
     expect(lines).toEqual([
-      'pi1 cpu_percent, 2026-12-02 09:56 to 2026-12-02 10:00 UTC (4m in 1m steps)',
+      'pi1 cpu_percent, 2026-12-02 09:56 to 2026-12-02 10:00 UTC (4m, every report)',
       'min 5%  avg 23.3%  max 90%  latest 40%  (3 points)',
       '▁▃ █',
     ]);
@@ -246,6 +247,87 @@ describe('the hub as the source', () => {
     expect(error.exitCode).toBe(EXIT.failure);
     expect(error.message).toBe(
       `cannot reach the hub at ${url} (and there is no local store at ${join(dir.path, 'state', 'janitor.db')}): GET ${url}/api/v1/hosts network error: fetch failed (ECONNREFUSED); give its address with --hub URL or app.service.remote_url`,
+    );
+  });
+});
+
+describe('the local store as the source', () => {
+  /** A local-mode state folder: an hour of reports of pi1, one a minute, none from minute 20 to 29. */
+  async function localMode(dir: string) {
+    const stateDir = join(dir, 'state');
+    await mkdir(stateDir);
+    const store = openStore({ path: join(stateDir, 'janitor.db'), now: () => NOW });
+    try {
+      for (let i = 0; i < 60; i++) {
+        if (i >= 20 && i < 30) continue;
+        store.history.append('pi1', NOW - 60 * MINUTE + i * MINUTE, [
+          { key: 'cpu_percent', value: 10 + i },
+          { key: 'memory_percent', value: 40 },
+          { key: 'disk_usage_percent@/', value: 71 },
+          { key: 'disk_usage_percent@/boot', value: 20 },
+        ]);
+      }
+    } finally {
+      store.close();
+    }
+    const configPath = join(dir, 'config.yaml');
+    await writeFile(configPath, `app: { state_dir: "${stateDir}" }\n`);
+    return { configPath, env: {} };
+  }
+
+  it('prints the fleet from the store, last seen counted from its clock', async () => {
+    await using dir = await tempDir('janitor-read-local-');
+    const lines: string[] = [];
+    await statusCommand(await localMode(dir.path), { out: (l) => lines.push(l), now: () => NOW });
+    expect(lines).toEqual([
+      'HOST  STATE  LAST SEEN  CPU  MEMORY  DISK   ALERTS',
+      'pi1   up     1m ago     69%  40%     71% /',
+    ]);
+  });
+
+  it('prints an hour of a series with the gap, and the same JSON as the API', async () => {
+    await using dir = await tempDir('janitor-read-local-');
+    const runtimeOptions = await localMode(dir.path);
+    const lines: string[] = [];
+    const what = { host: 'pi1', metric: 'cpu_percent' };
+    await historyCommand(runtimeOptions, what, { out: (l) => lines.push(l), since: '1h', now: () => NOW });
+    expect(lines).toEqual([
+      'pi1 cpu_percent, 2026-12-02 09:00 to 2026-12-02 10:00 UTC (1h, every report)',
+      'min 10%  avg 40.5%  max 69%  latest 69%  (50 points)',
+      '▁▁▁▁▁▂▂▂▂▂▂▂▂▃▃▃▃▃▃▃          ▅▅▅▅▅▅▅▅▆▆▆▆▆▆▆▆▆▇▇▇▇▇▇▇▇█████',
+    ]);
+    const json: string[] = [];
+    await historyCommand(runtimeOptions, what, { out: (l) => json.push(l), since: '1h', now: () => NOW, json: true });
+    const body = JSON.parse(json.join('\n')) as Record<string, unknown> & { t: number[] };
+    expect(Object.keys(body)).toEqual(['hostname', 'tier', 'stepMs', 'fromMs', 'toMs', 't', 'cpu_percent']);
+    expect([body.tier, body.stepMs, body.fromMs, body.toMs, body.t.length]).toEqual([
+      'raw',
+      5000,
+      NOW - 60 * MINUTE,
+      NOW,
+      50,
+    ]);
+  });
+
+  it('says which host the store does not know, and which series a host has', async () => {
+    await using dir = await tempDir('janitor-read-local-');
+    const runtimeOptions = await localMode(dir.path);
+    const where = `the store ${join(dir.path, 'state', 'janitor.db')}`;
+    const unknown = await failureOf(
+      historyCommand(runtimeOptions, { host: 'pi9', metric: 'cpu_percent' }, { out: () => {}, now: () => NOW }),
+    );
+    expect([unknown.exitCode, unknown.message]).toEqual([
+      EXIT.failure,
+      `${where} knows no host "pi9" ('janitor status' lists them)`,
+    ]);
+    const missing = await failureOf(
+      historyCommand(runtimeOptions, { host: 'pi1', metric: 'gpu_percent' }, { out: () => {}, now: () => NOW }),
+    );
+    expect(missing.exitCode).toBe(EXIT.failure);
+    expect(missing.message).toMatch(
+      new RegExp(
+        `^pi1 has no series gpu_percent in ${where}: .*; it has cpu_percent, disk_usage_percent@/, disk_usage_percent@/boot, memory_percent$`,
+      ),
     );
   });
 });

@@ -36,12 +36,12 @@ describe('alignSeries', () => {
     stepMs: 60_000,
     fromMs: 600_000,
     toMs: 900_000,
-    t: [600_000, 780_000, 840_000],
-    metrics: { cpu_percent: { avg: [1, null, 3], min: [1, null, 3], max: [1, null, 3] } },
+    t: [600_000, 660_000, 780_000, 840_000],
+    metrics: { cpu_percent: { avg: [1, 2, null, 3], min: [1, 2, null, 3], max: [1, 2, null, 3] } },
   };
 
-  it('lays the points on every step of the range, null where the answer lists none', () => {
-    expect(alignSeries(view, 'cpu_percent')).toEqual([1, null, null, null, 3]);
+  it('lays the points on every step of the range, null where the series has none', () => {
+    expect(alignSeries(view, 'cpu_percent')).toEqual([1, 2, null, null, 3]);
   });
 
   it('answers nothing for a series the answer does not hold', () => {
@@ -52,9 +52,22 @@ describe('alignSeries', () => {
     const longer = {
       ...view,
       toMs: 930_000,
-      t: [0, 900_000],
-      metrics: { x: { avg: [7, 8], min: [7, 8], max: [7, 8] } },
+      t: [0, 840_000, 900_000],
+      metrics: { x: { avg: [7, 8, 9], min: [7, 8, 9], max: [7, 8, 9] } },
     };
-    expect(alignSeries(longer, 'x')).toEqual([null, null, null, null, null, 8]);
+    expect(alignSeries(longer, 'x')).toEqual([null, null, null, null, 8, 9]);
+  });
+
+  it('takes the series’ usual interval as the slot when it is longer than the step: a missed step is no gap', () => {
+    // Reports once a minute in 10-second steps, none at 3 and 4 minutes (two averaged in the first minute).
+    const minutes = [0, 0.5, 1, 2, 5, 6].map((m) => 600_000 + m * 60_000);
+    const sparse: SeriesView = {
+      ...view,
+      stepMs: 10_000,
+      toMs: 600_000 + 7 * 60_000,
+      t: minutes,
+      metrics: { x: { avg: [1, 3, 4, 5, 6, 7], min: [1, 3, 4, 5, 6, 7], max: [1, 3, 4, 5, 6, 7] } },
+    };
+    expect(alignSeries(sparse, 'x')).toEqual([2, 4, 5, null, null, 6, 7]);
   });
 });

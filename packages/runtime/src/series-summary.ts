@@ -43,20 +43,43 @@ export function summarizeSeries(points: SeriesPointsView): SeriesSummary | undef
 }
 
 /**
- * The averages of one series on the full grid of the answer's steps, from `fromMs` to `toMs`: null for every step
- * with no point (the answer lists only the steps with values), so that a time with no report shows as a gap.
+ * The averages of one series on a regular grid from `fromMs` to `toMs`, null where no point falls, so that a time
+ * with no report shows as a gap. The grid's slots are the answer's steps, or the series' usual interval between two
+ * points when that is longer (reports once a minute in 2-second steps): a missing step between two reports that came
+ * as usual is no gap. Points falling in one slot are averaged.
  *
- * @example alignSeries({ ...view, fromMs: 0, toMs: 180_000, stepMs: 60_000, t: [0, 120_000] }, 'cpu_percent') // [avg0, null, avg1]
+ * @example alignSeries({ ...view, fromMs: 0, toMs: 300_000, stepMs: 60_000, t: [0, 60_000, 240_000] }, 'cpu_percent') // [a, b, null, null, c]
  */
 export function alignSeries(view: SeriesView, key: string): (number | null)[] {
   const points = view.metrics[key];
   if (points === undefined) return [];
-  const steps = Math.ceil((view.toMs - view.fromMs) / view.stepMs);
-  if (!(steps > 0) || steps > MAX_GRID_STEPS) return points.avg.slice();
-  const grid: (number | null)[] = new Array(steps).fill(null);
+  const times: number[] = [];
+  const values: number[] = [];
   view.t.forEach((t, i) => {
-    const step = Math.floor((t - view.fromMs) / view.stepMs);
-    if (step >= 0 && step < steps) grid[step] = points.avg[i] ?? null;
+    const value = points.avg[i];
+    if (value === null || value === undefined) return;
+    times.push(t);
+    values.push(value);
   });
-  return grid;
+  const slotMs = Math.max(view.stepMs, usualInterval(times));
+  const slots = Math.ceil((view.toMs - view.fromMs) / slotMs);
+  if (!(slots > 0) || slots > MAX_GRID_STEPS) return values;
+  const sums = new Array<number>(slots).fill(0);
+  const counts = new Array<number>(slots).fill(0);
+  times.forEach((t, i) => {
+    const slot = Math.floor((t - view.fromMs) / slotMs);
+    if (slot < 0 || slot >= slots) return;
+    sums[slot] = (sums[slot] ?? 0) + (values[i] ?? 0);
+    counts[slot] = (counts[slot] ?? 0) + 1;
+  });
+  return sums.map((sum, slot) => (counts[slot] ? sum / (counts[slot] ?? 1) : null));
+}
+
+/** The median time between two consecutive points (the lower one of an even count); 0 with fewer than two. */
+function usualInterval(times: readonly number[]): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < times.length; i++) gaps.push((times[i] ?? 0) - (times[i - 1] ?? 0));
+  if (gaps.length === 0) return 0;
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor((gaps.length - 1) / 2)] ?? 0;
 }
