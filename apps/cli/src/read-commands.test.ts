@@ -1,7 +1,10 @@
-// janitor status and janitor history run as a user runs them: against a hub (a stand-in on loopback answering as the
-// read API's contract says) and on the local store of a local-mode machine.
-import { writeFile } from 'node:fs/promises';
+// janitor status and janitor history run as a user runs them: against a real hub fed through POST /sysinfo, against a
+// stand-in answering as the read API's contract says (for what a real hub is not made to answer: a refused token),
+// and on the local store of a local-mode machine.
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createJanitorClient, type Sample } from '@janitor/protocol';
+import { openStore } from '@janitor/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   closedPort,
@@ -11,6 +14,7 @@ import {
   killLeftovers,
   type RecordingHub,
   runNode,
+  startRealHub,
   startRecordingHub,
   tempDir,
 } from './cli-process.test-support.ts';
@@ -132,7 +136,7 @@ describe('janitor status and history against a hub', { timeout: 30_000 }, () => 
       expect(run.code, run.stderr).toBe(0);
       const [range, summary, spark, ...rest] = run.stdout.split('\n');
       expect(range).toMatch(
-        /^pi1 cpu_percent, \d{4}-\d\d-\d\d \d\d:\d0 to \d{4}-\d\d-\d\d \d\d:\d\d UTC \(2h( 10m)? in 10m steps\)$/,
+        /^pi1 cpu_percent, \d{4}-\d\d-\d\d \d\d:\d0 to \d{4}-\d\d-\d\d \d\d:\d\d UTC \(2h, 10m steps\)$/,
       );
       expect(summary).toMatch(/^min 9% {2}avg \d+(\.\d)?% {2}max \d+% {2}latest \d+% {2}\(\d+ points\)$/);
       // A block a step (fewer steps than 60 columns), rising, with three spaces where no report came.
@@ -194,5 +198,140 @@ describe('janitor status and history against a hub', { timeout: 30_000 }, () => 
     expect(run.stderr).toBe(
       `janitor: cannot reach the hub at ${url}: GET ${url}/api/v1/hosts network error: fetch failed (ECONNREFUSED); give its address with --hub URL or app.service.remote_url\n`,
     );
+  });
+});
+
+/** A v2 sample of pi1 at `atMs`: CPU as given, memory 40 %, `/` at 71 % and `/data` as given. */
+function sampleOf(atMs: number, cpu: number, dataPercent = 50): Sample {
+  const disk = (mount: string, usedPercent: number) => ({
+    mount,
+    device: '/dev/sda1',
+    fsType: 'ext4',
+    totalBytes: 1000,
+    usedBytes: usedPercent * 10,
+    freeBytes: 1000 - usedPercent * 10,
+    usedPercent,
+  });
+  return {
+    hostname: 'pi1',
+    collectedAtMs: atMs,
+    metrics: { cpu_percent: cpu, memory_percent: 40 },
+    disks: [disk('/', 71), disk('/data', dataPercent)],
+    network: [],
+  };
+}
+
+describe('janitor status and history against a real hub', { timeout: 60_000 }, () => {
+  it('prints what the hub took through /sysinfo: the fleet with its firing alert, and a series with its gap', async () => {
+    await using dir = await tempDir();
+    const hub = await startRealHub(dir.path);
+    try {
+      // Reports of the last 40 minutes, one a minute, none from minute 10 to 19; the last one with CPU at 95 % (over
+      // the default rule's 80) and /data at 91 %.
+      const janitor = createJanitorClient({ url: hub.url, token: HUB_TOKEN });
+      const now = Date.now();
+      for (let i = 0; i < 40; i++) {
+        if (i >= 10 && i < 20) continue;
+        await janitor.report(i === 39 ? sampleOf(now - MINUTE, 95, 91) : sampleOf(now - (40 - i) * MINUTE, 10 + i));
+      }
+      const cli = (args: string[]) =>
+        runNode(JANITOR_MAIN, [...args, '--hub', hub.url], { cwd: dir.path, env: { JANITOR_HUB_TOKEN: HUB_TOKEN } });
+
+      const status = await cli(['status']);
+      expect(status.code, status.stderr).toBe(0);
+      const [header, row, ...more] = status.stdout.split('\n');
+      expect(header).toMatch(/^HOST\s+STATE\s+LAST SEEN\s+CPU\s+MEMORY\s+DISK\s+ALERTS$/);
+      expect(row).toMatch(/^pi1\s+up\s+(1m ago|just now|\d+s ago)\s+95%\s+40%\s+91% \/data\s+CPU %: 95% \(warning\)$/);
+      expect(more).toEqual(['']);
+
+      const history = await cli(['history', 'pi1', 'cpu_percent', '--since', '1h']);
+      expect(history.code, history.stderr).toBe(0);
+      const [range, summary, spark] = history.stdout.split('\n');
+      expect(range).toMatch(/^pi1 cpu_percent, .* UTC \(1h, every report\)$/);
+      expect(summary).toBe('min 10%  avg 32.7%  max 95%  latest 95%  (30 points)');
+      // An hour in 60 characters: 20 minutes with no report first, then 10 of them, a gap of 10, then 20 rising to 95.
+      // (A space at the end: the minute now began has no report yet.)
+      expect(spark).toMatch(/^ {18,21}▁[▁▂]{8,10} {9,11}[▂-▄]{18,20}█ ?$/u);
+
+      const json = await cli(['status', '--json']);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        hosts: [{ hostname: 'pi1', state: 'up', worstDisk: { mount: '/data', percent: 91 } }],
+      });
+      const unknown = await cli(['history', 'pi9', 'cpu_percent']);
+      expect([unknown.code, unknown.stderr]).toEqual([
+        1,
+        `janitor: the hub at ${hub.url} knows no host "pi9" ('janitor status' lists them)\n`,
+      ]);
+      const metric = await cli(['history', 'pi1', 'gpu_percent']);
+      expect(metric.code).toBe(1);
+      expect(metric.stderr).toMatch(
+        /^janitor: pi1 has no series gpu_percent in the hub at .*\(field metrics\); it has cpu_percent, disk_usage_free@\/, /,
+      );
+      // The hub logs paths without their query.
+      expect(hub.requests().filter((r) => r.startsWith('GET'))).toEqual([
+        'GET /api/v1/hosts 200',
+        'GET /api/v1/hosts/pi1/series 200',
+        'GET /api/v1/hosts 200',
+        'GET /api/v1/hosts/pi9/series 404',
+        'GET /api/v1/hosts/pi1/series 400',
+        'GET /api/v1/hosts/pi1 200',
+      ]);
+    } finally {
+      await hub.stop();
+    }
+  });
+});
+
+describe('janitor status and history on the local store', { timeout: 30_000 }, () => {
+  it('reads <state_dir>/janitor.db of a local-mode machine, with no hub anywhere', async () => {
+    await using dir = await tempDir();
+    const stateDir = join(dir.path, 'state');
+    await mkdir(stateDir);
+    const now = Date.now();
+    const store = openStore({ path: join(stateDir, 'janitor.db') });
+    try {
+      // What local mode keeps: the last half hour, one check a minute, none from minute 10 to 19 (half a minute
+      // later than the minute, so the first is still in the half hour the command asks for a few seconds later).
+      for (let i = 0; i < 30; i++) {
+        if (i >= 10 && i < 20) continue;
+        store.history.append('pi1', now - (30 - i) * MINUTE + 30_000, [
+          { key: 'cpu_percent', value: 10 + i },
+          { key: 'memory_percent', value: 40 },
+          { key: 'disk_usage_percent@/', value: 71 },
+        ]);
+      }
+    } finally {
+      store.close();
+    }
+    // remote_url names a port nothing listens on: the store is read, not the hub.
+    const port = await closedPort();
+    await writeFile(
+      join(dir.path, 'config.yaml'),
+      `app: { state_dir: state, service: { remote_url: "http://127.0.0.1:${port}" } }\n`,
+    );
+    const cli = (args: string[]) => runNode(JANITOR_MAIN, args, { cwd: dir.path });
+
+    const status = await cli(['status']);
+    expect(status.code, status.stderr).toBe(0);
+    const [header, row, ...more] = status.stdout.split('\n');
+    expect(header).toBe('HOST  STATE  LAST SEEN  CPU  MEMORY  DISK   ALERTS');
+    expect(row).toMatch(/^pi1 {3}up {5}\d\ds ago +39% {2}40% {5}71% \/$/);
+    expect(more).toEqual(['']);
+    const history = await cli(['history', 'pi1', 'cpu_percent', '--since', '30m']);
+    expect(history.code, history.stderr).toBe(0);
+    const [range, summary, spark, ...rest] = history.stdout.split('\n');
+    expect(range).toMatch(/^pi1 cpu_percent, .* UTC \(30m, every report\)$/);
+    expect(summary).toBe('min 10%  avg 24.5%  max 39%  latest 39%  (20 points)');
+    // A character a minute (fewer minutes than 60 characters), the 10 minutes without a check as spaces.
+    expect(spark).toMatch(/^▁[▁-▄]{8,10} {9,11}[▄-█]{9,11} ?$/u);
+    expect(rest).toEqual(['']);
+    const json = await cli(['status', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ hosts: [{ hostname: 'pi1', state: 'up', firing: [] }] });
+
+    const unknown = await cli(['history', 'nas', 'cpu_percent']);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      1,
+      `janitor: the store ${join(stateDir, 'janitor.db')} knows no host "nas" ('janitor status' lists them)\n`,
+    ]);
   });
 });
