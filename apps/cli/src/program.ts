@@ -9,6 +9,7 @@ import { addAgentCommands } from './agent-commands.ts';
 import { addHubCommands } from './hub-commands.ts';
 import { addMessageCommands } from './message-commands.ts';
 import { outboxCommand } from './outbox.ts';
+import { addReadCommands } from './read-commands.ts';
 import { addRunCommands } from './run-commands.ts';
 import { addScheduleCommands } from './schedule-commands.ts';
 import { addSetupCommands } from './setup-commands.ts';
@@ -27,6 +28,7 @@ addHubCommands(program);
 addAgentCommands(program);
 addScheduleCommands(program);
 program.addCommand(silenceCommand());
+addReadCommands(program);
 program.addCommand(outboxCommand());
 
 process.exitCode = await runProgram(program);

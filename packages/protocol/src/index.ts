@@ -1,6 +1,16 @@
 export { describeValue } from './describe-value.ts';
 export type { DurationRead } from './duration.ts';
 export { parseDuration, readDuration } from './duration.ts';
+export type {
+  FiringAlertView,
+  FleetView,
+  HostDetailView,
+  HostState,
+  HostView,
+  LatestValuesView,
+  WorstDiskView,
+} from './fleet-view.ts';
+export { HOST_STATES, parseFleetView, parseHostDetailView, parseHostView } from './fleet-view.ts';
 export type { FormBodyOptions, FormFields } from './form-body.ts';
 export { parseFormBody } from './form-body.ts';
 export type {
@@ -54,6 +64,8 @@ export type { BodyKind, RawRequest, RawRequestOptions } from './request-body.ts'
 export { bodyKind, parseMessageRequest, parseReportRequest } from './request-body.ts';
 export type { DiskSample, LegacyMetricKey, LegacySysData, NetworkSample, ReportV2, Sample } from './sample.ts';
 export { EXTRA_METRIC_KEYS, LEGACY_METRIC_KEYS, REPORT_VERSION, toLegacySysData } from './sample.ts';
+export type { SeriesPointsView, SeriesRequest, SeriesTier, SeriesView } from './series-view.ts';
+export { parseSeriesView, SERIES_TIERS, toSeriesBody } from './series-view.ts';
 export type { SilenceFields, SilenceOrder } from './silence-request.ts';
 export {
   HOST_SILENT_RULE,

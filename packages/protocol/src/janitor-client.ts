@@ -1,12 +1,14 @@
 import { hostname as osHostname } from 'node:os';
+import { type FleetView, type HostDetailView, parseFleetView, parseHostDetailView } from './fleet-view.ts';
 import { type AlertLogPage, type MessageLogPage, parseAlertLogPage, parseMessageLogPage } from './log-entry.ts';
 import { parseMessageFields } from './message-fields.ts';
 import type { MessageType } from './message-type.ts';
 import { parseReport } from './report.ts';
 import { REPORT_VERSION, type ReportV2, type Sample } from './sample.ts';
+import { parseSeriesView, type SeriesRequest, type SeriesView } from './series-view.ts';
 import type { SilenceOrder } from './silence-request.ts';
 import { parseSilenceView, type SilenceView } from './silence-view.ts';
-import type { WireError } from './wire-error.ts';
+import type { ParseResult, WireError } from './wire-error.ts';
 import { isRecord } from './wire-text.ts';
 
 /** Options of {@link createJanitorClient}. */
@@ -41,8 +43,8 @@ export interface SendReceipt {
 }
 
 /**
- * Talks to a Janitor hub: messages for scripts, reports for agents, silences for their owner. Every method resolves
- * once the hub took the request, and throws a {@link JanitorClientError} otherwise.
+ * Talks to a Janitor hub: messages for scripts, reports for agents, silences for their owner, the read API for the
+ * command line. Every method resolves once the hub took the request, and throws a {@link JanitorClientError} otherwise.
  */
 export interface JanitorClient {
   /** Posts a message to `POST /message`; resolves with the outbox id the hub queued it as. */
@@ -68,6 +70,19 @@ export interface JanitorClient {
   alertLog(request?: AlertLogRequest): Promise<AlertLogPage>;
   /** A page of the message log (`GET /api/v1/messages`), newest first; its `next` is the `cursor` of the next page. */
   messageLog(request?: LogRequest): Promise<MessageLogPage>;
+  /**
+   * The fleet (`GET /api/v1/hosts`, scope `read`), checked with `parseFleetView`: every host with its state, last
+   * report, newest values and firing alerts. `problems: true` keeps the hosts not `up` or with firing alerts.
+   */
+  fleet(options?: { problems?: boolean }): Promise<FleetView>;
+  /** One host (`GET /api/v1/hosts/{hostname}`) with its series keys and limits; a host it does not know is a 404. */
+  host(hostname: string): Promise<HostDetailView>;
+  /**
+   * Series of a host over a range (`GET /api/v1/hosts/{hostname}/series`), checked with `parseSeriesView`. A host it
+   * does not know is a 404 on `hostname`; a bad range a 400 on `from` or `to`, a series the host never had one on
+   * `metrics`.
+   */
+  series(hostname: string, request: SeriesRequest): Promise<SeriesView>;
 }
 
 /** Which rows of a log to read: the parameters of `GET /api/v1/messages`, checked by the hub. */
@@ -194,6 +209,34 @@ function queryOf(request: AlertLogRequest): string {
   for (const [name, value] of Object.entries(request)) if (value !== undefined) params.set(name, String(value));
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
+}
+
+/** The answer's body checked with `parse`, or an unexpected answer. */
+function viewOf<T>(answer: Answer, parse: (body: unknown) => ParseResult<T>): T {
+  const view = parse(answer.body);
+  if (!view.ok) throw unexpected(answer, view.error);
+  return view.value;
+}
+
+/** The path of a host under `/api/v1/hosts/`, or a local refusal for a name no hub has. */
+function hostPath(hostname: string): string {
+  if (typeof hostname !== 'string' || hostname === '' || hostname === '.' || hostname === '..') {
+    throw invalid('hostname', {
+      status: 400,
+      error: `expected a hostname, got ${JSON.stringify(hostname)}`,
+      field: 'hostname',
+    });
+  }
+  return `/api/v1/hosts/${encodeURIComponent(hostname)}`;
+}
+
+/** The query of a series request: `?metrics=a,b&from=…&to=…&points=…`. */
+function seriesQuery(request: SeriesRequest): string {
+  const query = new URLSearchParams({ metrics: request.metrics.join(',') });
+  if (request.from !== undefined) query.set('from', String(request.from));
+  if (request.to !== undefined) query.set('to', String(request.to));
+  if (request.points !== undefined) query.set('points', String(request.points));
+  return query.toString();
 }
 
 /**
@@ -329,6 +372,16 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
       const page = parseMessageLogPage(answer.body);
       if (!page.ok) throw unexpected(answer, page.error);
       return page.value;
+    },
+    async fleet(fleetOptions = {}) {
+      return viewOf(await call('GET', `/api/v1/hosts${fleetOptions.problems ? '?problems=1' : ''}`), parseFleetView);
+    },
+    async host(name) {
+      return viewOf(await call('GET', hostPath(name)), parseHostDetailView);
+    },
+    async series(name, request) {
+      const path = `${hostPath(name)}/series?${seriesQuery(request)}`;
+      return viewOf(await call('GET', path), parseSeriesView);
     },
   };
 }

@@ -6,54 +6,12 @@ import {
   parseSeriesKey,
   parseSeriesParams,
 } from '@janitor/history';
-import type { MessageType } from '@janitor/protocol';
+import type { FiringAlertView, FleetView, HostDetailView, HostView, MessageType } from '@janitor/protocol';
 import type { History, LatestValues, Silence } from '@janitor/store';
 import { type AlertPlan, type AlertState, HOST_SILENT_KEY, type ReportFormat, SILENCE_ALL } from '@janitor/thresholds';
 
-/** A host's state on the fleet page: reporting, silent past its limit, or silenced as a whole. */
-export type HostState = 'up' | 'silent' | 'silenced';
-
-/** A firing alert of a host (`GET /api/v1/hosts`). */
-export interface FiringAlertBody {
-  /** The alert key: `cpu_percent`, `disk_usage_percent@/data`, `disk_usage_free:below`, `host_silent`. */
-  key: string;
-  /** The metric's title (`report_item_names_map`), with the mount point. */
-  label: string;
-  level: MessageType | null;
-  value: number | null;
-  /** The limit of the level it fires at. */
-  limit: number | null;
-  sinceMs: number;
-}
-
-/** One host of `GET /api/v1/hosts`. */
-export interface HostBody {
-  hostname: string;
-  state: HostState;
-  lastSeenMs: number | null;
-  /** Until when the whole host is silenced (a `*` silence), or null. */
-  silencedUntilMs: number | null;
-  /** Its newest report still in the raw history, or null (history off, or none in 48 h). */
-  latest: { atMs: number; values: Record<string, number> } | null;
-  /** Its fullest filesystem in that report. */
-  worstDisk: { mount: string; percent: number } | null;
-  firing: FiringAlertBody[];
-}
-
-/** `GET /api/v1/hosts`. */
-export interface FleetBody {
-  nowMs: number;
-  hosts: HostBody[];
-}
-
 /** The limits of one series by level (`{ warning: 80, alarm: 95 }`). */
 export type SeriesLimits = Partial<Record<MessageType, number>>;
-
-/** `GET /api/v1/hosts/{hostname}`: the fleet's entry, the series it has, and the limits to draw. */
-export interface HostDetailBody extends HostBody {
-  keys: string[];
-  limits: Record<string, SeriesLimits>;
-}
 
 /** `GET /api/v1/hosts/{hostname}/series`: columnar points. */
 export interface SeriesBody {
@@ -95,9 +53,9 @@ export interface ReadModelDeps {
 /** The read side of a hub or a local store: what the API, the dashboard and `janitor status|history` show. */
 export interface ReadModel {
   /** Every host, problems first (silent, firing, silenced), then by name; `problems` keeps only those. */
-  fleet(options?: { problems?: boolean }): FleetBody;
+  fleet(options?: { problems?: boolean }): FleetView;
   /** One host with its series and limits; 404 for a host nobody knows, 400 for a hostname that cannot be one. */
-  host(hostname: string): ReadResult<HostDetailBody>;
+  host(hostname: string): ReadResult<HostDetailView>;
   /** A host's series over a range (see parseSeriesParams); 400 naming the parameter, 404 for an unknown host. */
   series(
     hostname: string,
@@ -132,9 +90,9 @@ export function createReadModel(deps: ReadModelDeps): ReadModel {
     return scope === undefined ? title : `${title} ${scope}`;
   }
 
-  function firingOf(hostname: string, states: Readonly<Record<string, AlertState>>): FiringAlertBody[] {
+  function firingOf(hostname: string, states: Readonly<Record<string, AlertState>>): FiringAlertView[] {
     const rules = alerts.plan.host(hostname).alerts;
-    const out: FiringAlertBody[] = [];
+    const out: FiringAlertView[] = [];
     for (const [key, state] of Object.entries(states)) {
       if (state.phase !== 'firing') continue;
       const rule =
@@ -158,7 +116,7 @@ export function createReadModel(deps: ReadModelDeps): ReadModel {
     latest: LatestValues | null,
     silences: Silence[],
     nowMs: number,
-  ): HostBody {
+  ): HostView {
     const states = view?.states ?? {};
     const lastSeenMs = Math.max(view?.lastSeenMs ?? -1, latest?.atMs ?? -1);
     const whole = silences.filter(
@@ -197,7 +155,7 @@ export function createReadModel(deps: ReadModelDeps): ReadModel {
       const hosts = [...views].map(([hostname, view]) =>
         hostBody(hostname, view, latest.get(hostname) ?? null, silences, nowMs),
       );
-      const rank = (h: HostBody) =>
+      const rank = (h: HostView) =>
         h.state === 'silent' ? 0 : h.firing.length > 0 ? 1 : h.state === 'silenced' ? 2 : 3;
       hosts.sort((a, b) => rank(a) - rank(b) || a.hostname.localeCompare(b.hostname));
       return { nowMs, hosts: options.problems ? hosts.filter((h) => rank(h) < 3) : hosts };
@@ -243,7 +201,7 @@ function refusal(problem: ParamProblem): ReadRefusal {
 }
 
 /** The fullest filesystem of a report's values (`disk_usage_percent@/mount`), or the flat value as `/`. */
-function worstDiskOf(values: Record<string, number> | undefined): HostBody['worstDisk'] {
+function worstDiskOf(values: Record<string, number> | undefined): HostView['worstDisk'] {
   if (values === undefined) return null;
   let worst: { mount: string; percent: number } | null = null;
   for (const key in values) {

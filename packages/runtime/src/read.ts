@@ -3,11 +3,6 @@
  * `janitor history`).
  */
 export type {
-  FiringAlertBody,
-  FleetBody,
-  HostBody,
-  HostDetailBody,
-  HostState,
   ReadModel,
   ReadModelDeps,
   ReadRefusal,
