@@ -1,14 +1,16 @@
 import { join } from 'node:path';
 import type { LoadedConfig } from '@janitor/config';
+import { dashboardAssets } from '@janitor/dashboard';
 import { type Logger, silentLogger } from '@janitor/protocol';
 import { AGENT_FILE, type AgentDist, createAgentDist, installScript } from '@janitor/runtime';
-import { neverThrowing, type StoreWatch } from '@janitor/runtime/hub';
+import { createSessions, neverThrowing, type Sessions, type StoreWatch } from '@janitor/runtime/hub';
 import { Hono } from 'hono';
 import { type AccessCheckOptions, createAccessCheck } from './http/access-check.ts';
 import type { HubApp, HubContext, HubEnv } from './http/hub-env.ts';
 import { methodTable } from './http/method-table.ts';
 import { createRequestLine } from './http/request-line.ts';
 import { createAgentRoutes } from './routes/agent.ts';
+import { createDashboardRoutes, type DashboardRoutesDeps } from './routes/dashboard.ts';
 import { createHealthRoutes, type HealthOutbox, type PublisherState } from './routes/health.ts';
 import { createIngestRoutes, type IngestAlerts } from './routes/ingest.ts';
 import { createMessageRoutes, type MessageOutbox } from './routes/message.ts';
@@ -30,7 +32,9 @@ export interface HubDeps {
    * Who may speak to the hub (createAccessPolicy). `tokenless`: no token is configured, and the agent and its install
    * script are then served only to the networks the hub takes anonymous requests from.
    */
-  access: AccessCheckOptions['access'] & { readonly tokenless?: boolean };
+  access: AccessCheckOptions['access'] & Pick<DashboardRoutesDeps, 'findToken'> & { readonly tokenless?: boolean };
+  /** The dashboard's login sessions (createSessions over the store's kv). @default in memory, ending with the process */
+  sessions?: Sessions;
   /** The socket's peer address. main.ts reads it from the socket; tests pass their own. */
   remoteAddress: (c: HubContext) => string | undefined;
   /** How many silences may run at once. @default 1000 */
@@ -72,7 +76,8 @@ export function createHub(deps: HubDeps): HubApp {
   const { config, outbox, alerts, remoteAddress } = deps;
   // Lines are written after something was kept (a queued message's request line): a failing logger must not throw.
   const logger = neverThrowing(deps.logger ?? silentLogger);
-  const access = createAccessCheck({ access: deps.access, remoteAddress });
+  const sessions = deps.sessions ?? createSessions();
+  const access = createAccessCheck({ access: deps.access, remoteAddress, sessions });
   const { logged, failed } = createRequestLine({ logger, sender: access.sender });
   const { publisherState, storeWritable, onQueued, storeWatch } = deps;
   const storeProblem = storeWatch?.problem;
@@ -131,6 +136,8 @@ export function createHub(deps: HubDeps): HubApp {
       logged,
     }),
   );
+  const { findToken } = deps.access;
+  app.route('/', createDashboardRoutes({ assets: dashboardAssets(), sessions, access, findToken, tokenless, logged }));
 
   app.notFound(logged(methodTable(app.routes)));
   app.onError((error, c) => {

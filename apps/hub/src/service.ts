@@ -10,7 +10,7 @@ import {
   settlesWithin,
   startComponents,
 } from '@janitor/runtime';
-import { createAccessPolicy, createStoreWatch, neverThrowing } from '@janitor/runtime/hub';
+import { createAccessPolicy, createSessions, createStoreWatch, neverThrowing } from '@janitor/runtime/hub';
 import { createPosting } from '@janitor/runtime/posting';
 import { DEFAULT_NOTIFICATION_RETENTION_MS, openStore, type Store } from '@janitor/store';
 import { createHub, type PublisherState } from './create-hub.ts';
@@ -125,6 +125,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       alerts,
       access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
       remoteAddress: options.remoteAddress,
+      sessions: createSessions({ kv: store.kv, now }),
       onQueued: () => worker.notify(),
       publisherState,
       ...(noCredentials ? { dryRunBecause: 'no-credentials' as const } : {}),
