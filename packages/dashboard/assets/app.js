@@ -1,23 +1,47 @@
 // The dashboard's entry point: who is signed in, the navigation, and the pages by the address's hash
-// (`#/`, `#/host/NAME`, `#/alerts`, `#/messages`, `#/silences`).
+// (`#/`, `#/host/NAME`, `#/alerts`, `#/messages`, `#/silences`). The fleet comes with the page; the other pages (and
+// uPlot with the host page) load when first opened. The session is asked for while the first page loads.
 import { api, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { replace, unavailable } from './dom.js';
 import { renderFleet } from './fleet.js';
-import { renderHost } from './host.js';
-import { renderAlerts, renderMessages } from './logs.js';
-import { renderSilences } from './silences.js';
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 const who = /** @type {HTMLElement} */ (document.getElementById('who'));
 const logout = /** @type {HTMLButtonElement} */ (document.getElementById('logout'));
 
-/** @type {{ tokenName: string | null, scopes: string[], csrfToken: string | null }} */
-let session = { tokenName: null, scopes: [], csrfToken: null };
+/** @typedef {{ tokenName: string | null, scopes: string[], csrfToken: string | null }} SessionInfo */
+
+setUnauthorizedHandler(() => {
+  location.href = '/login';
+});
+/** @type {Promise<SessionInfo>} */
+const session = api('/api/v1/session');
 let stopPage = () => {};
 let first = true;
+/** Counts the routes taken, so that a page that loads late does not replace a newer one. */
+let generation = 0;
+
+/**
+ * Renders a page once its module (and what it needs) is there.
+ * @param {() => Promise<() => void>} render
+ */
+function later(render) {
+  const mine = generation;
+  render().then(
+    (stop) => {
+      if (mine === generation) stopPage = stop;
+      else stop();
+    },
+    (error) => {
+      if (mine === generation) replace(main, unavailable('this page', error));
+    },
+  );
+}
 
 function route() {
   stopPage();
+  stopPage = () => {};
+  generation++;
   const [path = '', q = ''] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(q);
   const parts = path.split('/').filter(Boolean);
@@ -26,16 +50,16 @@ function route() {
   if (page === 'host' && parts[1]) {
     const hostname = decodeURIComponent(parts[1]);
     title = hostname;
-    stopPage = renderHost(main, hostname, params);
+    later(async () => (await import('./host.js')).renderHost(main, hostname, params));
   } else if (page === 'alerts') {
     title = 'Alerts';
-    stopPage = renderAlerts(main, params);
+    later(async () => (await import('./logs.js')).renderAlerts(main, params));
   } else if (page === 'messages') {
     title = 'Messages';
-    stopPage = renderMessages(main, params);
+    later(async () => (await import('./logs.js')).renderMessages(main, params));
   } else if (page === 'silences') {
     title = 'Silences';
-    stopPage = renderSilences(main, params, session);
+    later(async () => (await import('./silences.js')).renderSilences(main, params, await session));
   } else {
     stopPage = renderFleet(main, params);
   }
@@ -52,18 +76,23 @@ function route() {
 }
 
 async function start() {
-  setUnauthorizedHandler(() => {
-    location.href = '/login';
-  });
+  window.addEventListener('hashchange', route);
+  // Charts take their colours from the theme when drawn: draw again when it changes.
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', route);
+  route();
+  /** @type {SessionInfo} */
+  let info;
   try {
-    session = await api('/api/v1/session');
+    info = await session;
   } catch (error) {
+    stopPage();
+    generation++;
     replace(main, unavailable('the session', error));
     return;
   }
-  setCsrfToken(session.csrfToken);
-  who.textContent = session.tokenName ? session.tokenName : '';
-  logout.hidden = session.tokenName === null;
+  setCsrfToken(info.csrfToken);
+  who.textContent = info.tokenName ?? '';
+  logout.hidden = info.tokenName === null;
   logout.addEventListener('click', async () => {
     try {
       await api('/logout', { method: 'POST' });
@@ -71,10 +100,6 @@ async function start() {
       location.href = '/login';
     }
   });
-  window.addEventListener('hashchange', route);
-  // Charts take their colours from the theme when drawn: draw again when it changes.
-  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', route);
-  route();
 }
 
 start();

@@ -14,6 +14,11 @@ import uPlot from './vendor/uplot.js';
  * @property {string} rangeWords e.g. `the last 24 hours`
  */
 
+// uPlot's own style, needed only where charts are: added to the page with the first chart module loaded.
+if (!document.querySelector('link[href="/assets/vendor/uplot.css"]')) {
+  document.head.append(h('link', { rel: 'stylesheet', href: '/assets/vendor/uplot.css' }));
+}
+
 /**
  * Colours from the page's CSS variables (light or dark).
  * @param {string} name
