@@ -4,15 +4,17 @@ import { dashboardAssets } from '@janitor/dashboard';
 import { type Logger, silentLogger } from '@janitor/protocol';
 import { AGENT_FILE, type AgentDist, createAgentDist, installScript } from '@janitor/runtime';
 import { createSessions, neverThrowing, type Sessions, type StoreWatch } from '@janitor/runtime/hub';
+import type { ReadModel } from '@janitor/runtime/read';
 import { Hono } from 'hono';
 import { type AccessCheckOptions, createAccessCheck } from './http/access-check.ts';
 import type { HubApp, HubContext, HubEnv } from './http/hub-env.ts';
 import { methodTable } from './http/method-table.ts';
 import { createRequestLine } from './http/request-line.ts';
 import { createAgentRoutes } from './routes/agent.ts';
+import { createApiRoutes } from './routes/api.ts';
 import { createDashboardRoutes, type DashboardRoutesDeps } from './routes/dashboard.ts';
 import { createHealthRoutes, type HealthOutbox, type PublisherState } from './routes/health.ts';
-import { createIngestRoutes, type IngestAlerts } from './routes/ingest.ts';
+import { createIngestRoutes, type IngestAlerts, type IngestRoutesDeps } from './routes/ingest.ts';
 import { createMessageRoutes, type MessageOutbox } from './routes/message.ts';
 import { createSilenceRoutes, type SilenceAlerts } from './routes/silences.ts';
 
@@ -53,6 +55,12 @@ export interface HubDeps {
    */
   storeWatch?: StoreWatch;
   logger?: Logger;
+  /** Where each report is kept as history (`store.history`); absent when `history.enabled` is false. */
+  history?: IngestRoutesDeps['history'];
+  /** The clock of received reports. @default Date.now */
+  now?: () => number;
+  /** The read side (createReadModel): without it, `/api/v1/hosts*` is not served. */
+  read?: ReadModel;
   /** The agent bundle the hub hands out. @default the packed hub's dist/agent/, else one built into node_modules/.cache */
   agentDist?: AgentDist;
 }
@@ -105,6 +113,8 @@ export function createHub(deps: HubDeps): HubApp {
       access,
       logged,
       storeProblem,
+      history: deps.history,
+      now: deps.now,
     }),
   );
   app.route('/message', createMessageRoutes({ outbox, onQueued, access, logged, logger, storeProblem }));
@@ -118,6 +128,12 @@ export function createHub(deps: HubDeps): HubApp {
       ...(deps.maxSilences ? { maxActive: deps.maxSilences } : {}),
     }),
   );
+  if (deps.read) {
+    app.route(
+      '/api/v1',
+      createApiRoutes({ read: deps.read, historyEnabled: deps.history !== undefined, access, logged }),
+    );
+  }
   app.route(
     '/',
     createAgentRoutes({

@@ -11,6 +11,7 @@ import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
 import { createAccessPolicy } from '@janitor/runtime/hub';
+import { createReadModel } from '@janitor/runtime/read';
 import { openStore, type Store } from '@janitor/store';
 import type { Context } from 'hono';
 import { createHub, type HubDeps } from './create-hub.ts';
@@ -104,6 +105,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
   const logger = captureLogger();
   const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
   const alerts = createAlertEngine({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
+  const now = options.now ?? Date.now;
   const app = createHub({
     config,
     outbox: store.outbox,
@@ -111,6 +113,9 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
     access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
     remoteAddress: remoteFromEnv,
     logger,
+    now,
+    ...(config.history.enabled ? { history: store.history } : {}),
+    read: createReadModel({ store, alerts, reportFormat: config.reportFormat, now }),
     ...options.deps,
   });
   return {

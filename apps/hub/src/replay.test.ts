@@ -85,6 +85,64 @@ describe('a v2 report the hub failed to keep', () => {
   });
 });
 
+describe('the history of the reports a hub takes', () => {
+  it('keeps a v2 report at its own time, per mount, and the original report at its receipt', async () => {
+    const received = Date.UTC(2026, 11, 2, 9, 0);
+    const hub = startHub({ now: () => received });
+    close = hub.close;
+    const v2 = sample(received - 30_000, 12);
+    v2.sample.disks = [
+      {
+        mount: '/data',
+        device: '/dev/sda1',
+        fsType: 'ext4',
+        totalBytes: 100,
+        usedBytes: 40,
+        freeBytes: 60,
+        usedPercent: 40,
+      },
+    ] as never;
+    expect((await hub.request('/sysinfo', json(v2))).status).toBe(200);
+    const legacy = { sys_data: { hostname: 'old-pi', cpu_percent: 7, memory_percent: 30 } };
+    expect((await hub.request('/sysinfo', json(legacy))).status).toBe(200);
+    expect(hub.store.history.latest('pi1')).toEqual({
+      atMs: received - 30_000,
+      values: expect.objectContaining({ cpu_percent: 12, memory_percent: 10, 'disk_usage_percent@/data': 40 }),
+    });
+    expect(hub.store.history.latest('old-pi')).toEqual({
+      atMs: received,
+      values: { cpu_percent: 7, memory_percent: 30 },
+    });
+  });
+
+  it('answers 503 when the history cannot be kept, and keeps the report when it is sent again', async () => {
+    let failures = 1;
+    const hub = startHub({
+      deps: {
+        history: {
+          keep: (entry) => {
+            if (failures-- > 0) {
+              const cause = Object.assign(new Error('database or disk is full'), { errcode: 13 });
+              return Promise.reject(
+                new StoreError('store transaction failed: disk full', { path: 'janitor.db', cause }),
+              );
+            }
+            return hub.store.history.keep(entry);
+          },
+        },
+      },
+    });
+    close = hub.close;
+    const failed = await hub.request('/sysinfo', json(sample(1_000, 10)));
+    expect(failed.status).toBe(503);
+    expect(hub.store.history.hosts()).toEqual([]);
+    const resent = await hub.request('/sysinfo', json(sample(1_000, 10)));
+    expect(resent.status).toBe(200);
+    expect(await jsonOf(resent)).toMatchObject({ status: 'ok' });
+    expect(hub.store.history.latest('pi1')?.values.cpu_percent).toBe(10);
+  });
+});
+
 describe('a hub that cannot listen', () => {
   it('says why in one line and exits 1 instead of hanging', async () => {
     const busy = createServer();

@@ -12,7 +12,8 @@ import {
 } from '@janitor/runtime';
 import { createAccessPolicy, createSessions, createStoreWatch, neverThrowing } from '@janitor/runtime/hub';
 import { createPosting } from '@janitor/runtime/posting';
-import { DEFAULT_NOTIFICATION_RETENTION_MS, openStore, type Store } from '@janitor/store';
+import { createReadModel } from '@janitor/runtime/read';
+import { DEFAULT_NOTIFICATION_RETENTION_MS, maintainHistory, openStore, type Store } from '@janitor/store';
 import { createHub, type PublisherState } from './create-hub.ts';
 import type { HubApp, HubContext } from './http/hub-env.ts';
 
@@ -69,6 +70,9 @@ export interface HubService {
   }): Promise<void>;
 }
 
+/** How often the history's tiers and retention are brought up to date (each time in short transactions). */
+const HISTORY_UPKEEP_INTERVAL_MS = 60_000;
+
 /** How often the notification log drops what is older than its retention. */
 const RETENTION_INTERVAL_MS = 6 * 3600_000;
 
@@ -91,7 +95,7 @@ export function createHubService(options: HubServiceOptions): HubService {
   const logger = neverThrowing(options.logger);
   const storePath = options.storePath ?? join(config.data.app.state_dir, 'janitor.db');
   mkdirSync(dirname(storePath), { recursive: true, mode: 0o700 });
-  const store = openStore({ path: storePath });
+  const store = openStore({ path: storePath, history: { retention: config.history.retention } });
   try {
     return wire(store);
   } catch (error) {
@@ -130,6 +134,8 @@ export function createHubService(options: HubServiceOptions): HubService {
       publisherState,
       ...(noCredentials ? { dryRunBecause: 'no-credentials' as const } : {}),
       storeWatch,
+      ...(config.history.enabled ? { history: store.history, now } : { now }),
+      read: createReadModel({ store, alerts, reportFormat: config.reportFormat, now }),
       storeWritable: () => {
         // A real write, cheap enough for every health check (integrity_check would scan the whole file).
         try {
@@ -141,6 +147,13 @@ export function createHubService(options: HubServiceOptions): HubService {
       },
       logger,
     });
+
+    // One upkeep at a time: a tick that finds the last one still running skips.
+    let upkeeping: Promise<unknown> | undefined;
+    const upkeep = () =>
+      (upkeeping ??= maintainHistory(store.history, { nowMs: now(), maxSteps: 500 }).finally(() => {
+        upkeeping = undefined;
+      }));
 
     let graceMs = 2000;
     const components: Component[] = [
@@ -160,6 +173,9 @@ export function createHubService(options: HubServiceOptions): HubService {
               logger,
               last: () => alerts.flush(),
             }),
+            ...(config.history.enabled
+              ? [intervalComponent('history upkeep', HISTORY_UPKEEP_INTERVAL_MS, upkeep, { logger })]
+              : []),
             intervalComponent(
               'notification log retention',
               RETENTION_INTERVAL_MS,

@@ -113,6 +113,20 @@ export interface AlertEngine {
   unsilence(id: number): Silence | undefined;
   /** Writes what is kept in memory (last reports, last values) now. */
   flush(): void;
+  /**
+   * What the engine knows of each host now, from memory (fresher than the store between two ticks): its last report
+   * (when silent hosts are watched) and its alert states. Every host with either, sorted by hostname.
+   */
+  hosts(): HostAlertView[];
+}
+
+/** One host as {@link AlertEngine.hosts} sees it. */
+export interface HostAlertView {
+  hostname: string;
+  /** Its last report, when silent hosts are watched and it reported. */
+  lastSeenMs?: number;
+  /** Its alerts' states by alert key (`cpu_percent`, `disk_usage_percent@/data`, `host_silent`). */
+  states: Readonly<Record<string, AlertState>>;
 }
 
 /** How many recent report times are kept per host, for its usual interval (the median gap between them). */
@@ -410,6 +424,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       running = running.filter((s) => s.id !== id);
       logger.info('silence removed', { id, host: silence.hostname, rule: silence.key });
       return silence;
+    },
+
+    hosts() {
+      const names = [...new Set([...states.keys(), ...seen.keys()])].filter((h) => h !== '').sort();
+      return names.map((hostname) => {
+        const lastSeenMs = seen.get(hostname)?.lastSeenMs;
+        return { hostname, ...(lastSeenMs === undefined ? {} : { lastSeenMs }), states: states.get(hostname) ?? {} };
+      });
     },
 
     flush() {

@@ -3,6 +3,7 @@ export type {
   AlertEngineOptions,
   AlertEngineStore,
   AlertOutcome,
+  HostAlertView,
   SilenceRequest,
 } from './alert-engine.ts';
 export { createAlertEngine, REPORT_TIMES_KEPT } from './alert-engine.ts';

@@ -305,6 +305,57 @@ describe('runLocalCheck: the alert lifecycle across runs', () => {
     expect(runs[1]!.evaluation.breaches.map((b) => b.metric)).toEqual(['cpu_percent']);
   });
 
+  it('keeps every run as history at its sample time, tiers it as time goes by, and keeps nothing when off', async () => {
+    const dir = stateDir();
+    await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });
+    const config = lifecycleConfig(fake.url, dir);
+    const run = (cpu: number, atMs: number, which = config) =>
+      runLocalCheck({
+        config: which,
+        publisher: createPublisher({ url: fake.url, accessToken: TOKEN, instanceType: 'pleroma' }),
+        logger: recordingLogger(),
+        collect: async () => ({
+          ...sampleOf({ hostname: 'pi1', cpu_percent: cpu, memory_percent: 20 }),
+          collectedAtMs: atMs,
+        }),
+        now: () => atMs,
+      });
+    for (let minute = 0; minute < 5; minute++) await run(10 + minute, T0 + minute * MINUTE);
+    // Seven hours later: the first 6-hour block is over, and the run folds it into 10-minute buckets.
+    await run(50, T0 + 7 * 60 * MINUTE);
+    const store = openStore({ path: join(dir, 'janitor.db') });
+    try {
+      const series = store.history.series({
+        hostname: 'pi1',
+        metrics: ['cpu_percent'],
+        fromMs: T0,
+        toMs: T0 + 10 * MINUTE,
+        nowMs: T0 + 7 * 60 * MINUTE,
+      });
+      expect(series.metrics.cpu_percent?.avg.filter((v) => v !== null)).toEqual([10, 11, 12, 13, 14]);
+      expect(store.history.stats().tenMinuteBlocks).toBeGreaterThan(0);
+      expect(store.history.latest('pi1')).toEqual({
+        atMs: T0 + 7 * 60 * MINUTE,
+        values: { cpu_percent: 50, memory_percent: 20 },
+      });
+    } finally {
+      store.close();
+    }
+
+    const offDir = stateDir();
+    const off = parseConfig(
+      { app: { state_dir: offDir }, mastodon: { api_base_url: fake.url }, history: { enabled: false } },
+      { baseDir: tmpdir(), env: {} },
+    );
+    await run(10, T0, off);
+    const offStore = openStore({ path: join(offDir, 'janitor.db') });
+    try {
+      expect(offStore.history.hosts()).toEqual([]);
+    } finally {
+      offStore.close();
+    }
+  });
+
   it('the notification log knows the incident: its first and last status, and what each status is about', async () => {
     const dir = stateDir();
     await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadedConfig } from '@janitor/config';
+import { samplesOfSample } from '@janitor/history';
 import type { Logger, Sample } from '@janitor/protocol';
 import {
   type BudgetState,
@@ -13,6 +14,7 @@ import {
   type Publisher,
   type PublishResult,
 } from '@janitor/publisher';
+import { type History, maintainHistory } from '@janitor/store';
 import { type AlertNotification, type Evaluation, evaluate, fromSample } from '@janitor/thresholds';
 import { type AlertEngineStore, createAlertEngine } from './alert-engine.ts';
 import { createDryRunStore } from './dry-run-store.ts';
@@ -39,6 +41,8 @@ export interface LocalStore extends AlertEngineStore {
       get(id: number): { state: 'pending' | 'dead'; lastError: string | null } | undefined;
     };
   readonly kv: AlertEngineStore['kv'] & BudgetState;
+  /** Where each run's sample is kept when `history.enabled` (@janitor/store's history fits). */
+  readonly history?: Pick<History, 'append' | 'maintain'>;
   close(): void;
 }
 
@@ -95,7 +99,7 @@ export async function runLocalCheck(deps: LocalCheckDeps): Promise<LocalCheckOut
   const reportKeys = config.data.system_info.report_keys;
   const input = fromSample(sample, reportKeys ? { keys: reportKeys } : {});
   const path = join(config.data.app.state_dir, 'janitor.db');
-  const open = deps.openStore ?? (() => openDefaultStore(path, now));
+  const open = deps.openStore ?? (() => openDefaultStore(path, now, config));
 
   if (publisher.dryRun) {
     const real = deps.openStore || existsSync(path) ? await open() : undefined;
@@ -118,6 +122,7 @@ export async function runLocalCheck(deps: LocalCheckDeps): Promise<LocalCheckOut
     const engine = createAlertEngine({ config, store, now, silentHosts: false });
     const { queued, notifications } = await engine.ingest(sample.hostname, input);
     engine.flush();
+    await keepHistory(store, sample, { config, logger, now });
     const evaluation = evaluate(input, engine.plan.host(sample.hostname).rules);
     logOutcome(logger, sample, evaluation, notifications);
     // Nothing of ours and nothing left over: a quiet run stays quiet (no connection to the server).
@@ -239,7 +244,32 @@ async function collectOnce(config: LoadedConfig): Promise<Sample> {
 }
 
 /** The store at `path` on the check's clock, loaded only when a check runs (the hub imports this package too). */
-async function openDefaultStore(path: string, now: () => number): Promise<LocalStore> {
+async function openDefaultStore(path: string, now: () => number, config: LoadedConfig): Promise<LocalStore> {
   const { openStore } = await import('@janitor/store');
-  return openStore({ path, now });
+  return openStore({ path, now, history: { retention: config.history.retention } });
 }
+
+/**
+ * Keeps the run's sample as history and brings the tiers and retention up to date (a few short steps: a run every
+ * minute leaves little to do). The history is the dashboard's, not the alarm's: a failure to keep it (a full disk)
+ * is a warning, and the run goes on to post what it must.
+ */
+async function keepHistory(
+  store: LocalStore,
+  sample: Sample,
+  deps: { config: LoadedConfig; logger: Logger; now: () => number },
+): Promise<void> {
+  const { history } = store;
+  if (!deps.config.history.enabled || history === undefined) return;
+  try {
+    history.append(sample.hostname, sample.collectedAtMs, samplesOfSample(sample));
+    await maintainHistory(history, { nowMs: deps.now(), maxSteps: LOCAL_UPKEEP_STEPS });
+  } catch (error) {
+    deps.logger.warn('the history could not be kept this run; the check goes on', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/** At most this many upkeep steps of about 10 ms per local run. */
+const LOCAL_UPKEEP_STEPS = 50;

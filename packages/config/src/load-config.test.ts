@@ -84,6 +84,26 @@ describe('config.yaml.dist', () => {
     expect(config.rules).toHaveLength(3);
   });
 
+  it('shows the history section with its defaults, and a file may change them', async () => {
+    copyFileSync(distPath, join(dir, 'config.yaml'));
+    const config = await loadConfig({ cwd: dir, env: {} });
+    expect(config.history).toEqual({
+      enabled: true,
+      retention: { rawMs: 48 * 3_600_000, tenMinutesMs: 35 * 86_400_000, hourMs: 400 * 86_400_000 },
+    });
+    writeFileSync(join(dir, 'config.yaml'), 'history:\n  enabled: false\n  retention: { hour: "200d" }\n');
+    const changed = await loadConfig({ cwd: dir, env: {} });
+    expect(changed.history).toEqual({
+      enabled: false,
+      retention: { rawMs: 48 * 3_600_000, tenMinutesMs: 35 * 86_400_000, hourMs: 200 * 86_400_000 },
+    });
+  });
+
+  it('refuses a bad history setting naming its key path', async () => {
+    writeFileSync(join(dir, 'config.yaml'), 'history:\n  retention: { raw: "two days" }\n');
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/history\.retention\.raw/);
+  });
+
   it('documents every key the schema knows', () => {
     const dist = readFileSync(distPath, 'utf8');
     const missing = schemaKeys(configSchema).filter((key) => !new RegExp(`^\\s*#?\\s*${key}:`, 'm').test(dist));

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { type HistorySettings, parseHistorySettings } from '@janitor/history';
 import { parseSchedules, type Task } from '@janitor/scheduler/parse';
 import {
   type AlertingSettings,
@@ -44,6 +45,8 @@ export interface LoadedConfig {
   readonly reportFormat: ReportFormat;
   /** The alert lifecycle's settings (`alerting`): mode, default for/repeat, silent hosts, per-host overrides. */
   readonly alerting: AlertingSettings;
+  /** The metric history's settings (`history`): on or off, and each tier's retention. */
+  readonly history: HistorySettings;
   /** The scheduled tasks of `app.schedules`, validated by @janitor/scheduler (empty when there are none). */
   readonly tasks: readonly Task[];
   /** The file it came from (`config/main.yaml` for the original's split layout); undefined on embedded defaults. */
@@ -219,6 +222,8 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
 
   const alerting = parseAlerting(input.alerting);
   problems.push(...alerting.problems);
+  const history = parseHistorySettings(input.history);
+  problems.push(...history.problems);
 
   // Tasks of actions only the original had are left out with a warning; the others keep their index in key paths.
   const disabled = disableOriginalOnlyTasks((input.app as { schedules?: unknown } | undefined)?.schedules);
@@ -267,6 +272,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
     rules: thresholds.rules,
     reportFormat: reportFormatOf(data),
     alerting: alerting.settings,
+    history: history.settings,
     tasks: schedules.tasks,
     filepath,
     sources,

@@ -67,6 +67,7 @@ const FULL = {
     report_keys: ['cpu_percent', 'memory_percent'],
   },
   alerting: { mode: 'lifecycle', default_repeat: '2h' },
+  history: { enabled: false, retention: { raw: '24h' } },
   formatting: {
     system_info: {
       report_item_names_map: { memory_percent: 'RAM' },
@@ -180,7 +181,9 @@ describe('quickParse', () => {
   });
 
   it('knows every key of the schema (FULL sets them all)', () => {
-    const set = new Set(valuePaths(FULL).map((path) => path.replace(/^(system_info\.thresholds|alerting)\..*/, '$1')));
+    const set = new Set(
+      valuePaths(FULL).map((path) => path.replace(/^(system_info\.thresholds|alerting|history)\..*/, '$1')),
+    );
     expect(schemaPaths(configSchema).filter((path) => !set.has(path))).toEqual([]);
   });
 

@@ -250,6 +250,7 @@ const CONFIG = group({
     { always: true },
   ),
   alerting: anything(),
+  history: anything(),
   formatting: group(
     {
       system_info: group(

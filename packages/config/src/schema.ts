@@ -177,6 +177,9 @@ export const configSchema = z.object({
   // The alert lifecycle (mode, default_for, default_repeat, silent_after, expected_hosts, hosts): validated in depth
   // by @janitor/thresholds' parseAlerting, whose problems carry the key paths (so none is reported twice).
   alerting: z.unknown().optional(),
+  // The metric history (enabled, retention.{raw,ten_minutes,hour}): validated by @janitor/history's
+  // parseHistorySettings, whose problems carry the key paths.
+  history: z.unknown().optional(),
   formatting: z
     .object({
       system_info: z

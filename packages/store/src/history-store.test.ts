@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { convertToIncrementalVacuum } from './database.ts';
+import { maintainHistory } from './history-upkeep.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
 import { openStore, type Store, type StoreOptions } from './store.ts';
 import { StoreError } from './store-error.ts';
@@ -121,6 +122,28 @@ describe('history.append and history.series (raw)', () => {
       ]),
     ).toEqual([true, true, false]);
     expect(store.history.hosts()).toEqual(['a', 'b']);
+  });
+
+  it('keep writes the reports of one turn together and resolves each once durable', async () => {
+    const store = open();
+    const kept = Promise.all([
+      store.history.keep({ hostname: 'a', atMs: T0, samples: [{ key: 'cpu_percent', value: 1 }] }),
+      store.history.keep({ hostname: 'b', atMs: T0, samples: [{ key: 'cpu_percent', value: 2 }] }),
+      store.history.keep({ hostname: 'a', atMs: T0, samples: [{ key: 'cpu_percent', value: 3 }] }),
+    ]);
+    // Nothing is written before the turn ends.
+    expect(store.history.hosts()).toEqual([]);
+    expect(await kept).toEqual([true, true, false]);
+    expect(store.history.latest('a')).toEqual({ atMs: T0, values: { cpu_percent: 1 } });
+  });
+
+  it('keep rejects every report of a batch that cannot be written', async () => {
+    const store = open();
+    const bad = store.history.keep({ hostname: '', atMs: T0, samples: [{ key: 'cpu_percent', value: 1 }] });
+    const good = store.history.keep({ hostname: 'a', atMs: T0, samples: [{ key: 'cpu_percent', value: 1 }] });
+    await expect(bad).rejects.toThrow(/needs a hostname/);
+    await expect(good).rejects.toThrow(/needs a hostname/);
+    expect(store.history.hosts()).toEqual([]);
   });
 
   it.each([
@@ -296,6 +319,38 @@ describe('history.maintain: tiers', () => {
     expect(b.history.series(query)).toEqual(a.history.series(query));
     // Nothing left: the next call does nothing.
     expect(b.history.maintain({ nowMs })).toMatchObject({ more: false, tenMinuteBlocks: 0, hourBlocks: 0, expired: 0 });
+  });
+
+  it('maintainHistory loops maintain until nothing is left, summing what it did', async () => {
+    const a = open({ path: join(dir, 'a.db') });
+    const b = open({ path: join(dir, 'b.db') });
+    for (const store of [a, b]) fill(store, (3 * DAY) / MINUTE, 'h1');
+    const nowMs = T0 + 3 * DAY;
+    const expected = maintainAll(a, nowMs);
+    const done = await maintainHistory(b.history, { nowMs });
+    expect(done).toMatchObject({
+      more: false,
+      tenMinuteBlocks: expected.tenMinuteBlocks,
+      hourBlocks: expected.hourBlocks,
+    });
+    expect(b.history.stats()).toEqual(a.history.stats());
+    expect(b.history.maintain({ nowMs }).more).toBe(false);
+  });
+
+  it('maintainHistory stops at maxSteps and says more remains', async () => {
+    const store = open();
+    fill(store, (3 * DAY) / MINUTE, 'h1');
+    const steps: boolean[] = [];
+    const history = {
+      maintain: (o?: Parameters<Store['history']['maintain']>[0]) => {
+        const r = store.history.maintain({ ...o, maxRows: 10 });
+        steps.push(r.more);
+        return r;
+      },
+    };
+    const done = await maintainHistory(history, { nowMs: T0 + 3 * DAY, maxSteps: 3 });
+    expect(done).toMatchObject({ steps: 3, more: true });
+    expect(steps).toEqual([true, true, true]);
   });
 
   it('stops after budgetMs even when maxRows allows more', () => {

@@ -1,5 +1,6 @@
 import { type HistoryRetention, type HistorySample, resolveRetention } from '@janitor/history';
 import type { StoreContext } from './database.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { createHistoryIds } from './history-ids.ts';
 import { createHistoryMaintenance, type MaintainOptions, type MaintainResult } from './history-maintain.ts';
 import { encodeValues, valuesView } from './history-raw.ts';
@@ -14,6 +15,14 @@ export interface HistoryOptions {
    * on their way. A report later than that is added to the tiers as a late one. @default 60_000
    */
   settleMs?: number;
+  /**
+   * How hard {@link History.keep}'s commits push to the disk. `NORMAL`: a kept report survives a crash or SIGKILL of
+   * the process; a power cut may lose the points of the last moments (the WAL is fsynced at the next `FULL` commit of
+   * the store or at a checkpoint). One fsync per batch (3 ms on a shared VM's disk) would cap a hub at a few hundred
+   * batches a second, for points that are a sample among thousands. `FULL`: the store's own setting applies.
+   * @default 'NORMAL'
+   */
+  keepSynchronous?: 'NORMAL' | 'FULL';
 }
 
 /** One report's values, for {@link History.appendMany}. */
@@ -64,6 +73,14 @@ export interface History {
   /** Keeps several reports in one transaction (a group commit): one result per report, as {@link History.append}. */
   appendMany(entries: readonly HistoryAppend[]): boolean[];
   /**
+   * Keeps one report with the others kept in the same turn of the event loop, in ONE transaction
+   * ({@link History.appendMany} through createGroupCommit): what a server's ingest route awaits before it answers.
+   * Resolves once the report is durable (true, or false for a report already kept at that millisecond); rejects
+   * with what the write threw (a full disk: nothing of the batch is kept, say so to the sender).
+   * @example await store.history.keep({ hostname: 'pi', atMs: Date.now(), samples: [{ key: 'cpu_percent', value: 3 }] });
+   */
+  keep(entry: HistoryAppend): Promise<boolean>;
+  /**
    * Points of some series of a host over a range, the tier and step chosen so that at most `maxPoints` come back
    * (see `planSeries` in @janitor/history). An unknown host or series has no points.
    * @throws TypeError for a range that is not increasing, no metric, or a metric that is not a series key
@@ -72,6 +89,7 @@ export interface History {
   series(query: SeriesQuery): HistorySeries;
   /**
    * Tiers and applies retention, a bounded amount at a time, in one transaction; never needed on the ingest path.
+   * {@link maintainHistory} loops it for a timer.
    * Call it from a timer: again at once while `more` is true, then after a minute or so.
    * @example for (let r = store.history.maintain({ budgetMs: 10 }); r.more; r = store.history.maintain({ budgetMs: 10 })) await setImmediate();
    */
@@ -143,6 +161,24 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
     }
   };
 
+  const appendMany = (entries: readonly HistoryAppend[]) => {
+    for (const e of entries) check(e.hostname, e.atMs, e.samples);
+    return guard('history.appendMany', () =>
+      transaction(() => entries.map((e) => appendOne(e.hostname, e.atMs, e.samples))),
+    );
+  };
+  // The connection's setting, read once (2 = FULL): keep lowers it for its own commit only, outside any transaction.
+  const storeSynchronous = Number(Object.values(db.prepare('PRAGMA synchronous').get() as object)[0]);
+  const relax = (options.keepSynchronous ?? 'NORMAL') === 'NORMAL' && storeSynchronous > 1;
+  const keep = createGroupCommit((entries: readonly HistoryAppend[]) => {
+    if (!relax || !db.isOpen || db.isTransaction) return appendMany(entries);
+    db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      return appendMany(entries);
+    } finally {
+      db.exec(`PRAGMA synchronous = ${storeSynchronous}`);
+    }
+  });
   const series = createSeriesReader(context, ids, retention);
   const maintain = createHistoryMaintenance(context, ids, { retention, settleMs });
 
@@ -151,12 +187,8 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
       check(hostname, atMs, samples);
       return guard('history.append', () => transaction(() => appendOne(hostname, atMs, samples)));
     },
-    appendMany: (entries) => {
-      for (const e of entries) check(e.hostname, e.atMs, e.samples);
-      return guard('history.appendMany', () =>
-        transaction(() => entries.map((e) => appendOne(e.hostname, e.atMs, e.samples))),
-      );
-    },
+    appendMany,
+    keep,
     series,
     maintain,
     hosts: () => guard('history.hosts', () => (selectHosts.all() as { hostname: string }[]).map((r) => r.hostname)),

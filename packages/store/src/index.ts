@@ -5,6 +5,8 @@ export { createGroupCommit, createTurn } from './group-commit.ts';
 export type { MaintainOptions, MaintainResult } from './history-maintain.ts';
 export type { HistorySeries, SeriesPoints, SeriesQuery } from './history-series.ts';
 export type { History, HistoryAppend, HistoryOptions, HistoryStats, LatestValues } from './history-store.ts';
+export type { HistoryUpkeepOptions, HistoryUpkeepResult } from './history-upkeep.ts';
+export { maintainHistory } from './history-upkeep.ts';
 export type { KeyValue } from './key-value.ts';
 export type { IncidentRef, NotificationEntry, NotificationInput, Notifications } from './notifications.ts';
 export { DEFAULT_NOTIFICATION_RETENTION_MS } from './notifications.ts';

@@ -1,5 +1,6 @@
+import { historyOfReport } from '@janitor/history';
 import { type ParsedReport, parseReportRequest } from '@janitor/protocol';
-import { createTurn } from '@janitor/store';
+import { createTurn, type HistoryAppend } from '@janitor/store';
 import { type AlertPlan, evaluate, fromLegacy, fromSample, type ReportInput } from '@janitor/thresholds';
 import { Hono } from 'hono';
 import type { AccessCheck } from '../http/access-check.ts';
@@ -28,6 +29,10 @@ export interface IngestRoutesDeps {
   logged: RequestLine['logged'];
   /** Why nothing can be kept now (the store's file is gone), checked before every write. @default () => undefined */
   storeProblem?: (() => string | undefined) | undefined;
+  /** Where each report is kept as history (`store.history`, group-committed); absent when the history is off. */
+  history?: { keep(entry: HistoryAppend): Promise<unknown> } | undefined;
+  /** The time a report is received (the original's reports carry none). @default Date.now */
+  now?: (() => number) | undefined;
 }
 
 /**
@@ -36,7 +41,7 @@ export interface IngestRoutesDeps {
  * This is the hub's busiest route: every request costs one handler (no middleware) and reads its headers from Node.
  */
 export function createIngestRoutes(deps: IngestRoutesDeps): HubApp {
-  const { alerts, access, logged, storeProblem = () => undefined } = deps;
+  const { alerts, access, logged, storeProblem = () => undefined, history, now = Date.now } = deps;
   const sampleOptions = deps.reportKeys ? { keys: deps.reportKeys } : {};
   const turn = createTurn();
   // The newest collectedAtMs kept per host. A v2 report no newer than that is a replay; the original's reports
@@ -78,11 +83,14 @@ export function createIngestRoutes(deps: IngestRoutesDeps): HubApp {
       if (hostDenied) return hostDenied;
       const input = report.kind === 'legacy' ? fromLegacy(report.sysData) : fromSample(report.sample, sampleOptions);
       const crossed = evaluate(input, alerts.plan.host(hostname ?? '').rules).breaches.map((b) => b.label);
-      // The 200 is sent once the host's alert states and the posts they call for are durable, together.
+      const entry = history && historyOfReport(report, now());
+      // The 200 is sent once the host's alert states, the posts they call for and its history are durable.
+      const keep = async () => {
+        const [outcome] = await Promise.all([alerts.ingest(hostname, input), entry && history?.keep(entry)]);
+        return outcome;
+      };
       const outcome =
-        report.kind === 'v2'
-          ? await keepOnce(hostname ?? '', report.sample.collectedAtMs, () => alerts.ingest(hostname, input))
-          : await alerts.ingest(hostname, input);
+        report.kind === 'v2' ? await keepOnce(hostname ?? '', report.sample.collectedAtMs, keep) : await keep();
       // An agent retrying a report whose answer it never got (see the agent's spool): kept already, say so.
       if (outcome === undefined) return c.json({ status: 'duplicate', crossed: [] });
       // Answered with the other reports of this turn of the event loop, written or not, as /message answers are:
