@@ -1,9 +1,15 @@
 import { join } from 'node:path';
 import type { LoadedConfig } from '@janitor/config';
-import { dashboardAssets } from '@janitor/dashboard';
 import { type Logger, silentLogger } from '@janitor/protocol';
 import { AGENT_FILE, type AgentDist, createAgentDist, installScript } from '@janitor/runtime';
-import { createSessions, neverThrowing, type Sessions, type StoreWatch } from '@janitor/runtime/hub';
+import {
+  createDashboardAuth,
+  createSessions,
+  type DashboardAuthOptions,
+  neverThrowing,
+  type Sessions,
+  type StoreWatch,
+} from '@janitor/runtime/hub';
 import type { ReadModel } from '@janitor/runtime/read';
 import { Hono } from 'hono';
 import { type AccessCheckOptions, createAccessCheck } from './http/access-check.ts';
@@ -12,7 +18,7 @@ import { methodTable } from './http/method-table.ts';
 import { createRequestLine } from './http/request-line.ts';
 import { createAgentRoutes } from './routes/agent.ts';
 import { createApiRoutes } from './routes/api.ts';
-import { createDashboardRoutes, type DashboardRoutesDeps } from './routes/dashboard.ts';
+import { createDashboardRoutes } from './routes/dashboard.ts';
 import { createHealthRoutes, type HealthOutbox, type PublisherState } from './routes/health.ts';
 import { createIngestRoutes, type IngestAlerts, type IngestRoutesDeps } from './routes/ingest.ts';
 import { createMessageRoutes, type MessageOutbox } from './routes/message.ts';
@@ -34,7 +40,7 @@ export interface HubDeps {
    * Who may speak to the hub (createAccessPolicy). `tokenless`: no token is configured, and the agent and its install
    * script are then served only to the networks the hub takes anonymous requests from.
    */
-  access: AccessCheckOptions['access'] & Pick<DashboardRoutesDeps, 'findToken'> & { readonly tokenless?: boolean };
+  access: AccessCheckOptions['access'] & Pick<DashboardAuthOptions, 'findToken'> & { readonly tokenless?: boolean };
   /** The dashboard's login sessions (createSessions over the store's kv). @default in memory, ending with the process */
   sessions?: Sessions;
   /** The socket's peer address. main.ts reads it from the socket; tests pass their own. */
@@ -152,8 +158,8 @@ export function createHub(deps: HubDeps): HubApp {
       logged,
     }),
   );
-  const { findToken } = deps.access;
-  app.route('/', createDashboardRoutes({ assets: dashboardAssets(), sessions, access, findToken, tokenless, logged }));
+  const auth = createDashboardAuth({ sessions, findToken: deps.access.findToken, tokenless });
+  app.route('/', createDashboardRoutes({ auth, access, tokenless, logged }));
 
   app.notFound(logged(methodTable(app.routes)));
   app.onError((error, c) => {

@@ -1,6 +1,6 @@
 // The files the hub serves as the dashboard: all there, small enough, and nothing fetched from elsewhere.
 import { describe, expect, it } from 'vitest';
-import { dashboardAssets } from './assets.ts';
+import { assetAnswer, dashboardAssets } from './assets.ts';
 
 const assets = dashboardAssets();
 const text = (path: string) => assets.get(path)?.body.toString('utf8') ?? '';
@@ -62,5 +62,36 @@ describe('dashboardAssets', () => {
       if (path.startsWith('/assets/vendor/')) continue;
       expect(asset.body.toString('utf8'), path).not.toMatch(/(?:import|fetch)\(\s*['"`]https?:/);
     }
+  });
+});
+
+describe('assetAnswer', () => {
+  it('serves a file with its type and ETag, revalidated on each use', () => {
+    const answer = assetAnswer('/assets/app.js', undefined);
+    expect(answer).toMatchObject({
+      status: 200,
+      headers: {
+        'content-type': 'text/javascript; charset=utf-8',
+        etag: assets.get('/assets/app.js')!.etag,
+        'cache-control': 'no-cache',
+      },
+    });
+    expect(answer?.body?.equals(assets.get('/assets/app.js')!.body)).toBe(true);
+  });
+
+  it('answers 304 without a body when the browser has it', () => {
+    const etag = assets.get('/assets/style.css')!.etag;
+    expect(assetAnswer('/assets/style.css', etag)).toMatchObject({ status: 304, body: null });
+    expect(assetAnswer('/assets/style.css', '"other"')?.status).toBe(200);
+  });
+
+  it('gives the page a policy that lets it load only the hub’s own files', () => {
+    expect(assetAnswer('/', undefined)?.headers['content-security-policy']).toMatch(/^default-src 'self';/);
+    expect(assetAnswer('/assets/app.js', undefined)?.headers['content-security-policy']).toBeUndefined();
+  });
+
+  it('has no answer for a file it does not have', () => {
+    expect(assetAnswer('/assets/../package.json', undefined)).toBeUndefined();
+    expect(assetAnswer('/assets/nope.js', undefined)).toBeUndefined();
   });
 });

@@ -57,3 +57,46 @@ function load(): Map<string, DashboardAsset> {
   add('/assets/vendor/uplot.css', readFileSync(require.resolve('uplot/dist/uPlot.min.css')));
   return assets;
 }
+
+/** What the page may load: its own files and API only. */
+const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+};
+
+/** A file of the dashboard as an HTTP answer (see {@link assetAnswer}). */
+export interface AssetAnswer {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  /** `null` for a 304. */
+  body: Buffer | null;
+}
+
+/**
+ * The answer to `GET path` for a file of the dashboard, or `undefined` when there is none: a 304 when
+ * `ifNoneMatch` is its ETag, else the file, revalidated on each use (`Cache-Control: no-cache`) so that a hub
+ * updated in place serves its new page at once. The page itself (`/`, `/login`'s HTML too) carries a
+ * Content-Security-Policy that allows only the hub's own files and API.
+ *
+ * @example assetAnswer('/assets/app.js', req.headers['if-none-match']) // { status: 200, headers: {…}, body: <Buffer> }
+ */
+export function assetAnswer(path: string, ifNoneMatch: string | undefined): AssetAnswer | undefined {
+  const asset = dashboardAssets().get(path);
+  if (asset === undefined) return undefined;
+  const headers: Record<string, string> = {
+    etag: asset.etag,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+    ...(path === '/' ? PAGE_HEADERS : {}),
+  };
+  if (ifNoneMatch === asset.etag) return { status: 304, headers, body: null };
+  return { status: 200, headers: { 'content-type': asset.type, ...headers }, body: asset.body };
+}
+
+/** The headers of the dashboard's HTML pages (the login form): no caching, only the hub's own files. */
+export const HTML_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  ...PAGE_HEADERS,
+};

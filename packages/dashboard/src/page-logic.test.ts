@@ -21,6 +21,7 @@ interface PlanModule {
   chartsFor(keys: string[]): { id: string; title: string; keys: string[]; unit: string }[];
   alertPeriods(entries: Record<string, unknown>[], nowMs: number): Map<string, Period[]>;
   limitLines(limits: Record<string, unknown> | undefined): { label: string; value: number; level: string }[];
+  isSevere(level: string | null | undefined): boolean;
 }
 
 const format = (await import(new URL('../assets/format.js', import.meta.url).href)) as FormatModule;
@@ -123,11 +124,11 @@ describe('chart-plan.js', () => {
           atMs: 400,
           key: 'cpu_percent',
           transition: 'resolved',
-          level: 'critical',
+          level: 'warning',
           incidentStartMs: 100,
           endMs: 400,
         },
-        { id: 3, atMs: 300, key: 'cpu_percent', transition: 'escalated', level: 'critical', incidentStartMs: 100 },
+        { id: 3, atMs: 300, key: 'cpu_percent', transition: 'escalated', level: 'alarm', incidentStartMs: 100 },
         { id: 1, atMs: 100, key: 'cpu_percent', transition: 'firing', level: 'warning', incidentStartMs: 100 },
         {
           id: 5,
@@ -151,17 +152,29 @@ describe('chart-plan.js', () => {
       1000,
     );
     expect(Object.fromEntries(periods)).toEqual({
-      cpu_percent: [{ fromMs: 100, toMs: 400, level: 'critical' }],
+      cpu_percent: [{ fromMs: 100, toMs: 400, level: 'alarm' }],
       'disk_usage_percent@/': [{ fromMs: 450, toMs: 1000, level: 'warning' }],
       memory_percent: [{ fromMs: 20, toMs: 600, level: 'warning' }],
     });
   });
 
-  it('draws a rule’s numeric limits as lines', () => {
-    expect(plan.limitLines({ warning: 80, critical: 95, direction: 'above' })).toEqual([
+  it('draws a rule’s numeric limits as lines, least severe first', () => {
+    expect(plan.limitLines({ alarm: 95, warning: 80, direction: 'above' })).toEqual([
       { label: 'warning', value: 80, level: 'warning' },
-      { label: 'critical', value: 95, level: 'critical' },
+      { label: 'alarm', value: 95, level: 'alarm' },
     ]);
     expect(plan.limitLines(undefined)).toEqual([]);
+  });
+
+  it('tells the severe levels (error, alarm) from the others', () => {
+    expect(['none', 'info', 'warning', 'error', 'alarm', 'unknown', null].map(plan.isSevere)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
