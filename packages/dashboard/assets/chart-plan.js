@@ -69,7 +69,8 @@ function slug(key) {
 
 const OPENS = new Set(['firing', 'escalated', 'repeated', 'host_silent']);
 const CLOSES = new Set(['resolved', 'host_back']);
-const RANK = /** @type {Record<string, number>} */ ({ warning: 1, critical: 2 });
+/** The alert levels (the message types), least severe first. */
+const RANK = /** @type {Record<string, number>} */ ({ none: 0, info: 1, warning: 2, error: 3, alarm: 4 });
 
 /**
  * The periods an alert was firing, per series key (an alert key's `:below` taken off), from the alert log: opened by
@@ -117,7 +118,7 @@ export function alertPeriods(entries, nowMs) {
 }
 
 /**
- * A rule's limits for a series as lines to draw: `{ warning: 80, critical: 95 }` -> two lines.
+ * A rule's limits for a series as lines to draw: `{ warning: 80, alarm: 95 }` -> two lines, least severe first.
  * @param {Record<string, unknown> | undefined} limits one key's entry of the host's `limits`
  * @returns {{ label: string, value: number, level: string }[]}
  */
@@ -125,5 +126,15 @@ export function limitLines(limits) {
   if (!limits || typeof limits !== 'object') return [];
   return Object.entries(limits)
     .filter(([, value]) => typeof value === 'number' && Number.isFinite(value))
-    .map(([level, value]) => ({ label: level, value: /** @type {number} */ (value), level }));
+    .map(([level, value]) => ({ label: level, value: /** @type {number} */ (value), level }))
+    .sort((a, b) => (RANK[a.level] ?? 0) - (RANK[b.level] ?? 0));
+}
+
+/**
+ * Whether an alert level is one of the severe ones (`error`, `alarm`): drawn in the page's "bad" colour, the others
+ * in its "warning" colour.
+ * @param {string | null | undefined} level
+ */
+export function isSevere(level) {
+  return (RANK[level ?? ''] ?? 0) >= RANK.error;
 }

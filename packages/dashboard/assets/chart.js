@@ -1,5 +1,6 @@
 // One chart of the host page: uPlot over the series API's columns, the rule's limits as dashed lines, alert periods
 // shaded, and a summary in words for screen readers.
+import { isSevere } from './chart-plan.js';
 import { h } from './dom.js';
 import { describeSeries, formatValue, seriesLabel } from './format.js';
 import uPlot from './vendor/uplot.js';
@@ -88,7 +89,7 @@ export function drawChart(input) {
     );
     bands.push({ series: [2, 3], fill: cssVar('--band') });
   }
-  const limitColor = (/** @type {string} */ level) => (level === 'critical' ? cssVar('--bad') : cssVar('--warn'));
+  const limitColor = (/** @type {string} */ level) => (isSevere(level) ? cssVar('--bad') : cssVar('--warn'));
   /** @type {uPlot.Options} */
   const options = {
     width: 600,
@@ -118,7 +119,7 @@ export function drawChart(input) {
             const x0 = Math.max(bbox.left, u.valToPos(p.fromMs, 'x', true));
             const x1 = Math.min(bbox.left + bbox.width, u.valToPos(p.toMs, 'x', true));
             if (x1 <= x0) continue;
-            ctx.fillStyle = p.level === 'critical' ? cssVar('--bad-shade') : cssVar('--warn-shade');
+            ctx.fillStyle = isSevere(p.level) ? cssVar('--bad-shade') : cssVar('--warn-shade');
             ctx.fillRect(x0, bbox.top, Math.max(1, x1 - x0), bbox.height);
           }
           ctx.restore();
