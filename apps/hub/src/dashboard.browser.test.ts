@@ -146,7 +146,19 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await page.context().close();
   });
 
-  it('starts a silence from the page that GET /silences returns, and ends it', async () => {
+  it('says what is missing when the API refuses a part of the page', async () => {
+    const page = await loggedIn(READ);
+    await page.goto(`${url}/#/host/no-such-host`);
+    const problem = page.locator('.host-head p.problem');
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/^this host unavailable: .*no-such-host/);
+    // The rest of the page is still there: the navigation works.
+    await page.click('header nav a[href="#/"]');
+    await page.locator('article[data-host="pi1"]').waitFor();
+    await page.context().close();
+  });
+
+    it('starts a silence from the page that GET /silences returns, and ends it', async () => {
     const page = await loggedIn(ADMIN);
     await page.goto(`${url}/#/silences`);
     await page.fill('#silence-host', 'pi1');
