@@ -158,7 +158,7 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await page.context().close();
   });
 
-    it('starts a silence from the page that GET /silences returns, and ends it', async () => {
+  it('starts a silence from the page that GET /silences returns, and ends it', async () => {
     const page = await loggedIn(ADMIN);
     await page.goto(`${url}/#/silences`);
     await page.fill('#silence-host', 'pi1');
