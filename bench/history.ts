@@ -23,10 +23,13 @@
 // (c) Ingest: what appending costs the hub, synchronous FULL as the hub runs: a lone report per transaction (a quiet
 //     turn of the event loop), and 32 reports per appendMany (a busy turn's group commit), from one host (the
 //     hub-ingest benchmark's single sender) or from 32 hosts; wall time per transaction and CPU time per report.
+//     Then the hub itself (`node apps/hub/src/main.ts`, dry run) is started on that file and asked over HTTP, as the
+//     dashboard asks it: GET /api/v1/hosts (the fleet: every host with its state, latest values and firing alerts)
+//     and a 30-day series of one host; GET /health timed alongside as the reference of the same run.
 // (d) Conversion: a store file from before the history (schema step 3, no auto_vacuum) holding a notification log of
 //     --log-rows posts (a busy hub's 400 days) is opened by this version, which adds the history tables and converts
 //     the file to incremental vacuum with one VACUUM: how long the open takes.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -34,6 +37,7 @@ import { type HistorySample, samplesOfSample } from '../packages/history/src/ind
 import type { Sample } from '../packages/protocol/src/index.ts';
 import { openStore, type Store } from '../packages/store/src/index.ts';
 import { MIGRATIONS, migrate } from '../packages/store/src/migrations.ts';
+import { freePort, hubArgs, root as repoRoot, startServer, stopServer } from './hub-harness.ts';
 import { fmt, formatTable, machine, median, percentile } from './stats.ts';
 
 const args = process.argv.slice(2);
@@ -54,6 +58,7 @@ const DAY = 86_400_000;
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 const TARGET_MB_PER_HOST = 8;
 const TARGET_P99_MS = 50;
+const TARGET_FLEET_MS = 100;
 /** What a hub's timer would give each maintain call. */
 const MAINTAIN_BUDGET_MS = 10;
 /** Minutes of reports per appendMany: one transaction each (see the header). */
@@ -399,9 +404,11 @@ async function query(): Promise<string[]> {
     ]);
   }
   store.close();
+  const fileMb = mb(statSync(path).size);
+  const api = await readApi(path, hosts, nowMs);
   out.push(
     `(b) query: ${hosts.length} hosts in the store, each with ${days} days of history (${base} built through append + ` +
-      `maintain in ${fmt(builtS, 0)} s, copied to ${hosts.length} in ${fmt(clonedS, 0)} s); file ${fmt(mb(statSync(path).size), 0)} MB, ` +
+      `maintain in ${fmt(builtS, 0)} s, copied to ${hosts.length} in ${fmt(clonedS, 0)} s); file ${fmt(fileMb, 0)} MB, ` +
       `${stats.rawRows} raw rows, ${stats.tenMinuteBlocks} 10-minute and ${stats.hourBlocks} hour blocks; ${QUERIES} queries per line`,
   );
   out.push(...formatTable(rows));
@@ -409,7 +416,74 @@ async function query(): Promise<string[]> {
     `30-day series of one host (1 or 4 metrics), p99 ${fmt(p99Of30Days, 2)} ms (target <= ${TARGET_P99_MS} ms): ` +
       `${p99Of30Days <= TARGET_P99_MS ? 'PASS' : 'FAIL'}`,
   );
+  out.push(...api);
   return out;
+}
+
+/** The hub started on the query store, asked over HTTP: the fleet, a 30-day series, and /health for reference. */
+async function readApi(path: string, hosts: readonly string[], nowMs: number): Promise<string[]> {
+  const stateDir = join(root, 'hub-state');
+  mkdirSync(stateDir, { recursive: true });
+  renameSync(path, join(stateDir, 'janitor.db'));
+  const config = join(root, 'hub.yaml');
+  // Retention longer than the simulated past (the hub's clock is today's): its upkeep must not expire the data.
+  writeFileSync(
+    config,
+    [
+      `app: { run_control: { dry_run: true }, state_dir: ${JSON.stringify(stateDir)} }`,
+      'logger: { loglevel: warn }',
+      'history: { retention: { raw: "3000d", ten_minutes: "3000d", hour: "3000d" } }',
+    ].join('\n'),
+  );
+  const port = await freePort();
+  const hub = await startServer('hub', hubArgs(join(repoRoot, 'apps/hub/src/main.ts'), config, port), port);
+  try {
+    const rnd = random(7);
+    const from = new Date(nowMs - 30 * DAY).toISOString();
+    const to = new Date(nowMs).toISOString();
+    const cases: { label: string; path: () => string; times: number[]; bytes: number }[] = [
+      { label: 'GET /health (reference)', path: () => '/health', times: [], bytes: 0 },
+      { label: `GET /api/v1/hosts (${hosts.length} hosts)`, path: () => '/api/v1/hosts', times: [], bytes: 0 },
+      {
+        label: 'GET /api/v1/hosts/{h}/series, 30 days, cpu_percent',
+        path: () =>
+          `/api/v1/hosts/${hosts[Math.floor(rnd() * hosts.length)]}/series?metrics=cpu_percent&from=${from}&to=${to}`,
+        times: [],
+        bytes: 0,
+      },
+    ];
+    const rounds = 60;
+    for (let i = 0; i < rounds + 5; i++) {
+      for (const c of cases) {
+        const t = performance.now();
+        const res = await fetch(`${hub.url}${c.path()}`);
+        const body = await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${c.label}: ${res.status} ${Buffer.from(body).toString()}`);
+        // The first five rounds warm the hub up.
+        if (i >= 5) c.times.push(performance.now() - t);
+        c.bytes = body.byteLength;
+      }
+    }
+    const rows = [
+      ['request (the hub over loopback, one at a time)', 'bytes', 'p50', 'p99', 'max'],
+      ...cases.map((c) => [
+        c.label,
+        String(c.bytes),
+        `${fmt(median(c.times), 2)} ms`,
+        `${fmt(percentile(c.times, 99), 2)} ms`,
+        `${fmt(Math.max(...c.times), 2)} ms`,
+      ]),
+    ];
+    const fleetP99 = percentile(cases[1]!.times, 99);
+    return [
+      `the hub on that file (dry run), ${rounds} requests of each after 5 warm-up rounds:`,
+      ...formatTable(rows),
+      `fleet API with ${hosts.length} hosts, p99 ${fmt(fleetP99, 1)} ms (target <= ${TARGET_FLEET_MS} ms): ` +
+        `${fleetP99 <= TARGET_FLEET_MS ? 'PASS' : 'FAIL'}`,
+    ];
+  } finally {
+    await stopServer(hub);
+  }
 }
 
 // --- (c) ingest ----------------------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ import { createApiRoutes } from './routes/api.ts';
 import { createDashboardRoutes } from './routes/dashboard.ts';
 import { createHealthRoutes, type HealthOutbox, type PublisherState } from './routes/health.ts';
 import { createIngestRoutes, type IngestAlerts, type IngestRoutesDeps } from './routes/ingest.ts';
-import { createMessageRoutes, type MessageOutbox } from './routes/message.ts';
+import { createLogRoutes, type LogsStore } from './routes/logs.ts';
+import { createMessageRoutes, type MessageLogPort, type MessageOutbox } from './routes/message.ts';
 import { createSilenceRoutes, type SilenceAlerts } from './routes/silences.ts';
 
 export type { PublisherState } from './routes/health.ts';
@@ -34,6 +35,8 @@ export interface HubDeps {
   /** `system_info.report_keys`: the metrics a v2 report lists. */
   config: Pick<LoadedConfig, 'data'>;
   outbox: HubOutbox;
+  /** The alert log and the message log: `/message` records, `/api/v1/alerts` and `/messages` read (a Store fits). */
+  logs: MessageLogPort & LogsStore;
   /** The alert lifecycle over the store: what a report posts, silences (createAlertEngine fits). */
   alerts: IngestAlerts & SilenceAlerts;
   /**
@@ -123,7 +126,11 @@ export function createHub(deps: HubDeps): HubApp {
       now: deps.now,
     }),
   );
-  app.route('/message', createMessageRoutes({ outbox, onQueued, access, logged, logger, storeProblem }));
+  app.route(
+    '/message',
+    createMessageRoutes({ outbox, log: deps.logs, onQueued, access, logged, logger, storeProblem }),
+  );
+  app.route('/api/v1', createLogRoutes({ logs: deps.logs, access, logged }));
   app.route(
     '/silences',
     createSilenceRoutes({

@@ -109,6 +109,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
   const app = createHub({
     config,
     outbox: store.outbox,
+    logs: store,
     alerts,
     access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
     remoteAddress: remoteFromEnv,

@@ -85,6 +85,7 @@ function openHub(
   const app = createHub({
     config,
     outbox: store.outbox,
+    logs: store,
     alerts,
     access: createAccessPolicy({ tokens, allowNetworks: allow_networks }),
     remoteAddress: remoteFromEnv,

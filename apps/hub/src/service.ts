@@ -126,6 +126,7 @@ export function createHubService(options: HubServiceOptions): HubService {
     const app = createHub({
       config,
       outbox: store.outbox,
+      logs: store,
       alerts,
       access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
       remoteAddress: options.remoteAddress,
@@ -179,7 +180,11 @@ export function createHubService(options: HubServiceOptions): HubService {
             intervalComponent(
               'notification log retention',
               RETENTION_INTERVAL_MS,
-              async () => store.notifications.purge(now() - DEFAULT_NOTIFICATION_RETENTION_MS),
+              async () => {
+                // The logs go with the notification log they read their status URLs from.
+                const before = now() - DEFAULT_NOTIFICATION_RETENTION_MS;
+                for (const log of [store.notifications, store.alertLog, store.messageLog]) log.purge(before);
+              },
               { logger },
             ),
           ]

@@ -2,6 +2,7 @@ import type { LoadedConfig } from '@janitor/config';
 import { type Logger, type PostAbout, silentLogger } from '@janitor/protocol';
 import type { OutboxPayload } from '@janitor/publisher';
 import {
+  type AlertLog,
   type AlertStore,
   createGroupCommit,
   type HostRecord,
@@ -13,6 +14,8 @@ import {
   type AlertNotification,
   type AlertPlan,
   type AlertState,
+  alertLabel,
+  alertOfKey,
   checkSilentHosts,
   createAlertPlan,
   evaluateHost,
@@ -20,6 +23,7 @@ import {
   formatNotifications,
   HOST_SILENT_KEY,
   hostSilentUntil,
+  isMuted,
   isReportLike,
   matchSilences,
   type ReportInput,
@@ -27,16 +31,19 @@ import {
   silentHostsDue,
   UNKNOWN_HOST,
 } from '@janitor/thresholds';
+import { type AlertChange, type AlertDescription, alertLogRows } from './alert-log-rows.ts';
 import { sameStates } from './same-states.ts';
 
 /**
  * What the alert engine reads and writes of a store (@janitor/store's `Store` fits): the alert tables, the silences,
- * one key-value entry and the outbox, every write of a batch in one transaction.
+ * one key-value entry, the outbox and the alert log, every write of a batch in one transaction.
  */
 export interface AlertEngineStore {
   /** Runs `fn` in one write transaction (synchronous). */
   transaction<T>(fn: () => T): T;
   readonly alerts: Pick<AlertStore, 'allStates' | 'hosts' | 'putHost' | 'putSeen'>;
+  /** Where every transition is recorded, in the transaction of the states and posts it goes with. */
+  readonly alertLog: Pick<AlertLog, 'recordMany'>;
   readonly silences: Pick<Silences, 'active' | 'purge' | 'add' | 'get' | 'remove'>;
   readonly kv: Pick<KeyValue, 'get' | 'set'>;
   readonly outbox: {
@@ -85,8 +92,9 @@ export interface SilenceRequest {
 
 /**
  * The alert lifecycle over the store, for the hub and for local mode: each report is evaluated against its host's
- * saved states (`evaluateHost`), and the new states, the host's last report and the posts due are written in ONE
- * transaction before the report is answered. In the hub, a timer calls {@link AlertEngine.tick} for silent hosts.
+ * saved states (`evaluateHost`), and the new states, the host's last report, the posts due and the alert log's rows
+ * of its transitions are written in ONE transaction before the report is answered. In the hub, a timer calls
+ * {@link AlertEngine.tick} for silent hosts.
  */
 export interface AlertEngine {
   readonly plan: AlertPlan;
@@ -155,10 +163,12 @@ type Job =
  *
  * What is kept in memory and written later (at each {@link AlertEngine.tick}, every 30 s in the hub, and at
  * {@link AlertEngine.flush}): the last report time of a known host, and an alert's last value when nothing else of
- * its state changed. A crash loses at most that much: a host looks up to one tick older (a silence alarm comes that
- * much earlier, against minutes of `silent_after`), and the value in a later "recovered" or reminder post is the
- * one the next report brings anyway. A host's first report, every change of phase, level or what followers were
- * told, and every post are written before the report is answered.
+ * its state changed (and the incident's peak). A crash loses at most that much: a host looks up to one tick older (a
+ * silence alarm comes that much earlier, against minutes of `silent_after`), and the value in a later "recovered" or
+ * reminder post is the one the next report brings anyway. A host's first report, every change of phase, level or
+ * what followers were told, and every post are written before the report is answered, with their rows in the alert
+ * log (`alertLogRows`: pending, firing, escalated, deescalated, repeated, resolved, silenced, host_silent,
+ * host_back), each with the outbox entry of the post that told it.
  *
  * @example
  * const engine = createAlertEngine({ config, store });
@@ -229,7 +239,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       rules: plan.host(host).rules,
       format: config.reportFormat,
     });
-    const abouts = postAbouts(notifications);
+    const { abouts } = postPlan(notifications);
     return posts.map((post, i) => ({
       payload: {
         kind: 'report',
@@ -269,7 +279,60 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     }
     const posts = postsOf(result.notifications, hostname, input);
     const entries = posts.length === 0 ? [] : store.outbox.enqueueMany(posts);
+    logTransitions(host, previous, result, entries, now);
     return { queued: entries.map((e) => e.id), notifications: result.notifications };
+  }
+
+  /**
+   * Records a report's transitions in the alert log: each alert of the host before and after, with the post that
+   * told it (a report's firing alerts share one post).
+   */
+  function logTransitions(
+    host: string,
+    previous: States,
+    result: { states: States; notifications: readonly AlertNotification[] },
+    entries: readonly { id: number }[],
+    now: number,
+  ): void {
+    const { postOf } = postPlan(result.notifications);
+    const silences = matchSilences(running, host, now);
+    const hostPlan = plan.host(host);
+    const rows = [...new Set([...Object.keys(previous), ...Object.keys(result.states)])].flatMap((key) => {
+      const index = result.notifications.findIndex((n) => n.key === key);
+      const found = alertOfKey(hostPlan, key);
+      const metric = found?.alert.metric ?? key.replace(/[@:].*$/, '');
+      const silenced =
+        silences !== undefined && [key, metric, SILENCE_ALL].some((name) => Object.hasOwn(silences, name));
+      const change: AlertChange = {
+        hostname: host,
+        key,
+        previous: previous[key],
+        next: result.states[key],
+        heldBack: silenced || isMuted(hostPlan, metric),
+        at: now,
+      };
+      if (index >= 0) {
+        change.notification = result.notifications[index];
+        change.outboxId = entries[postOf[index]!]?.id;
+      }
+      return alertLogRows(change, describe(key, found));
+    });
+    if (rows.length > 0) store.alertLog.recordMany(rows);
+  }
+
+  /** An alert's name and limits, for its rows in the alert log. */
+  function describe(key: string, found: ReturnType<typeof alertOfKey>): AlertDescription {
+    if (found === undefined) {
+      return { label: key === HOST_SILENT_KEY ? alertLabel({ metric: key }) : key, limitOf: () => null };
+    }
+    const { alert, mount } = found;
+    return {
+      label: alertLabel(
+        mount === undefined ? { metric: alert.metric } : { metric: alert.metric, mount },
+        config.reportFormat,
+      ),
+      limitOf: (level) => alert.levels.find((l) => l.type === level)?.value ?? null,
+    };
   }
 
   /** The silent-host check: the next `host_silent` states by hostname and the posts due. */
@@ -350,6 +413,24 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
     const posts = notifications.flatMap((n) => postsOf([n], n.hostname));
     const entries = posts.length === 0 ? [] : store.outbox.enqueueMany(posts);
+    // One post per notification here: the silence alarm's changes, host by host.
+    const rows = [...new Set([...Object.keys(silentStates), ...Object.keys(next)])].flatMap((host) => {
+      const index = notifications.findIndex((n) => n.hostname === host);
+      return alertLogRows(
+        {
+          hostname: host,
+          key: HOST_SILENT_KEY,
+          previous: silentStates[host],
+          next: next[host],
+          notification: notifications[index],
+          outboxId: entries[index]?.id,
+          heldBack: isMuted(plan.host(host), HOST_SILENT_KEY) || hostSilentUntil(running, host, now) !== undefined,
+          at: now,
+        },
+        describe(HOST_SILENT_KEY, undefined),
+      );
+    });
+    if (rows.length > 0) store.alertLog.recordMany(rows);
     return { queued: entries.map((e) => e.id), notifications };
   }
 
@@ -455,18 +536,25 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 }
 
 /**
- * What each post of `formatNotifications(notifications)` is about, in the same order: one post per notification,
- * except that every report-like one (`firing`, `report`) shares the first such post; that post is logged as
- * the first of them (for the notification log: the status that starts its incident's thread).
+ * How `formatNotifications(notifications)` makes posts of them: one post per notification, except that every
+ * report-like one (`firing`, `report`) shares the first such post. `abouts`: what each post is about, in post order
+ * (a shared post is logged as the first of them: for the notification log, the status that starts its incident's
+ * thread). `postOf`: the post of each notification, in notification order (its rows in the alert log find their
+ * status through it).
  */
-function postAbouts(notifications: readonly AlertNotification[]): PostAbout[] {
+function postPlan(notifications: readonly AlertNotification[]): { abouts: PostAbout[]; postOf: number[] } {
   const abouts: PostAbout[] = [];
-  let reported = false;
+  const postOf: number[] = [];
+  let reportPost: number | undefined;
   for (const n of notifications) {
     const reportLike = isReportLike(n);
-    if (reportLike && reported) continue;
-    reported ||= reportLike;
+    if (reportLike && reportPost !== undefined) {
+      postOf.push(reportPost);
+      continue;
+    }
+    if (reportLike) reportPost = abouts.length;
+    postOf.push(abouts.length);
     abouts.push({ kind: 'alert', host: n.hostname, key: n.key, incidentStartMs: n.firingSince, reason: n.reason });
   }
-  return abouts;
+  return { abouts, postOf };
 }

@@ -11,9 +11,9 @@ export interface DryRunStore {
 
 /**
  * A store port for a dry run: the engine reads the states, silences and values a real run would read from `store`
- * (nothing when it is absent: a first run), and nothing it writes reaches the store: states, hosts and values are
- * dropped, adding or removing a silence throws, and the posts it queues are collected in {@link DryRunStore.queued}
- * instead of the outbox.
+ * (nothing when it is absent: a first run), and nothing it writes reaches the store: states, hosts, values and the
+ * alert log's rows are dropped, adding or removing a silence throws, and the posts it queues are collected in
+ * {@link DryRunStore.queued} instead of the outbox.
  *
  * @example
  * const dry = createDryRunStore(existsSync(path) ? openStore({ path }) : undefined);
@@ -47,6 +47,7 @@ export function createDryRunStore(store?: AlertEngineStore): DryRunStore {
         get: <T>(key: string) => store?.kv.get<T>(key),
         set: () => {},
       },
+      alertLog: { recordMany: () => [] },
       outbox: {
         enqueueMany(inputs) {
           const first = queued.length + 1;

@@ -7,6 +7,8 @@ export type {
   SilenceRequest,
 } from './alert-engine.ts';
 export { createAlertEngine, REPORT_TIMES_KEPT } from './alert-engine.ts';
+export type { AlertChange, AlertDescription } from './alert-log-rows.ts';
+export { alertLogRows } from './alert-log-rows.ts';
 export type { DryRunStore } from './dry-run-store.ts';
 export { createDryRunStore } from './dry-run-store.ts';
 export type { LocalCheckDeps, LocalCheckOutcome, LocalStore, LocalWorkerHooks } from './local-check.ts';

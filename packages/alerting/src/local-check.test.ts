@@ -375,6 +375,33 @@ describe('runLocalCheck: the alert lifecycle across runs', () => {
     }
   });
 
+  it("the alert log keeps each run's transition, with the status each was posted as", async () => {
+    const dir = stateDir();
+    await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });
+    const config = lifecycleConfig(fake.url, dir, { repeat: '1h' });
+    await check(config, fake.url, 93, T0);
+    await check(config, fake.url, 97, T0 + 30 * MINUTE);
+    await check(config, fake.url, 94, T0 + 61 * MINUTE);
+    await check(config, fake.url, 40, T0 + 62 * MINUTE);
+    await check(config, fake.url, 41, T0 + 63 * MINUTE);
+    expect(fake.statuses).toHaveLength(3);
+    const store = openStore({ path: join(dir, 'janitor.db') });
+    try {
+      const rows = store.alertLog.list().entries.reverse();
+      expect(rows.map((e) => [e.atMs - T0, e.transition, e.value, e.statusUrl])).toEqual(
+        fake.statuses.map((status, i) => [
+          [0, 61 * MINUTE, 62 * MINUTE][i],
+          ['firing', 'repeated', 'resolved'][i],
+          [93, 94, 40][i],
+          `${fake.url}/notice/${status.id}`,
+        ]),
+      );
+      expect(rows[2]).toMatchObject({ incidentStartMs: T0, endMs: T0 + 62 * MINUTE, peak: 97, label: 'CPU %' });
+    } finally {
+      store.close();
+    }
+  });
+
   it('for is counted across runs: a spike posts nothing, a crossing that holds fires once', async () => {
     const dir = stateDir();
     await using fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: [TOKEN] });

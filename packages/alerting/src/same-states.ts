@@ -18,6 +18,8 @@ const STATE_FIELDS: Readonly<Record<keyof AlertState, 'durable' | 'value'>> = {
   lastNotifiedAt: 'durable',
   lastSeenAt: 'durable',
   lastValue: 'value',
+  // Follows the last value: a new worst value may wait for the flush like the value itself.
+  peak: 'value',
   lastValueAt: 'value',
 };
 const DURABLE_FIELDS = (Object.keys(STATE_FIELDS) as (keyof AlertState)[]).filter((k) => STATE_FIELDS[k] === 'durable');

@@ -1,14 +1,7 @@
 export type { HistoryConfigProblem, HistorySettings } from './history-config.ts';
 export { DEFAULT_HISTORY_SETTINGS, parseHistorySettings } from './history-config.ts';
 export type { ParamProblem, ParamResult, SeriesParams, SeriesParamsOptions } from './read-params.ts';
-export {
-  MAX_SERIES_METRICS,
-  MAX_SERIES_RANGE_MS,
-  parseHostnameParam,
-  parseLimitParam,
-  parseSeriesParams,
-  parseTimeParam,
-} from './read-params.ts';
+export { MAX_SERIES_METRICS, MAX_SERIES_RANGE_MS, parseHostnameParam, parseSeriesParams } from './read-params.ts';
 export type { HistoryEntry, HistorySample, SampleTimeOptions } from './report-samples.ts';
 export { historyOfReport, samplesOfLegacy, samplesOfSample, sampleTimeMs } from './report-samples.ts';
 export type { SeriesKeyParts } from './series-key.ts';

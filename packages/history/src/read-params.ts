@@ -1,3 +1,4 @@
+import { parseTimeParameter } from '@janitor/protocol';
 import { parseSeriesKey } from './series-key.ts';
 import { DEFAULT_MAX_POINTS } from './series-plan.ts';
 
@@ -26,37 +27,6 @@ export const MAX_SERIES_RANGE_MS = 2 * 366 * 86_400_000;
 export const MAX_SERIES_METRICS = 64;
 /** The longest hostname a read API takes (a DNS name is at most 253 characters). */
 const MAX_HOSTNAME_LENGTH = 255;
-
-const RELATIVE = /^-(\d+(?:\.\d+)?)(s|m|h|d|w|y)$/;
-const UNIT_MS: Record<string, number> = {
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-  y: 365 * 86_400_000,
-};
-const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/**
- * A time parameter: `now`, a relative time before now (`-30m`, `-24h`, `-7d`, `-2w`, `-1y`), epoch milliseconds
- * (`1764662400000`), or an ISO 8601 date or time (`2026-12-01`, `2026-12-01T08:00:00Z`; without a zone, UTC).
- * `undefined` when it is none of these.
- *
- * @example parseTimeParam('-24h', Date.parse('2026-12-02T00:00:00Z')) // Date.parse('2026-12-01T00:00:00Z')
- */
-export function parseTimeParam(text: string, nowMs: number): number | undefined {
-  const value = text.trim();
-  if (value === 'now') return nowMs;
-  const relative = RELATIVE.exec(value);
-  if (relative) return nowMs - Number(relative[1]) * UNIT_MS[relative[2]!]!;
-  if (/^\d{10,16}$/.test(value)) return Number(value);
-  if (!ISO.test(value)) return undefined;
-  // A date or time without a zone is UTC, whatever the server's zone.
-  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(value) || value.length === 10 ? value : `${value}Z`;
-  const ms = Date.parse(zoned.replace(' ', 'T'));
-  return Number.isFinite(ms) ? ms : undefined;
-}
 
 /**
  * A hostname as a path or query parameter: 1 to 255 characters, no `/`, no `..`, no control characters. What the
@@ -89,7 +59,7 @@ export interface SeriesParamsOptions {
 /**
  * Reads a series query's parameters: `metrics` (comma-separated series keys, required), `from` (default `-24h`), `to`
  * (default `now`), `points` (1 to 1,500, default 1,500). Each problem names its parameter: a key that is not a
- * series key or that the host never had, a time that is none of {@link parseTimeParam}'s forms, `from` not before
+ * series key or that the host never had, a time that is none of @janitor/protocol's parseTimeParameter forms, `from` not before
  * `to`, a range longer than `maxRangeMs`.
  *
  * @example parseSeriesParams({ metrics: 'cpu_percent', from: '-6h' }, { nowMs }) // { ok: true, value: { metrics: ['cpu_percent'], fromMs: nowMs - 21_600_000, toMs: nowMs, maxPoints: 1500 } }
@@ -163,7 +133,7 @@ export function parseSeriesParams(
 }
 
 function readTime(text: string | undefined, fallback: string, field: string, nowMs: number): ParamResult<number> {
-  const value = parseTimeParam(text === undefined || text === '' ? fallback : text, nowMs);
+  const value = parseTimeParameter(text === undefined || text === '' ? fallback : text, nowMs);
   if (value === undefined) {
     return {
       ok: false,
@@ -172,22 +142,6 @@ function readTime(text: string | undefined, fallback: string, field: string, now
     };
   }
   return { ok: true, value };
-}
-
-/**
- * A `limit` parameter of a paged list: 1 to `max`, `fallback` when absent.
- * @example parseLimitParam('20', { fallback: 50, max: 500 }) // { ok: true, value: 20 }
- */
-export function parseLimitParam(
-  text: string | undefined,
-  options: { fallback: number; max: number },
-): ParamResult<number> {
-  if (text === undefined || text === '') return { ok: true, value: options.fallback };
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > options.max) {
-    return { ok: false, field: 'limit', error: `expected a whole number from 1 to ${options.max}` };
-  }
-  return { ok: true, value: n };
 }
 
 function hasControlCharacter(text: string): boolean {

@@ -4,15 +4,33 @@ export { parseDuration, readDuration } from './duration.ts';
 export type { FormBodyOptions, FormFields } from './form-body.ts';
 export { parseFormBody } from './form-body.ts';
 export type {
+  AlertLogRequest,
   ClientMessage,
   JanitorClient,
   JanitorClientErrorOptions,
   JanitorClientOptions,
+  LogRequest,
   SendReceipt,
 } from './janitor-client.ts';
 export { createJanitorClient, JanitorClientError } from './janitor-client.ts';
 export type { JsonBodyOptions, Utf8Options } from './json-body.ts';
 export { decodeUtf8Strict, parseJsonBody } from './json-body.ts';
+export type {
+  AlertLogEntry,
+  AlertLogPage,
+  AlertLogTransition,
+  MessageLogEntry,
+  MessageLogPage,
+} from './log-entry.ts';
+export {
+  ALERT_LOG_ENDINGS,
+  ALERT_LOG_OPEN,
+  ALERT_LOG_TRANSITIONS,
+  parseAlertLogPage,
+  parseMessageLogPage,
+} from './log-entry.ts';
+export type { AlertLogQuery, MessageLogQuery, QueryParameters } from './log-query.ts';
+export { DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT, parseAlertLogQuery, parseMessageLogQuery } from './log-query.ts';
 export type { LogFields, Logger } from './logger.ts';
 export { silentLogger } from './logger.ts';
 export type { Message } from './message.ts';
@@ -47,6 +65,7 @@ export {
 } from './silence-request.ts';
 export type { SilenceView } from './silence-view.ts';
 export { parseSilenceView } from './silence-view.ts';
+export { parseTimeParameter } from './time-parameter.ts';
 export type { ParseResult, WireError, WireErrorBody, WireIssue, WireStatus } from './wire-error.ts';
 export { wireErrorBody } from './wire-error.ts';
 export { METRIC_NAME_PATTERN, WIRE_LIMITS } from './wire-limits.ts';

@@ -1,4 +1,5 @@
 import { hostname as osHostname } from 'node:os';
+import { type AlertLogPage, type MessageLogPage, parseAlertLogPage, parseMessageLogPage } from './log-entry.ts';
 import { parseMessageFields } from './message-fields.ts';
 import type { MessageType } from './message-type.ts';
 import { parseReport } from './report.ts';
@@ -63,6 +64,27 @@ export interface JanitorClient {
   silences(): Promise<SilenceView[]>;
   /** Ends a silence now (`DELETE /silences/:id`) and resolves with it; one that is not running is a 404 on `id`. */
   unsilence(id: number): Promise<SilenceView>;
+  /** A page of the alert log (`GET /api/v1/alerts`), newest first; its `next` is the `cursor` of the next page. */
+  alertLog(request?: AlertLogRequest): Promise<AlertLogPage>;
+  /** A page of the message log (`GET /api/v1/messages`), newest first; its `next` is the `cursor` of the next page. */
+  messageLog(request?: LogRequest): Promise<MessageLogPage>;
+}
+
+/** Which rows of a log to read: the parameters of `GET /api/v1/messages`, checked by the hub. */
+export interface LogRequest {
+  host?: string;
+  /** Rows since: epoch ms, or a text the hub reads (`-7d`, `2026-12-01T09:00:00Z`). */
+  from?: number | string;
+  /** @default 50 (the hub's), at most 500 */
+  limit?: number;
+  /** The `next` of the previous page. */
+  cursor?: string;
+}
+
+/** The parameters of `GET /api/v1/alerts`. */
+export interface AlertLogRequest extends LogRequest {
+  /** `firing`: open incidents; `resolved`: ended ones. @default every row */
+  state?: 'firing' | 'resolved';
 }
 
 /** Details of a {@link JanitorClientError}. */
@@ -164,6 +186,14 @@ function silencesOf(answer: Answer): SilenceView[] {
     const field = `silences[${index}]${view.error.field?.slice('silence'.length) ?? ''}`;
     throw unexpected(answer, { ...view.error, field });
   });
+}
+
+/** `?a=1&b=2` of the parameters given, or nothing. */
+function queryOf(request: AlertLogRequest): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(request)) if (value !== undefined) params.set(name, String(value));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
 }
 
 /**
@@ -287,6 +317,18 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
         throw invalid('silence id', { status: 400, error: `expected a positive integer, got ${id}`, field: 'id' });
       }
       return silenceOf(await call('DELETE', `/silences/${id}`));
+    },
+    async alertLog(request = {}) {
+      const answer = await call('GET', `/api/v1/alerts${queryOf(request)}`);
+      const page = parseAlertLogPage(answer.body);
+      if (!page.ok) throw unexpected(answer, page.error);
+      return page.value;
+    },
+    async messageLog(request = {}) {
+      const answer = await call('GET', `/api/v1/messages${queryOf(request)}`);
+      const page = parseMessageLogPage(answer.body);
+      if (!page.ok) throw unexpected(answer, page.error);
+      return page.value;
     },
   };
 }

@@ -7,7 +7,7 @@ import {
   parseSeriesParams,
 } from '@janitor/history';
 import type { MessageType } from '@janitor/protocol';
-import type { History, Silence } from '@janitor/store';
+import type { History, LatestValues, Silence } from '@janitor/store';
 import { type AlertPlan, type AlertState, HOST_SILENT_KEY, type ReportFormat, SILENCE_ALL } from '@janitor/thresholds';
 
 /** A host's state on the fleet page: reporting, silent past its limit, or silenced as a whole. */
@@ -81,7 +81,7 @@ export type ReadResult<T> = { ok: true; body: T } | ReadRefusal;
 export interface ReadModelDeps {
   /** The history and the silences (@janitor/store's Store fits). */
   store: {
-    readonly history: Pick<History, 'hosts' | 'keys' | 'latest' | 'series' | 'retention'>;
+    readonly history: Pick<History, 'hosts' | 'keys' | 'latest' | 'latestAll' | 'series' | 'retention'>;
     readonly silences: { active(nowMs: number): Silence[] };
   };
   /** The alert engine: its rules and what it knows of each host (createAlertEngine fits). */
@@ -152,9 +152,14 @@ export function createReadModel(deps: ReadModelDeps): ReadModel {
     return out.sort((a, b) => a.sinceMs - b.sinceMs || a.key.localeCompare(b.key));
   }
 
-  function hostBody(hostname: string, view: HostAlertView | undefined, silences: Silence[], nowMs: number): HostBody {
+  function hostBody(
+    hostname: string,
+    view: HostAlertView | undefined,
+    latest: LatestValues | null,
+    silences: Silence[],
+    nowMs: number,
+  ): HostBody {
     const states = view?.states ?? {};
-    const latest = store.history.latest(hostname) ?? null;
     const lastSeenMs = Math.max(view?.lastSeenMs ?? -1, latest?.atMs ?? -1);
     const whole = silences.filter(
       (s) => (s.hostname === hostname || s.hostname === SILENCE_ALL) && s.key === SILENCE_ALL && s.untilMs > nowMs,
@@ -172,13 +177,6 @@ export function createReadModel(deps: ReadModelDeps): ReadModel {
     };
   }
 
-  function knownHosts(): Map<string, HostAlertView | undefined> {
-    const hosts = new Map<string, HostAlertView | undefined>();
-    for (const view of alerts.hosts()) hosts.set(view.hostname, view);
-    for (const hostname of store.history.hosts()) if (!hosts.has(hostname)) hosts.set(hostname, undefined);
-    return hosts;
-  }
-
   function findHost(hostname: string): ReadResult<HostAlertView | undefined> {
     const name = parseHostnameParam(hostname);
     if (!name.ok) return refusal(name);
@@ -193,7 +191,12 @@ export function createReadModel(deps: ReadModelDeps): ReadModel {
     fleet(options = {}) {
       const nowMs = now();
       const silences = store.silences.active(nowMs);
-      const hosts = [...knownHosts()].map(([hostname, view]) => hostBody(hostname, view, silences, nowMs));
+      const latest = store.history.latestAll();
+      const views = new Map<string, HostAlertView | undefined>(alerts.hosts().map((v) => [v.hostname, v]));
+      for (const hostname of store.history.hosts()) if (!views.has(hostname)) views.set(hostname, undefined);
+      const hosts = [...views].map(([hostname, view]) =>
+        hostBody(hostname, view, latest.get(hostname) ?? null, silences, nowMs),
+      );
       const rank = (h: HostBody) =>
         h.state === 'silent' ? 0 : h.firing.length > 0 ? 1 : h.state === 'silenced' ? 2 : 3;
       hosts.sort((a, b) => rank(a) - rank(b) || a.hostname.localeCompare(b.hostname));
@@ -205,7 +208,7 @@ export function createReadModel(deps: ReadModelDeps): ReadModel {
       if (!found.ok) return found;
       const nowMs = now();
       const name = hostname.trim();
-      const body = hostBody(name, found.body, store.silences.active(nowMs), nowMs);
+      const body = hostBody(name, found.body, store.history.latest(name) ?? null, store.silences.active(nowMs), nowMs);
       const keys = store.history.keys(name);
       return { ok: true, body: { ...body, keys, limits: limitsOf(alerts.plan, name, keys) } };
     },
@@ -243,15 +246,17 @@ function refusal(problem: ParamProblem): ReadRefusal {
 function worstDiskOf(values: Record<string, number> | undefined): HostBody['worstDisk'] {
   if (values === undefined) return null;
   let worst: { mount: string; percent: number } | null = null;
-  for (const [key, value] of Object.entries(values)) {
-    if (!key.startsWith('disk_usage_percent@')) continue;
-    if (worst === null || value > worst.percent)
-      worst = { mount: key.slice('disk_usage_percent@'.length), percent: value };
+  for (const key in values) {
+    if (!key.startsWith(DISK_PREFIX)) continue;
+    const value = values[key]!;
+    if (worst === null || value > worst.percent) worst = { mount: key.slice(DISK_PREFIX.length), percent: value };
   }
   const flat = values.disk_usage_percent;
   if (worst === null && flat !== undefined) worst = { mount: '/', percent: flat };
   return worst;
 }
+
+const DISK_PREFIX = 'disk_usage_percent@';
 
 /** The limit lines of each series a host has: its rules' levels, by the series key they watch. */
 function limitsOf(plan: AlertPlan, hostname: string, keys: readonly string[]): Record<string, SeriesLimits> {

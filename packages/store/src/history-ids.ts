@@ -38,6 +38,8 @@ export interface HistoryIds {
   findSeries(hostId: number, key: string): number | undefined;
   /** Every series of a host: id and key. */
   seriesOf(hostId: number): { id: number; key: string }[];
+  /** The key of a series of `hostId` by its id (kept in memory once read), or undefined for none. */
+  keyOf(hostId: number, seriesId: number): string | undefined;
   /** Forgets everything kept in memory. */
   clear(): void;
 }
@@ -64,7 +66,9 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
   const series = new Map<number, Map<string, number>>();
   const lastLayout = new Map<number, { keys: string[]; id: number }>();
   const layouts = new Map<number, Int32Array>();
+  const keyById = new Map<number, string>();
   const clear = () => {
+    keyById.clear();
     hosts.clear();
     series.clear();
     lastLayout.clear();
@@ -151,6 +155,12 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
     },
     seriesOf: (hostId) =>
       (selectAllSeries.all(hostId) as { id: number; key: string }[]).map((r) => ({ id: r.id, key: r.key })),
+    keyOf: (hostId, seriesId) => {
+      const known = keyById.get(seriesId);
+      if (known !== undefined) return known;
+      for (const row of selectAllSeries.all(hostId) as { id: number; key: string }[]) keyById.set(row.id, row.key);
+      return keyById.get(seriesId);
+    },
     clear,
   };
 }

@@ -137,6 +137,22 @@ describe('history.append and history.series (raw)', () => {
     expect(store.history.latest('a')).toEqual({ atMs: T0, values: { cpu_percent: 1 } });
   });
 
+  it('latestAll answers the newest report of every host, as latest does one by one', () => {
+    const store = open();
+    store.history.append('a', T0, [{ key: 'cpu_percent', value: 1 }]);
+    store.history.append('a', T0 + MINUTE, [
+      { key: 'cpu_percent', value: 2 },
+      { key: 'disk_usage_percent@/data', value: 70 },
+    ]);
+    store.history.append('b', T0 - MINUTE, [{ key: 'memory_percent', value: 30 }]);
+    const all = store.history.latestAll();
+    expect(Object.fromEntries(all)).toEqual({
+      a: { atMs: T0 + MINUTE, values: { cpu_percent: 2, 'disk_usage_percent@/data': 70 } },
+      b: { atMs: T0 - MINUTE, values: { memory_percent: 30 } },
+    });
+    expect(all.get('a')).toEqual(store.history.latest('a'));
+  });
+
   it('keep rejects every report of a batch that cannot be written', async () => {
     const store = open();
     const bad = store.history.keep({ hostname: '', atMs: T0, samples: [{ key: 'cpu_percent', value: 1 }] });

@@ -100,12 +100,21 @@ export interface History {
   keys(hostname: string): string[];
   /** The host's newest report still in the raw tier, or undefined. */
   latest(hostname: string): LatestValues | undefined;
+  /** Every host's newest report still in the raw tier, by hostname (one query: what a fleet view reads). */
+  latestAll(): Map<string, LatestValues>;
   /** Deletes everything kept of a host. @returns whether it had history. */
   forgetHost(hostname: string): boolean;
   /** Counts of rows and pages. Scans the tables. */
   stats(): HistoryStats;
   /** The retention applied. */
   readonly retention: Readonly<HistoryRetention>;
+}
+
+/** A raw row as the latest-values queries read it. */
+interface LatestRow {
+  t: number;
+  layout: number;
+  vals: Uint8Array;
 }
 
 /** The history tables of a store, over its connection. */
@@ -125,6 +134,11 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
     'INSERT INTO history_late (host_id, t_ms) SELECT id, ? FROM history_host WHERE id = ? AND ten_until_ms > ?',
   );
   const selectHosts = db.prepare('SELECT hostname FROM history_host ORDER BY hostname');
+  const selectAllLatest = db.prepare(
+    `SELECT h.id AS host, h.hostname AS hostname, r.t_ms AS t, r.layout_id AS layout, r.vals AS vals
+       FROM history_host h CROSS JOIN history_raw r
+        WHERE r.host_id = h.id AND r.t_ms = (SELECT max(t_ms) FROM history_raw WHERE host_id = h.id)`,
+  );
   const selectLatest = db.prepare(
     'SELECT t_ms AS t, layout_id AS layout, vals FROM history_raw WHERE host_id = ? ORDER BY t_ms DESC LIMIT 1',
   );
@@ -179,6 +193,17 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
       db.exec(`PRAGMA synchronous = ${storeSynchronous}`);
     }
   });
+  const decodeLatest = (hostId: number, row: LatestRow): LatestValues => {
+    const order = ids.layout(row.layout);
+    const view = valuesView(row.vals);
+    const latest: LatestValues = { atMs: row.t, values: {} };
+    const count = Math.min(order.length, Math.floor(row.vals.byteLength / 8));
+    for (let i = 0; i < count; i++) {
+      const key = ids.keyOf(hostId, order[i]!);
+      if (key !== undefined) latest.values[key] = view.getFloat64(i * 8, true);
+    }
+    return latest;
+  };
   const series = createSeriesReader(context, ids, retention);
   const maintain = createHistoryMaintenance(context, ids, { retention, settleMs });
 
@@ -208,16 +233,15 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
         if (host === undefined) return undefined;
         const row = selectLatest.get(host.id) as { t: number; layout: number; vals: Uint8Array } | undefined;
         if (row === undefined) return undefined;
-        const keyOf = new Map(ids.seriesOf(host.id).map((s) => [s.id, s.key]));
-        const order = ids.layout(row.layout);
-        const view = valuesView(row.vals);
-        const latest: LatestValues = { atMs: row.t, values: {} };
-        order.forEach((seriesId, i) => {
-          const key = keyOf.get(seriesId);
-          if (key !== undefined && (i + 1) * 8 <= row.vals.byteLength)
-            latest.values[key] = view.getFloat64(i * 8, true);
-        });
-        return latest;
+        return decodeLatest(host.id, row);
+      }),
+    latestAll: () =>
+      guard('history.latestAll', () => {
+        const out = new Map<string, LatestValues>();
+        for (const row of selectAllLatest.iterate() as Iterable<LatestRow & { host: number; hostname: string }>) {
+          out.set(row.hostname, decodeLatest(row.host, row));
+        }
+        return out;
       }),
     forgetHost: (hostname) =>
       guard('history.forgetHost', () =>

@@ -1,4 +1,5 @@
-export type { PostAbout } from '@janitor/protocol';
+export type { AlertLogEntry, AlertLogTransition, MessageLogEntry, PostAbout } from '@janitor/protocol';
+export type { AlertLog, AlertLogFilter, AlertLogInput } from './alert-log.ts';
 export type { AlertStore, HostRecord } from './alert-store.ts';
 export type { SynchronousMode } from './database.ts';
 export { createGroupCommit, createTurn } from './group-commit.ts';
@@ -8,6 +9,9 @@ export type { History, HistoryAppend, HistoryOptions, HistoryStats, LatestValues
 export type { HistoryUpkeepOptions, HistoryUpkeepResult } from './history-upkeep.ts';
 export { maintainHistory } from './history-upkeep.ts';
 export type { KeyValue } from './key-value.ts';
+export type { LogPage } from './log-page.ts';
+export { DEFAULT_LOG_PAGE_SIZE, LogCursorError, MAX_LOG_PAGE_SIZE } from './log-page.ts';
+export type { MessageLog, MessageLogFilter, MessageLogInput } from './message-log.ts';
 export type { IncidentRef, NotificationEntry, NotificationInput, Notifications } from './notifications.ts';
 export { DEFAULT_NOTIFICATION_RETENTION_MS } from './notifications.ts';
 export type {

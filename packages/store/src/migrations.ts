@@ -151,6 +151,49 @@ export const MIGRATIONS: readonly Migration[] = [
         ) STRICT, WITHOUT ROWID;
       `),
   },
+  {
+    name: 'alert log and message log',
+    up: (db) =>
+      db.exec(`
+        -- The alert log (alert-log.ts): every transition of every alert. No CHECK on transition: a later kind must not
+        -- need a table rebuild. outbox_id: the post that told it, to find its status in the notification log.
+        CREATE TABLE alert_log (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at_ms INTEGER NOT NULL,
+          hostname TEXT NOT NULL,
+          key TEXT NOT NULL,
+          label TEXT NOT NULL,
+          transition TEXT NOT NULL,
+          level TEXT,
+          value REAL,
+          limit_value REAL,
+          incident_start_ms INTEGER,
+          end_ms INTEGER,
+          peak REAL,
+          outbox_id INTEGER
+        ) STRICT;
+        -- Newest first, for everyone, one host, the incidents that ended; the latest row of each alert (state=firing).
+        CREATE INDEX alert_log_by_time ON alert_log (at_ms, id);
+        CREATE INDEX alert_log_by_host ON alert_log (hostname, at_ms, id);
+        CREATE INDEX alert_log_ended ON alert_log (at_ms, id) WHERE transition IN ('resolved', 'host_back');
+        CREATE INDEX alert_log_by_alert ON alert_log (hostname, key, id);
+        -- The message log (message-log.ts): every /message accepted, with the outbox entry it was queued as.
+        CREATE TABLE message_log (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at_ms INTEGER NOT NULL,
+          hostname TEXT,
+          source TEXT NOT NULL,
+          type TEXT NOT NULL,
+          summary TEXT,
+          text TEXT NOT NULL,
+          outbox_id INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX message_log_by_time ON message_log (at_ms, id);
+        CREATE INDEX message_log_by_host ON message_log (hostname, at_ms, id);
+        -- The statuses of an outbox entry's post: how both logs find their status URL.
+        CREATE INDEX notification_by_outbox ON notification (outbox_id, part, id) WHERE outbox_id IS NOT NULL;
+      `),
+  },
 ];
 
 /** The schema version that added the metric history (a file older than this may be converted to incremental vacuum). */

@@ -1,9 +1,11 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type AlertLog, createAlertLog } from './alert-log.ts';
 import { type AlertStore, createAlertStore } from './alert-store.ts';
 import { convertToIncrementalVacuum, createContext, openDatabase, type SynchronousMode } from './database.ts';
 import { createHistory, type History, type HistoryOptions } from './history-store.ts';
 import { createKeyValue, type KeyValue } from './key-value.ts';
+import { createMessageLog, type MessageLog } from './message-log.ts';
 import { HISTORY_SCHEMA_VERSION, migrate } from './migrations.ts';
 import { createNotifications, type Notifications } from './notifications.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
@@ -42,6 +44,10 @@ export interface Store {
   readonly notifications: Notifications;
   /** The metric history: a point per report and its 10-minute and hour tiers. */
   readonly history: History;
+  /** The alert log: every transition of every alert, and each incident's end, duration and peak. */
+  readonly alertLog: AlertLog;
+  /** The message log: every `/message` accepted, and its post once made. */
+  readonly messageLog: MessageLog;
   /** The absolute path of the database file (or `:memory:`). */
   readonly path: string;
   /**
@@ -114,6 +120,8 @@ export function openStore(options: StoreOptions): Store {
     silences: createSilences(context),
     notifications,
     history,
+    alertLog: createAlertLog(context),
+    messageLog: createMessageLog(context),
     path,
     transaction: (fn) => context.guard('transaction', () => context.transaction(fn)),
     checkIntegrity: () =>

@@ -36,6 +36,11 @@ export interface AlertState {
   firingSince?: number;
   /** When it stopped firing, while the resolution has not been told (a silence or a mute held it back). */
   resolvedAt?: number;
+  /**
+   * The incident's worst value so far (the highest for an `above` rule, the lowest for a `below` one): kept with
+   * `firingSince`, from the observation that started it. The alert log's resolved row reports it.
+   */
+  peak?: number;
   /** The level followers were last told is firing; absent when they were told nothing, or the resolution. */
   notifiedLevel?: MessageType;
   /** When the last post about this alert was due. */

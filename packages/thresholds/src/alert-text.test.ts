@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertNotification } from './alert-notification.ts';
-import { formatNotification, formatNotifications } from './alert-text.ts';
+import { alertLabel, formatNotification, formatNotifications } from './alert-text.ts';
 import { evaluate } from './evaluation.ts';
-import { formatReport } from './report.ts';
+import { DEFAULT_REPORT_FORMAT, formatReport } from './report.ts';
 import type { ReportInput } from './report-input.ts';
 import { DEFAULT_THRESHOLDS } from './rule-parser.ts';
 
@@ -188,5 +188,16 @@ describe('formatNotifications', () => {
 
   it('gives no post for no notification', () => {
     expect(formatNotifications([])).toEqual([]);
+  });
+});
+
+describe('alertLabel', () => {
+  it('names an alert as its posts do, with its filesystem; the silence alarm in words', () => {
+    expect(alertLabel({ metric: 'cpu_percent' })).toBe('CPU %');
+    expect(alertLabel({ metric: 'disk_usage_percent', mount: '/data' })).toBe('Disk % (/data)');
+    expect(alertLabel({ metric: 'gpu_temp' })).toBe('gpu_temp');
+    expect(alertLabel({ metric: 'host_silent' })).toBe('Host silent');
+    const format = { ...DEFAULT_REPORT_FORMAT, namesMap: { cpu_percent: 'Processor' } };
+    expect(alertLabel({ metric: 'cpu_percent' }, format)).toBe('Processor');
   });
 });

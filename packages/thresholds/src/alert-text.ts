@@ -153,6 +153,20 @@ function silenceText(n: AlertNotification, host: string): string {
   }
 }
 
+/**
+ * The name of an alert as posts show it, for lists of alerts (the alert log, the dashboard): the metric's name from
+ * `names_map` with the filesystem of a per-mount alert (`CPU %`, `Disk % (/data)`), `Host silent` for the silence
+ * alarm.
+ *
+ * @example alertLabel({ metric: 'disk_usage_percent', mount: '/data' }) // 'Disk % (/data)'
+ */
+export function alertLabel(
+  alert: Pick<AlertNotification, 'metric' | 'mount'>,
+  format: ReportFormat = DEFAULT_REPORT_FORMAT,
+): string {
+  return alert.metric === HOST_SILENT_KEY ? 'Host silent' : titleOf(alert, format);
+}
+
 function titleOf(n: Pick<AlertNotification, 'metric' | 'mount'>, format: ReportFormat): string {
   const title = Object.hasOwn(format.namesMap, n.metric) ? (format.namesMap[n.metric] ?? n.metric) : n.metric;
   return n.mount === undefined ? title : `${title} (${n.mount})`;

@@ -6,7 +6,7 @@ import type { AlertState } from './alert-state.ts';
 import { formatNotifications } from './alert-text.ts';
 import { parseAlerting } from './alerting-config.ts';
 import { evaluate } from './evaluation.ts';
-import { evaluateHost } from './host-evaluation.ts';
+import { alertOfKey, evaluateHost } from './host-evaluation.ts';
 import { formatReport } from './report.ts';
 import type { ReportInput } from './report-input.ts';
 import { DEFAULT_THRESHOLDS, parseThresholds } from './rule-parser.ts';
@@ -246,5 +246,31 @@ describe('a 6-hour simulated run: one report a minute, cpu_percent noisy between
 
   it('with `for: 5m` and no reminders it posts at most once', () => {
     expect(postsOf({ default_for: '5m', default_repeat: 'never' }).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('alertOfKey', () => {
+  const plan = planOf({
+    cpu_percent: { value: 80 },
+    disk_usage_percent: [
+      { value: 80, mount: '*' },
+      { value: 95, type: 'alarm', mount: '/data' },
+    ],
+    disk_usage_free: { value: 1_000_000, operator: '<', mount: '*' },
+  }).host('nas');
+  const of = (key: string) => {
+    const found = alertOfKey(plan, key);
+    return found === undefined ? undefined : [found.alert.metric, found.alert.mount, found.mount];
+  };
+
+  it.each<[string, string, unknown]>([
+    ['a flat alert', 'cpu_percent', ['cpu_percent', undefined, undefined]],
+    ['an alert on an exact mount', 'disk_usage_percent@/data', ['disk_usage_percent', '/data', '/data']],
+    ['a filesystem of a `*` alert', 'disk_usage_percent@/var/lib', ['disk_usage_percent', '*', '/var/lib']],
+    ['a filesystem of a `*` alert on low values', 'disk_usage_free@/boot:below', ['disk_usage_free', '*', '/boot']],
+    ['the silence alarm (no rule of the plan)', 'host_silent', undefined],
+    ['an alert the config no longer has', 'memory_percent', undefined],
+  ])('%s', (_meaning, key, expected) => {
+    expect(of(key)).toEqual(expected);
   });
 });

@@ -109,6 +109,27 @@ export function evaluateHost(input: ReportInput, options: EvaluateHostOptions): 
   return { states: next, notifications };
 }
 
+/**
+ * The alert of the plan that an alert state's key belongs to (`cpu_percent`, `disk_usage_percent@/data`, a filesystem
+ * of a `*` alert), with the filesystem of a per-mount key; undefined for a key the plan does not have (`host_silent`,
+ * an alert removed from the config). Pure.
+ *
+ * @example alertOfKey(plan.host('pi1'), 'disk_usage_percent@/data') // { alert: <the disk alert>, mount: '/data' }
+ */
+export function alertOfKey(plan: HostAlertPlan, key: string): { alert: AlertRule; mount?: string } | undefined {
+  for (const alert of plan.alerts) {
+    if (alert.key === key && alert.mount !== EVERY_MOUNT) {
+      return alert.mount === undefined ? { alert } : { alert, mount: alert.mount };
+    }
+  }
+  for (const alert of plan.alerts) {
+    if (!ownsFilesystemKey(alert, key)) continue;
+    const suffix = alert.direction === 'below' ? ':below'.length : 0;
+    return { alert, mount: key.slice(alert.metric.length + 1, key.length - suffix) };
+  }
+  return undefined;
+}
+
 /** True when `key` is the key of one filesystem of a `*` alert (one that this report did not include). */
 function ownsFilesystemKey(alert: AlertRule, key: string): boolean {
   if (alert.mount !== EVERY_MOUNT) return false;

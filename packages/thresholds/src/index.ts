@@ -1,6 +1,6 @@
 export type { AlertNotification } from './alert-notification.ts';
 export type { AlertPlan, AlertPlanOptions, HostAlertPlan } from './alert-plan.ts';
-export { createAlertPlan } from './alert-plan.ts';
+export { createAlertPlan, isMuted } from './alert-plan.ts';
 export type { AlertDefaults, AlertLevel, AlertRule } from './alert-rule.ts';
 export { alertKey, compileAlertRules, DEFAULT_REPEAT_MS, HOST_SILENT_KEY } from './alert-rule.ts';
 export type {
@@ -15,7 +15,7 @@ export type {
 } from './alert-state.ts';
 export { ALERT_MODES } from './alert-state.ts';
 export type { NotificationFormatOptions } from './alert-text.ts';
-export { formatNotification, formatNotifications, isReportLike, RECOVERY_TYPE } from './alert-text.ts';
+export { alertLabel, formatNotification, formatNotifications, isReportLike, RECOVERY_TYPE } from './alert-text.ts';
 export type { AlertingSettings, HostAlerting, ParsedAlerting } from './alerting-config.ts';
 export { DEFAULT_ALERTING, parseAlerting } from './alerting-config.ts';
 export type { DurationRead } from './duration.ts';
@@ -23,7 +23,7 @@ export { parseDuration, readDuration } from './duration.ts';
 export type { Breach, Evaluation } from './evaluation.ts';
 export { evaluate } from './evaluation.ts';
 export type { EvaluateHostOptions, HostEvaluation } from './host-evaluation.ts';
-export { evaluateHost } from './host-evaluation.ts';
+export { alertOfKey, evaluateHost } from './host-evaluation.ts';
 export { humanDuration, humanSize } from './human-units.ts';
 export { isIdle, step } from './lifecycle.ts';
 export type { DiskMetric } from './metrics.ts';

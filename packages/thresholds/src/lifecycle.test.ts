@@ -253,4 +253,71 @@ describe('step: what a post carries and what the state keeps', () => {
     expect(told.notify).toMatchObject({ reason: 'resolved', value: 11, durationMs: 10 * MIN });
     expect(isIdle(told.next)).toBe(true);
   });
+
+  it.each<[string, AlertRule, Obs[], number | undefined]>([
+    [
+      'the highest value of an incident on high values',
+      cpu({}),
+      [
+        [0, 85],
+        [1, 97],
+        [2, 91],
+        [3, 95],
+      ],
+      97,
+    ],
+    [
+      'the lowest value of an incident on low values',
+      alertOf({ memory_avail: { value: 100, operator: '<' } }),
+      [
+        [0, 90],
+        [1, 40],
+        [2, 60],
+      ],
+      40,
+    ],
+    [
+      'none while only pending (the incident has not begun)',
+      cpu({ for: '5m' }),
+      [
+        [0, 99],
+        [1, 99],
+      ],
+      undefined,
+    ],
+    [
+      'a new incident starts its peak afresh',
+      cpu({}),
+      [
+        [0, 99],
+        [1, 10],
+        [2, 85],
+        [3, 86],
+      ],
+      86,
+    ],
+    [
+      'gone with the resolution told',
+      cpu({}),
+      [
+        [0, 99],
+        [1, 10],
+      ],
+      undefined,
+    ],
+  ])('peak: %s', (_meaning, rule, observations, peak) => {
+    let state: AlertState | undefined;
+    for (const [minute, value] of observations) state = step(state, { value, at: at(minute) }, rule).next;
+    expect(state?.peak).toBe(peak);
+  });
+
+  it('peak: kept through a resolution held back by a silence, and while the alert fires again in it', () => {
+    const rule = cpu({});
+    const silenced = { silencedUntil: at(60) };
+    let state = step(undefined, { value: 97, at: at(0) }, rule).next;
+    state = step(state, { value: 10, at: at(5) }, rule, silenced).next;
+    expect(state).toMatchObject({ phase: 'ok', firingSince: at(0), peak: 97 });
+    state = step(state, { value: 98, at: at(6) }, rule, silenced).next;
+    expect(state).toMatchObject({ phase: 'firing', firingSince: at(0), peak: 98 });
+  });
 });

@@ -76,6 +76,12 @@ export function step(
     next.firingSince = prev.firingSince;
     next.resolvedAt = firing !== undefined ? at : (prev.resolvedAt ?? at);
   }
+  if (next.firingSince !== undefined) {
+    // The incident's worst value: carried while it goes on, started afresh with a new incident.
+    const before = prev.firingSince === next.firingSince ? prev.peak : undefined;
+    next.peak =
+      before === undefined ? value : rule.direction === 'below' ? Math.min(before, value) : Math.max(before, value);
+  }
 
   const suppressed = ctx.muted === true || (ctx.silencedUntil !== undefined && at < ctx.silencedUntil);
   if (suppressed) return { next };
@@ -112,6 +118,7 @@ export function step(
     delete next.notifiedLevel;
     delete next.firingSince;
     delete next.resolvedAt;
+    delete next.peak;
   } else {
     next.notifiedLevel = current!;
   }
