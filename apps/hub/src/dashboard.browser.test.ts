@@ -92,6 +92,12 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
       });
       expect(res.status, await res.text()).toBe(200);
     }
+    const message = await hubFetch('/message', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${ADMIN}` },
+      body: new URLSearchParams({ hostname: 'pi1', message: 'backup done', message_type: 'info' }),
+    });
+    expect(message.status, await message.text()).toBe(200);
     browser = await launchBrowser();
   }, 60_000);
 
@@ -143,6 +149,31 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(await disk.locator('canvas').count()).toBeGreaterThan(0);
     const titles = await page.locator('figure.chart figcaption').allTextContents();
     expect(titles).toEqual(['CPU', 'Memory', 'Disk /data', 'Load', 'Network eth0']);
+    await page.context().close();
+  });
+
+  it('shows the alert log and the message log, and a host’s alerts and messages on its page', async () => {
+    const read = async (path: string) =>
+      (await (await hubFetch(path, { headers: { authorization: `Bearer ${READ}` } })).json()) as Record<
+        string,
+        { transition?: string; text?: string }[]
+      >;
+    // pi1's CPU went over the default limit (80 %) at 88 % and back: its alert log has the transitions.
+    const { alerts } = await read('/api/v1/alerts?host=pi1');
+    expect(alerts!.map((a) => a.transition)).toContain('firing');
+    const page = await loggedIn(READ);
+    await page.goto(`${url}/#/alerts`);
+    const alertRows = page.locator('table.log tbody tr');
+    await expect.poll(() => alertRows.count()).toBe(alerts!.length);
+    expect(await alertRows.first().locator('td').nth(1).textContent()).toBe('pi1');
+    await page.goto(`${url}/#/messages`);
+    const messageRows = page.locator('table.log tbody tr');
+    await expect.poll(() => messageRows.count()).toBe(1);
+    expect(await messageRows.first().textContent()).toMatch(/info.*backup done/);
+    await page.goto(`${url}/#/host/pi1`);
+    const tables = page.locator('table.log');
+    await expect.poll(() => tables.first().locator('tbody tr').count()).toBe(alerts!.length);
+    await expect.poll(() => tables.nth(1).locator('tbody tr').count()).toBe(1);
     await page.context().close();
   });
 
