@@ -384,8 +384,10 @@ const methodCases: Case[] = [
   ]),
   ['POST /health', '/health', () => GOOD_MESSAGE, 'method', 405],
   ['DELETE /health', '/health', () => ({ method: 'DELETE' }), 'method', 405],
-  ['GET /', '/', () => ({ method: 'GET' }), 'path', 404],
-  ['POST /', '/', () => GOOD_MESSAGE, 'path', 404],
+  // `/` is the dashboard (GET only): another method is a 405, a file it does not have a 404.
+  ['POST /', '/', () => GOOD_MESSAGE, 'method', 405],
+  ['GET /assets/nope.js', '/assets/nope.js', () => ({ method: 'GET' }), 'path', 404],
+  ['GET /assets/../package.json', '/assets/%2e%2e/package.json', () => ({ method: 'GET' }), 'path', 404],
   ['GET /nope', '/nope', () => ({ method: 'GET' }), 'path', 404],
   ['POST /message/extra', '/message/extra', () => GOOD_MESSAGE, 'path', 404],
   ['POST /Message (paths are case-sensitive)', '/Message', () => GOOD_MESSAGE, 'path', 404],

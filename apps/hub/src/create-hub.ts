@@ -2,7 +2,14 @@ import { join } from 'node:path';
 import type { LoadedConfig } from '@janitor/config';
 import { type Logger, silentLogger } from '@janitor/protocol';
 import { AGENT_FILE, type AgentDist, createAgentDist, installScript } from '@janitor/runtime';
-import { neverThrowing, type StoreWatch } from '@janitor/runtime/hub';
+import {
+  createDashboardAuth,
+  createSessions,
+  type DashboardAuthOptions,
+  neverThrowing,
+  type Sessions,
+  type StoreWatch,
+} from '@janitor/runtime/hub';
 import type { ReadModel } from '@janitor/runtime/read';
 import { Hono } from 'hono';
 import { type AccessCheckOptions, createAccessCheck } from './http/access-check.ts';
@@ -11,6 +18,7 @@ import { methodTable } from './http/method-table.ts';
 import { createRequestLine } from './http/request-line.ts';
 import { createAgentRoutes } from './routes/agent.ts';
 import { createApiRoutes } from './routes/api.ts';
+import { createDashboardRoutes } from './routes/dashboard.ts';
 import { createHealthRoutes, type HealthOutbox, type PublisherState } from './routes/health.ts';
 import { createIngestRoutes, type IngestAlerts, type IngestRoutesDeps } from './routes/ingest.ts';
 import { createLogRoutes, type LogsStore } from './routes/logs.ts';
@@ -35,7 +43,9 @@ export interface HubDeps {
    * Who may speak to the hub (createAccessPolicy). `tokenless`: no token is configured, and the agent and its install
    * script are then served only to the networks the hub takes anonymous requests from.
    */
-  access: AccessCheckOptions['access'] & { readonly tokenless?: boolean };
+  access: AccessCheckOptions['access'] & Pick<DashboardAuthOptions, 'findToken'> & { readonly tokenless?: boolean };
+  /** The dashboard's login sessions (createSessions over the store's kv). @default in memory, ending with the process */
+  sessions?: Sessions;
   /** The socket's peer address. main.ts reads it from the socket; tests pass their own. */
   remoteAddress: (c: HubContext) => string | undefined;
   /** How many silences may run at once. @default 1000 */
@@ -83,7 +93,8 @@ export function createHub(deps: HubDeps): HubApp {
   const { config, outbox, alerts, remoteAddress } = deps;
   // Lines are written after something was kept (a queued message's request line): a failing logger must not throw.
   const logger = neverThrowing(deps.logger ?? silentLogger);
-  const access = createAccessCheck({ access: deps.access, remoteAddress });
+  const sessions = deps.sessions ?? createSessions();
+  const access = createAccessCheck({ access: deps.access, remoteAddress, sessions });
   const { logged, failed } = createRequestLine({ logger, sender: access.sender });
   const { publisherState, storeWritable, onQueued, storeWatch } = deps;
   const storeProblem = storeWatch?.problem;
@@ -154,6 +165,8 @@ export function createHub(deps: HubDeps): HubApp {
       logged,
     }),
   );
+  const auth = createDashboardAuth({ sessions, findToken: deps.access.findToken, tokenless });
+  app.route('/', createDashboardRoutes({ auth, access, tokenless, logged }));
 
   app.notFound(logged(methodTable(app.routes)));
   app.onError((error, c) => {

@@ -10,7 +10,7 @@ import {
   settlesWithin,
   startComponents,
 } from '@janitor/runtime';
-import { createAccessPolicy, createStoreWatch, neverThrowing } from '@janitor/runtime/hub';
+import { createAccessPolicy, createSessions, createStoreWatch, neverThrowing } from '@janitor/runtime/hub';
 import { createPosting } from '@janitor/runtime/posting';
 import { createReadModel } from '@janitor/runtime/read';
 import { DEFAULT_NOTIFICATION_RETENTION_MS, maintainHistory, openStore, type Store } from '@janitor/store';
@@ -130,6 +130,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       alerts,
       access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
       remoteAddress: options.remoteAddress,
+      sessions: createSessions({ kv: store.kv, now }),
       onQueued: () => worker.notify(),
       publisherState,
       ...(noCredentials ? { dryRunBecause: 'no-credentials' as const } : {}),

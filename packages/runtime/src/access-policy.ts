@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList } from 'node:net';
 import { addCidr, type HubTokenScope } from '@janitor/config';
 import { contains, createSenderResolver, type Sender } from './client-address.ts';
@@ -23,6 +23,25 @@ export interface AccessPolicyOptions {
   allowNetworks: readonly string[];
   /** CIDRs of reverse proxies whose forwarding headers name the client (`app.service.trusted_proxies`). @default [] */
   trustedProxies?: readonly string[];
+}
+
+/**
+ * A token known by its SHA-256 (hex) rather than presented: what a dashboard session keeps of the token it was
+ * created from, so that the session ends when the token is removed or changed in the config.
+ */
+export interface TokenDigest {
+  sha256: string;
+}
+
+/** A configured token as the dashboard's login sees it (never the token itself). */
+export interface TokenInfo {
+  name: string;
+  /** The token's SHA-256 (hex): what a session keeps. */
+  sha256: string;
+  /** What it may do: its `scopes`, or every scope for a token written before scopes existed. */
+  scopes: readonly HubTokenScope[];
+  /** When set, the hostnames it may speak for. */
+  hosts?: readonly string[];
 }
 
 /** The outcome of checking one request. */
@@ -79,7 +98,19 @@ export function createAccessPolicy(options: AccessPolicyOptions) {
   // Reports, messages and reading: the private networks, when there are no tokens.
   const readWrite = new BlockList();
   if (tokenless) for (const cidr of PRIVATE_NETWORKS) addCidr(readWrite, cidr);
-  const digests = tokens.map((t) => ({ ...t, bytes: Buffer.from(t.token, 'utf8') }));
+  const digests = tokens.map((t) => ({
+    ...t,
+    bytes: Buffer.from(t.token, 'utf8'),
+    sha256: Buffer.from(sha256Hex(t.token), 'utf8'),
+  }));
+
+  /** The configured token a credential is: a bearer token's bytes, or a session's digest of one. */
+  function matchOf(presented: Buffer | TokenDigest | undefined) {
+    if (presented === undefined) return undefined;
+    if (Buffer.isBuffer(presented)) return digests.find((t) => safeEqual(t.bytes, presented));
+    const digest = Buffer.from(presented.sha256, 'utf8');
+    return digests.find((t) => safeEqual(t.sha256, digest));
+  }
 
   function networkAllows(address: string | undefined, scope: HubTokenScope): 'yes' | 'not this' | 'no' {
     if (address === undefined) return 'no';
@@ -94,18 +125,33 @@ export function createAccessPolicy(options: AccessPolicyOptions) {
     /** Who sent a request: the socket's peer, or the client a trusted proxy names. */
     sender: createSenderResolver({ trustedProxies }),
     /**
-     * Whether a request from `sender` (an address, or what `sender()` told) with this `Authorization` header may
-     * do what needs `scope`.
+     * The configured token `token` is (compared in constant time), or the one whose SHA-256 is `sha256`: what the
+     * dashboard's login and its session ask. `undefined` when none is.
+     */
+    findToken(credential: { token: string } | TokenDigest): TokenInfo | undefined {
+      const match = matchOf('token' in credential ? Buffer.from(credential.token, 'utf8') : credential);
+      if (match === undefined) return undefined;
+      return {
+        name: match.name,
+        sha256: match.sha256.toString('utf8'),
+        scopes: match.scopes ?? ['read', 'write', 'admin'],
+        ...(match.hosts ? { hosts: match.hosts } : {}),
+      };
+    },
+    /**
+     * Whether a request from `sender` (an address, or what `sender()` told) with this `Authorization` header (or a
+     * dashboard session's {@link TokenDigest}, which counts as the token it was created from) may do what needs
+     * `scope`.
      * @param scope @default 'write'
      */
     check(
       sender: Sender | string | undefined,
-      authorization: string | undefined,
+      authorization: string | TokenDigest | undefined,
       scope: HubTokenScope = 'write',
     ): AccessDecision {
       const { address, unknownBecause } = typeof sender === 'object' ? sender : { address: sender, unknownBecause: '' };
-      const presented = bearer(authorization);
-      const match = presented === undefined ? undefined : digests.find((t) => safeEqual(t.bytes, presented));
+      const presented = typeof authorization === 'object' ? authorization : bearer(authorization);
+      const match = matchOf(presented);
       if (match && hasScope(match.scopes, scope)) {
         return { allowed: true, via: 'token', tokenName: match.name, ...(match.hosts ? { hosts: match.hosts } : {}) };
       }
@@ -120,8 +166,12 @@ export function createAccessPolicy(options: AccessPolicyOptions) {
           tokenName: match.name,
         };
       }
-      if (presented !== undefined) {
+      if (presented !== undefined && Buffer.isBuffer(presented)) {
         return { allowed: false, status: 401, error: 'invalid token', field: 'authorization' };
+      }
+      if (presented !== undefined) {
+        const error = 'the token this session was created from is no longer configured: log in again (/login)';
+        return { allowed: false, status: 401, error, field: 'janitor_session' };
       }
       if (network === 'not this') {
         return {
@@ -156,6 +206,11 @@ function bearer(header: string | undefined): Buffer | undefined {
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match ? Buffer.from(match[1]!, 'utf8') : undefined;
+}
+
+/** The SHA-256 of a token, hex: what a session keeps instead of the token. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function safeEqual(expected: Buffer, presented: Buffer): boolean {

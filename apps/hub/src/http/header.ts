@@ -8,7 +8,10 @@ export type HubHeader =
   | 'host'
   | 'forwarded'
   | 'x-forwarded-for'
-  | 'x-real-ip';
+  | 'x-real-ip'
+  | 'x-forwarded-proto'
+  | 'cookie'
+  | 'x-csrf-token';
 
 /**
  * A request header. Served by @hono/node-server, straight from Node's parsed headers: `c.req.header()` would build
