@@ -7,6 +7,8 @@ export type { ForwardingHeaders, Sender, SenderResolverOptions } from './client-
 export { contains, createSenderResolver, plainAddress } from './client-address.ts';
 export type { ConnectionLimits, LimitConnectionsOptions } from './connection-limits.ts';
 export { CONNECTION_LIMITS, limitConnections, serverOptions } from './connection-limits.ts';
+export type { RequestOrigin } from './cross-site.ts';
+export { isCrossSite } from './cross-site.ts';
 export type { DashboardAnswer, DashboardAuth, DashboardAuthOptions, SessionView } from './dashboard-auth.ts';
 export { cameOverHttps, createDashboardAuth } from './dashboard-auth.ts';
 export { shutdown, trackConnections } from './http-shutdown.ts';

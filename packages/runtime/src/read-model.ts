@@ -225,7 +225,10 @@ function limitsOf(plan: AlertPlan, hostname: string, keys: readonly string[]): R
         ? keys.filter(
             (k) => k.startsWith(`${rule.metric}@/`) && !rule.exceptMounts?.includes(k.slice(rule.metric.length + 1)),
           )
-        : [rule.mount === undefined ? rule.metric : `${rule.metric}@${rule.mount}`];
+        : rule.mount !== undefined
+          ? [`${rule.metric}@${rule.mount}`]
+          : // A disk rule without a mount compares the flat value, the root filesystem's: drawn on both.
+            [rule.metric, ...(keys.includes(`${rule.metric}@/`) ? [`${rule.metric}@/`] : [])];
     for (const key of watched) {
       const entry: SeriesLimits = limits[key] ?? {};
       for (const level of rule.levels) entry[level.type] = level.value;

@@ -3,6 +3,7 @@ import {
   type AccessDecision,
   csrfMatches,
   type ForwardingHeaders,
+  isCrossSite,
   type Sender,
   type Sessions,
   sessionIdOf,
@@ -44,6 +45,14 @@ export interface AccessCheck {
 /** Methods that change nothing: a request with the session cookie needs no CSRF token for them. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Whether a browser sent the request from a page of another site (isCrossSite); scripts send neither header. */
+function crossSite(c: HubContext): boolean {
+  const secFetchSite = header(c, 'sec-fetch-site');
+  const origin = header(c, 'origin');
+  if (secFetchSite === undefined && origin === undefined) return false;
+  return isCrossSite({ secFetchSite, origin, host: header(c, 'host') });
+}
+
 /**
  * The per-request side of the access policy: the sender's address and bearer token checked against the scope the
  * route needs, then the host a request is about against the hosts its token may speak for.
@@ -65,6 +74,13 @@ export function createAccessCheck(options: AccessCheckOptions): AccessCheck {
     sender,
     authorize(c, scope = 'write') {
       const authorization = header(c, 'authorization');
+      // A page of another site may not change anything, whatever its address or the browser's cookie allow.
+      if (!SAFE_METHODS.has(c.req.method) && crossSite(c)) {
+        return c.json(
+          { error: 'a request from a page of another site may not change anything here', field: 'Origin' },
+          403,
+        );
+      }
       // Agents and scripts send no cookie: one header lookup is all this costs them.
       const cookie = authorization === undefined && sessions ? header(c, 'cookie') : undefined;
       const session = cookie === undefined ? undefined : sessions?.find(sessionIdOf(cookie));

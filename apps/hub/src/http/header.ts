@@ -11,7 +11,9 @@ export type HubHeader =
   | 'x-real-ip'
   | 'x-forwarded-proto'
   | 'cookie'
-  | 'x-csrf-token';
+  | 'x-csrf-token'
+  | 'origin'
+  | 'sec-fetch-site';
 
 /**
  * A request header. Served by @hono/node-server, straight from Node's parsed headers: `c.req.header()` would build

@@ -129,6 +129,47 @@ describe('GET /api/v1/hosts/{hostname}', () => {
     });
   });
 
+  it('draws a disk rule without a mount on the root filesystem, a * rule on every mount', async () => {
+    const disk = (mount: string, usedPercent: number) => ({
+      mount,
+      device: '/dev/sda1',
+      fsType: 'ext4',
+      totalBytes: 100,
+      usedBytes: usedPercent,
+      freeBytes: 100 - usedPercent,
+      usedPercent,
+    });
+    const h = hub({
+      config: {
+        system_info: {
+          thresholds: {
+            disk_usage_percent: [
+              { value: 90, message_type: 'alarm' },
+              { value: 80, mount: '*' },
+            ],
+          },
+        },
+      },
+    });
+    const report = {
+      version: 2,
+      sample: {
+        hostname: 'pi1',
+        collectedAtMs: now,
+        metrics: { disk_usage_percent: 40 },
+        disks: [disk('/', 40), disk('/data', 70)],
+        network: [],
+      },
+    };
+    expect((await h.request('/sysinfo', json(report))).status).toBe(200);
+    const body = await jsonOf(await h.request('/api/v1/hosts/pi1'));
+    expect(body.limits).toEqual({
+      disk_usage_percent: { alarm: 90 },
+      'disk_usage_percent@/': { alarm: 90, warning: 80 },
+      'disk_usage_percent@/data': { warning: 80 },
+    });
+  });
+
   it('is a 404 naming the hostname for a host nobody knows', async () => {
     const res = await hub().request('/api/v1/hosts/ghost');
     expect(res.status).toBe(404);
