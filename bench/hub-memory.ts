@@ -1,7 +1,7 @@
 // Hub memory: the resident size of a hub process after 100 000 reports from 1 000 distinct hosts.
 //
 //   node bench/hub-memory.ts [--reports 100000] [--hosts 1000] [--connections 32] [--idle 5] [--hub PATH]
-//                            [--mode every_report|lifecycle]
+//                            [--mode every_report|lifecycle] [--no-history]
 //
 // The hub is started as users run it (`node apps/hub/src/main.ts --config ... --port ...`, logger level warn), with
 // dry_run false, an access token and a Mastodon server that refuses connections: the worker's first post fails and
@@ -82,18 +82,19 @@ function report(n: number): string {
   });
 }
 
-/** VmRSS and VmHWM of a process, in MiB. */
-function memory(pid: number): { rssMiB: number; hwmMiB: number } {
+/** VmRSS and VmHWM of a process, in MiB, and VmRSS's parts (anonymous memory, mapped files, shared memory). */
+function memory(pid: number): { rssMiB: number; hwmMiB: number; parts: string } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024 };
+  const parts = `anon ${fmt(kb('RssAnon') / 1024)}, file ${fmt(kb('RssFile') / 1024)}, shmem ${fmt(kb('RssShmem') / 1024)}`;
+  return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024, parts };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let hub: Server | undefined;
-let before: { rssMiB: number; hwmMiB: number };
-let afterLoad: { rssMiB: number; hwmMiB: number };
+let before: ReturnType<typeof memory>;
+let afterLoad: ReturnType<typeof memory>;
 let result: AutocannonResult;
 let queuedAnswers = 0;
 let outbox: { pending: number; dead: number };
@@ -112,6 +113,8 @@ try {
       // every_report (the default here): the original's behaviour, a post for every report over a limit, the most
       // the outbox can be asked to hold; lifecycle: the hub's own default, a post when an alert starts or ends.
       `alerting: { mode: ${MODE} }`,
+      // --no-history: the same hub keeping no history, to see the history's share.
+      ...(args.includes('--no-history') ? ['history: { enabled: false }'] : []),
     ].join('\n'),
   );
   const env = { ...process.env, JANITOR_MASTODON_ACCESS_TOKEN: 'bench-token-never-used' };
@@ -154,9 +157,14 @@ try {
 
 // --- report --------------------------------------------------------------------------------------------------------
 const table = [
-  ['when', 'VmRSS MiB', 'VmHWM MiB'],
-  ['started, 1 s idle', fmt(before.rssMiB), fmt(before.hwmMiB)],
-  [`after ${result.requests.total} reports, ${IDLE_S} s idle`, fmt(afterLoad.rssMiB), fmt(afterLoad.hwmMiB)],
+  ['when', 'VmRSS MiB', 'VmHWM MiB', 'VmRSS parts, MiB'],
+  ['started, 1 s idle', fmt(before.rssMiB), fmt(before.hwmMiB), before.parts],
+  [
+    `after ${result.requests.total} reports, ${IDLE_S} s idle`,
+    fmt(afterLoad.rssMiB),
+    fmt(afterLoad.hwmMiB),
+    afterLoad.parts,
+  ],
 ];
 console.log(`machine: ${await machine()}`);
 console.log(loadAverageLine('other processes share the cores'));
