@@ -2,7 +2,7 @@
 // at 32 connections on loopback, against the hub started as users run it (`node apps/hub/src/main.ts --config ...
 // --port ...`, dry run), compared with a bare Hono JSON echo served by @hono/node-server IN THE SAME RUN.
 //
-//   node bench/hub-ingest.ts [--seconds 10] [--warmup 2] [--rounds 2] [--connections 32] [--hosts 1] [--hub PATH]
+//   node bench/hub-ingest.ts [--seconds 10] [--warmup 2] [--rounds 2] [--connections 32] [--hosts 1] [--no-history] [--hub PATH]
 //
 // --hosts N sends the payload under N hostnames in turn (host-1 ... host-N): every report then becomes a history
 // row of its own (one host's reports in the same millisecond are one point), as from a fleet.
@@ -64,6 +64,8 @@ function hubConfig(name: string, logger: string): string {
     [
       `app: { run_control: { dry_run: true }, state_dir: ${JSON.stringify(join(dir, `${name}-state`))} }`,
       `logger: ${logger}`,
+      // --no-history: the same hub keeping no history, to see the history's share.
+      ...(args.includes('--no-history') ? ['history: { enabled: false }'] : []),
     ].join('\n'),
   );
   return path;

@@ -95,7 +95,8 @@ export function createIngestRoutes(deps: IngestRoutesDeps): HubApp {
       if (outcome === undefined) return c.json({ status: 'duplicate', crossed: [] });
       // Answered with the other reports of this turn of the event loop, written or not, as /message answers are:
       // answering a burst together costs a fifth less CPU per report than answering each at once (BENCHMARKS.md).
-      await turn();
+      // A report kept as history was answered so already: its group commit ended the turn.
+      if (!entry) await turn();
       if (outcome.queued.length === 0) return c.json({ status: 'ok', crossed });
       return c.json({ status: 'queued', id: outcome.queued[0], ids: outcome.queued, crossed });
     }),
