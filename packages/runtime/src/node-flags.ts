@@ -1,10 +1,9 @@
 /**
  * Node flags the hub runs with (its bin's shebang, `janitor listen`, `janitor start`, the systemd unit, the
- * benchmarks). A hub handles many small requests: V8's young generation otherwise grows to tens of MiB per
- * semi-space under load and keeps them; capped, resident memory stays far lower at the same throughput.
- * `--optimize-for-size` makes V8 grow its old generation in smaller steps: with the history on, the garbage of a
- * load (request and report objects promoted past the small young generation) otherwise left the hub between 135
- * and 200 MiB after `./dev bench hub-memory`, and 120-125 MiB with it, at the same CPU time per report (see
- * BENCHMARKS.md).
+ * benchmarks). A hub handles many small requests. `--optimize-for-size` makes V8 grow its old generation in small
+ * steps: with the history on, the garbage of a load (report objects and promises promoted while their commit is
+ * pending) otherwise left the hub between 135 and 200 MiB after `./dev bench hub-memory`. With it, a young
+ * generation of 8 MiB per semi-space (instead of V8's default of tens under load) keeps the hub at 120-133 MiB and
+ * scavenges less often than the 2 MiB used before the history: more reports a second (see BENCHMARKS.md).
  */
-export const HUB_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--optimize-for-size'];
+export const HUB_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--optimize-for-size'];
