@@ -2,6 +2,7 @@
 // and its firing alerts; "only problems" and a name filter. Sparklines load as their cards come into view.
 import { api, query } from './api.js';
 import { h, replace, unavailable } from './dom.js';
+import { firingList } from './firing.js';
 import { ago, describeSeries, duration, formatValue, seriesLabel, unitOf } from './format.js';
 import { drawSpark } from './spark.js';
 
@@ -251,21 +252,7 @@ export function renderFleet(main, params) {
       ),
       canvas,
       note,
-      (host.firing?.length ?? 0) > 0
-        ? h(
-            'ul',
-            { class: 'firing' },
-            host.firing.map((/** @type {any} */ f) =>
-              h(
-                'li',
-                { class: `level-${f.level}` },
-                `${f.label ?? f.key} ${f.level}: ${formatValue(f.value, unitOf(f.key))}`,
-                f.limit === null || f.limit === undefined ? '' : ` (limit ${formatValue(f.limit, unitOf(f.key))})`,
-                `, for ${duration(nowMs - f.sinceMs)}`,
-              ),
-            ),
-          )
-        : null,
+      firingList(host.firing, nowMs),
     );
     if (index < EAGER || sparkCache.has(host.hostname)) {
       spark(host, canvas, note);

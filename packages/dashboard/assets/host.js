@@ -4,6 +4,7 @@ import { api, query } from './api.js';
 import { drawChart } from './chart.js';
 import { alertPeriods, chartsFor, limitLines } from './chart-plan.js';
 import { h, replace, unavailable } from './dom.js';
+import { firingList } from './firing.js';
 import { ago, duration, formatValue, RANGES, seriesLabel, unitOf } from './format.js';
 import { alertRows, alertTable, messageRows, messageTable } from './logs.js';
 
@@ -164,21 +165,7 @@ function drawHead(head, detail, hostname) {
       ' · ',
       h('a', { href: `#/silences${query({ host: hostname })}` }, 'silence…'),
     ),
-    (detail.firing?.length ?? 0) > 0
-      ? h(
-          'ul',
-          { class: 'firing' },
-          detail.firing.map((/** @type {any} */ f) =>
-            h(
-              'li',
-              { class: `level-${f.level}` },
-              `${f.label ?? f.key} ${f.level}: ${formatValue(f.value, unitOf(f.key))}`,
-              f.limit === null || f.limit === undefined ? '' : ` (limit ${formatValue(f.limit, unitOf(f.key))})`,
-              `, for ${duration(nowMs - f.sinceMs)}`,
-            ),
-          ),
-        )
-      : null,
+    firingList(detail.firing, nowMs),
     values.length > 0
       ? h(
           'details',

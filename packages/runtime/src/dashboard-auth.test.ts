@@ -62,7 +62,7 @@ describe('createDashboardAuth', () => {
       status: 403,
       body: { field: 'X-CSRF-Token' },
     });
-    expect(auth.session(cookie)).toBeDefined();
+    expect(auth.session(cookie)?.csrfToken).toBe(csrfToken);
     const answer = auth.logout(cookie, csrfToken, false);
     expect(answer).toMatchObject({
       kind: 'redirect',
