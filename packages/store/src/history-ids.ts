@@ -64,14 +64,16 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
 
   const hosts = new Map<string, number>();
   const series = new Map<number, Map<string, number>>();
-  const lastLayout = new Map<number, { keys: string[]; id: number }>();
+  // Each host's latest layouts, newest first: a host whose reports alternate between shapes (the original's report
+  // and the agent's, or a disk mounted now and then) finds its layout without a query or an allocation.
+  const lastLayouts = new Map<number, { keys: string[]; id: number }[]>();
   const layouts = new Map<number, Int32Array>();
   const keyById = new Map<number, string>();
   const clear = () => {
     keyById.clear();
     hosts.clear();
     series.clear();
-    lastLayout.clear();
+    lastLayouts.clear();
     layouts.clear();
   };
   context.onRollback(clear);
@@ -118,8 +120,10 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
       updateCursors.run(tenUntilMs, hourUntilMs, id);
     },
     ensureLayout: (hostId, samples) => {
-      const last = lastLayout.get(hostId);
-      if (last !== undefined && sameKeys(last.keys, samples)) return last.id;
+      const recent = lastLayouts.get(hostId);
+      if (recent !== undefined) {
+        for (const layout of recent) if (sameKeys(layout.keys, samples)) return layout.id;
+      }
       const keys = samples.map((s) => s.key);
       const seen = new Set<string>();
       for (const key of keys) {
@@ -135,7 +139,9 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
       const blob = encodeLayout(ids);
       const row = selectLayoutId.get(hostId, blob) as { id: number } | undefined;
       const id = row?.id ?? Number(insertLayout.run(hostId, blob).lastInsertRowid);
-      lastLayout.set(hostId, { keys, id });
+      const kept = [{ keys, id }, ...(recent ?? [])];
+      if (kept.length > RECENT_LAYOUTS) kept.length = RECENT_LAYOUTS;
+      lastLayouts.set(hostId, kept);
       layouts.set(id, Int32Array.from(ids));
       return id;
     },
@@ -164,6 +170,9 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
     clear,
   };
 }
+
+/** How many layouts of each host are remembered. */
+const RECENT_LAYOUTS = 4;
 
 function sameKeys(keys: readonly string[], samples: readonly { key: string }[]): boolean {
   if (keys.length !== samples.length) return false;

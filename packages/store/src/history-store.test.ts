@@ -137,6 +137,29 @@ describe('history.append and history.series (raw)', () => {
     expect(store.history.latest('a')).toEqual({ atMs: T0, values: { cpu_percent: 1 } });
   });
 
+  it("reads back a host whose reports alternate between shapes (the original report and the agent's)", () => {
+    const store = open();
+    const legacy = (v: number) => [
+      { key: 'cpu_percent', value: v },
+      { key: 'memory_percent', value: v + 1 },
+    ];
+    const v2 = (v: number) => [
+      { key: 'memory_percent', value: v + 1 },
+      { key: 'cpu_percent', value: v },
+      { key: 'disk_usage_percent@/', value: v + 2 },
+    ];
+    for (let i = 0; i < 10; i++) store.history.append('pi', T0 + i * MINUTE, i % 2 === 0 ? legacy(i) : v2(i));
+    const series = store.history.series({
+      hostname: 'pi',
+      metrics: ['cpu_percent', 'memory_percent', 'disk_usage_percent@/'],
+      fromMs: T0,
+      toMs: T0 + 10 * MINUTE,
+    });
+    expect(series.metrics.cpu_percent?.avg.filter((v) => v !== null)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(series.metrics.memory_percent?.avg.filter((v) => v !== null)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(series.metrics['disk_usage_percent@/']?.avg.filter((v) => v !== null)).toEqual([3, 5, 7, 9, 11]);
+  });
+
   it('latestAll answers the newest report of every host, as latest does one by one', () => {
     const store = open();
     store.history.append('a', T0, [{ key: 'cpu_percent', value: 1 }]);
