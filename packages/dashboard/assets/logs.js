@@ -53,25 +53,7 @@ export function alertRows(entries, options = {}) {
  * @param {{ host?: boolean }} [options]
  */
 export function alertTable(options = {}) {
-  const showHost = options.host ?? true;
-  const body = h('tbody');
-  const table = h(
-    'table',
-    { class: 'log' },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        ['When', showHost ? 'Host' : null, 'Rule', 'What', 'Value', 'Incident', 'Post']
-          .filter((x) => x !== null)
-          .map((x) => h('th', { scope: 'col' }, x)),
-      ),
-    ),
-    body,
-  );
-  return { table: h('div', { class: 'table-wrap' }, table), body };
+  return logTable(['When', 'Host', 'Rule', 'What', 'Value', 'Incident', 'Post'], options.host ?? true);
 }
 
 /**
@@ -100,24 +82,18 @@ export function messageRows(entries, options = {}) {
  * @param {{ host?: boolean }} [options]
  */
 export function messageTable(options = {}) {
-  const showHost = options.host ?? true;
+  return logTable(['When', 'Host', 'Type', 'Message', 'From', 'Post'], options.host ?? true);
+}
+
+/**
+ * A log's table with these column titles (without `Host` when `showHost` is false) and its empty body.
+ * @param {string[]} columns
+ * @param {boolean} showHost
+ */
+function logTable(columns, showHost) {
   const body = h('tbody');
-  const table = h(
-    'table',
-    { class: 'log' },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        ['When', showHost ? 'Host' : null, 'Type', 'Message', 'From', 'Post']
-          .filter((x) => x !== null)
-          .map((x) => h('th', { scope: 'col' }, x)),
-      ),
-    ),
-    body,
-  );
+  const titles = columns.filter((x) => showHost || x !== 'Host').map((x) => h('th', { scope: 'col' }, x));
+  const table = h('table', { class: 'log' }, h('thead', null, h('tr', null, titles)), body);
   return { table: h('div', { class: 'table-wrap' }, table), body };
 }
 

@@ -75,21 +75,8 @@ export interface AlertLog {
   purge(olderThanMs: number): number;
 }
 
-interface Row {
-  id: number;
-  atMs: number;
-  hostname: string;
-  key: string;
-  label: string;
-  transition: AlertLogTransition;
-  level: MessageType | null;
-  value: number | null;
-  limit: number | null;
-  incidentStartMs: number | null;
-  endMs: number | null;
-  peak: number | null;
-  statusUrl: string | null;
-}
+/** A row as the list query reads it: the entry but for its duration, which is computed. */
+type Row = Omit<AlertLogEntry, 'durationMs'>;
 
 const TAG = 'a';
 const quoted = (list: readonly string[]) => list.map((t) => `'${t}'`).join(', ');
@@ -217,20 +204,5 @@ function checkInput(input: AlertLogInput): Omit<Row, 'id' | 'statusUrl'> & { out
 
 function toEntry(row: Row): AlertLogEntry {
   const ended = row.endMs !== null && row.incidentStartMs !== null;
-  return {
-    id: row.id,
-    atMs: row.atMs,
-    hostname: row.hostname,
-    key: row.key,
-    label: row.label,
-    transition: row.transition,
-    level: row.level,
-    value: row.value,
-    limit: row.limit,
-    incidentStartMs: row.incidentStartMs,
-    endMs: row.endMs,
-    durationMs: ended ? row.endMs! - row.incidentStartMs! : null,
-    peak: row.peak,
-    statusUrl: row.statusUrl,
-  };
+  return { ...row, durationMs: ended ? row.endMs! - row.incidentStartMs! : null };
 }

@@ -51,18 +51,8 @@ export interface MessageLog {
   purge(olderThanMs: number): number;
 }
 
-interface Row {
-  id: number;
-  atMs: number;
-  hostname: string | null;
-  source: string;
-  type: MessageType;
-  summary: string | null;
-  text: string;
-  outboxId: number;
-  statusUrl: string | null;
-  posted: number;
-}
+/** A row as the list query reads it: the entry with `posted` as SQLite's 0 or 1. */
+type Row = Omit<MessageLogEntry, 'posted'> & { posted: number };
 
 const TAG = 'm';
 
@@ -142,16 +132,5 @@ function checkInput(input: MessageLogInput, now: () => number): Omit<Row, 'id' |
 }
 
 function toEntry(row: Row): MessageLogEntry {
-  return {
-    id: row.id,
-    atMs: row.atMs,
-    hostname: row.hostname,
-    source: row.source,
-    type: row.type,
-    summary: row.summary,
-    text: row.text,
-    outboxId: row.outboxId,
-    statusUrl: row.statusUrl,
-    posted: row.posted === 1,
-  };
+  return { ...row, posted: row.posted === 1 };
 }
