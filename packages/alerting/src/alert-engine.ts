@@ -243,7 +243,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return posts.map((post, i) => ({
       payload: {
         kind: 'report',
-        report: { spoiler: post.spoiler, text: post.text, ...(hostname ? { hostname } : {}) },
+        report: { spoiler: post.spoiler, text: post.text, type: post.type, ...(hostname ? { hostname } : {}) },
       },
       groupKey: hostname || UNKNOWN_HOST,
       about: abouts[i] ?? { kind: 'report' },

@@ -252,6 +252,15 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
         message: 'required when visibility is direct: a direct post reaches only the accounts it mentions',
       });
     }
+    for (const [type, route] of Object.entries(post.by_type)) {
+      if (route?.visibility === 'direct' && route.mention.length === 0 && !post.username_to_dm) {
+        problems.push({
+          path: `mastodon.status_post.by_type.${type}.mention`,
+          message:
+            'required when visibility is direct (or set username_to_dm): a direct post reaches only the accounts it mentions',
+        });
+      }
+    }
     if (checkPaths) problems.push(...checkWritablePaths(resolvePaths(validated.data, baseDir)));
   }
   if (problems.length > 0 || !validated) throw new ConfigError(problems, filepath);

@@ -32,4 +32,39 @@ describe('publisherSettings', () => {
       templates: { error: { textWithoutSummary: '{icon} {text}' } },
     });
   });
+
+  it('maps status_post.by_type to the publisher routes', () => {
+    const config = parseConfig(
+      {
+        mastodon: {
+          status_post: {
+            by_type: {
+              alarm: { visibility: 'direct', mention: ['owner@example.social'] },
+              info: { visibility: 'unlisted', content_warning: false },
+            },
+          },
+        },
+      },
+      { baseDir: '/tmp', env: {} },
+    );
+    expect(publisherSettings(config).routes).toEqual({
+      alarm: { visibility: 'direct', mention: ['owner@example.social'] },
+      info: { visibility: 'unlisted', contentWarning: false },
+    });
+  });
+
+  it('refuses a direct route that mentions nobody, naming the key', () => {
+    expect(() =>
+      parseConfig(
+        { mastodon: { status_post: { by_type: { alarm: { visibility: 'direct' } } } } },
+        { baseDir: '/tmp', env: {} },
+      ),
+    ).toThrow(/mastodon\.status_post\.by_type\.alarm\.mention: required when visibility is direct/);
+    expect(() =>
+      parseConfig(
+        { mastodon: { status_post: { by_type: { alarm: { mention: ['not an account'] } } } } },
+        { baseDir: '/tmp', env: {} },
+      ),
+    ).toThrow(/mastodon\.status_post\.by_type\.alarm\.mention\[0\]|by_type\.alarm\.mention\.0/);
+  });
 });

@@ -23,6 +23,7 @@ export function publisherSettings(config: LoadedConfig) {
     dryRun: app.run_control.dry_run,
     ...(post.username_to_dm ? { usernameToDm: post.username_to_dm } : {}),
     ...(post.language ? { language: post.language } : {}),
+    ...(Object.keys(post.by_type).length > 0 ? { routes: routesOf(post.by_type) } : {}),
     ...(formatting.icons ? { icons: formatting.icons as Partial<Record<MessageType, string>> } : {}),
     ...(formatting.templates ? { templates: templatesOf(formatting.templates) } : {}),
   };
@@ -44,6 +45,27 @@ function templatesOf(templates: TemplateConfig) {
       ...(t.spoiler !== undefined ? { spoiler: t.spoiler } : {}),
       ...(t.text !== undefined ? { text: t.text } : {}),
       ...(t.text_without_summary !== undefined ? { textWithoutSummary: t.text_without_summary } : {}),
+    };
+  }
+  return out;
+}
+
+type RouteConfig = LoadedConfig['data']['mastodon']['status_post']['by_type'];
+
+/** `status_post.by_type` as the publisher's routes. */
+function routesOf(byType: RouteConfig) {
+  const out: Partial<
+    Record<
+      MessageType,
+      { visibility?: 'public' | 'unlisted' | 'private' | 'direct'; contentWarning?: boolean; mention?: string[] }
+    >
+  > = {};
+  for (const [type, route] of Object.entries(byType) as [MessageType, RouteConfig[MessageType]][]) {
+    if (!route) continue;
+    out[type] = {
+      ...(route.visibility !== undefined ? { visibility: route.visibility } : {}),
+      ...(route.content_warning !== undefined ? { contentWarning: route.content_warning } : {}),
+      ...(route.mention.length > 0 ? { mention: route.mention } : {}),
     };
   }
   return out;

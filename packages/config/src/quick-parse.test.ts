@@ -57,6 +57,8 @@ const FULL = {
       max_thread_parts: 3,
       pacing: false,
       language: 'en',
+      by_type: { alarm: { visibility: 'direct', content_warning: true, mention: ['owner@example.social'] } },
+      charts: false,
     },
   },
   system_info: {

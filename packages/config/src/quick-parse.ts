@@ -97,6 +97,27 @@ const map = (value: (v: unknown) => unknown, keys?: readonly string[]) =>
     }
     return out;
   });
+const VISIBILITIES = ['public', 'unlisted', 'private', 'direct'];
+const ACCOUNT_HANDLE = /^@?[A-Za-z0-9_.-]+(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?$/;
+/** schema.ts's `status_post.by_type`: a strict route object per message type. */
+function parseRoutes(v: unknown): unknown {
+  if (!isRecord(v)) return DEFER;
+  const out: Record<string, unknown> = {};
+  for (const [type, route] of Object.entries(v)) {
+    if (!(MESSAGE_TYPES as readonly string[]).includes(type) || !isRecord(route)) return DEFER;
+    if (Object.keys(route).some((k) => !['visibility', 'content_warning', 'mention'].includes(k))) return DEFER;
+    const { visibility, content_warning: contentWarning, mention = [] } = route;
+    if (visibility !== undefined && !(isString(visibility) && VISIBILITIES.includes(visibility))) return DEFER;
+    if (contentWarning !== undefined && typeof contentWarning !== 'boolean') return DEFER;
+    if (!Array.isArray(mention) || !mention.every((m) => isString(m) && ACCOUNT_HANDLE.test(m.trim()))) return DEFER;
+    out[type] = {
+      ...(visibility === undefined ? {} : { visibility }),
+      ...(contentWarning === undefined ? {} : { content_warning: contentWarning }),
+      mention: mention.map((m: string) => m.trim()),
+    };
+  }
+  return out;
+}
 /** `z.unknown().optional()`: the value itself. */
 const anything = () => field((v) => v);
 
@@ -233,6 +254,8 @@ const CONFIG = group({
           max_thread_parts: integer(1, 50, 10),
           pacing: bool(true),
           language: nullableText(),
+          by_type: field(parseRoutes, () => ({})),
+          charts: bool(true),
         },
         { always: true },
       ),

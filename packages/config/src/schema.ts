@@ -35,6 +35,14 @@ const templateSet = z.object({
 });
 
 const nonEmpty = z.string().trim().min(1, 'expected a non-empty string');
+const visibility = z.enum(['public', 'unlisted', 'private', 'direct'], {
+  error: 'expected one of public, unlisted, private, direct',
+});
+/** An account: `user@domain` (a leading `@` accepted), or `user` on the bot's own server. */
+const accountHandle = z
+  .string()
+  .trim()
+  .regex(/^@?[A-Za-z0-9_.-]+(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?$/, 'expected an account as user@domain');
 
 /** One entry of `app.schedules`: the original's `name`, `when`, `action`, plus the optional keys. */
 const scheduleEntry = z.object({
@@ -143,11 +151,7 @@ export const configSchema = z.object({
               error: 'expected one of text/plain, text/markdown, text/html, text/bbcode',
             })
             .default('text/plain'),
-          visibility: z
-            .enum(['public', 'unlisted', 'private', 'direct'], {
-              error: 'expected one of public, unlisted, private, direct',
-            })
-            .default('public'),
+          visibility: visibility.default('public'),
           username_to_dm: z.string().nullish(),
           merge_summary_into_text: z.boolean().default(false),
           /** Let #words become hashtags; otherwise text from outside is neutralised. */
@@ -158,6 +162,19 @@ export const configSchema = z.object({
           /** Keep under the server's posting limits, merging a storm of alerts per host instead of dropping any. */
           pacing: z.boolean().default(true),
           language: z.string().nullish(),
+          /** Per message type (alerts by level): visibility, content warning, accounts mentioned (on-call). */
+          by_type: z
+            .partialRecord(
+              messageType,
+              z.strictObject({
+                visibility: visibility.optional(),
+                content_warning: z.boolean().optional(),
+                mention: z.array(accountHandle).default([]),
+              }),
+            )
+            .default({}),
+          /** A chart of the metric on alert posts (and the bot's status/graph answers). */
+          charts: z.boolean().default(true),
         })
         .prefault({}),
     })

@@ -3,6 +3,7 @@ import { silentLogger } from '@janitor/protocol';
 import { AuthError } from './auth-error.ts';
 import { isOutboxPayload, mergePayloads, type OutboxPayload, payloadDraft } from './outbox-payload.ts';
 import { type BudgetState, createPostBudget, POST_BUDGETS, type PostBudget, type PostWindow } from './post-budget.ts';
+import { leadingMentions } from './post-route.ts';
 import { PublishError } from './publish-error.ts';
 import { type PostedStatus, type Publisher, type PublishResult, partKey } from './publisher.ts';
 import type { StatusDraft } from './status-draft.ts';
@@ -303,6 +304,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     };
   }
 
+  /** Who a payload's post reaches: its visibility and the accounts it starts by mentioning. */
+  function audienceOf(payload: OutboxPayload): string {
+    try {
+      const draft = payloadDraft(publisher, payload);
+      return `${draft.visibility} ${leadingMentions(draft.status).join(' ').toLowerCase()}`;
+    } catch {
+      return '';
+    }
+  }
+
   /**
    * When the pending posts cannot go out within `mergeHorizonMs` under the budget, merges the pending posts of a
    * host into one, biggest hosts first, until they can. Entries that may have been posted are left alone.
@@ -327,18 +338,20 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (entry.groupKey === null || entry.groupKey === undefined) continue;
       const payload = entry.payload;
       if (!isOutboxPayload(payload) || payload.unconfirmed || (payload.thread?.postedIds.length ?? 0) > 0) continue;
-      const group = groups.get(entry.groupKey);
+      // Only posts that reach the same people are merged (status_post.by_type routes types apart).
+      const key = `${entry.groupKey}\u0000${audienceOf(payload)}`;
+      const group = groups.get(key);
       if (group) group.push(entry);
-      else groups.set(entry.groupKey, [entry]);
+      else groups.set(key, [entry]);
     }
     const biggestFirst = [...groups.entries()]
       .filter(([, entries]) => entries.length > 1)
       .sort(([, a], [, b]) => b.length - a.length || a[0]!.id - b[0]!.id);
     let merged = 0;
-    for (const [hostname, entries] of biggestFirst) {
+    for (const [, entries] of biggestFirst) {
       if (pending <= target) break;
       const payload = mergePayloads(
-        hostname,
+        entries[0]!.groupKey!,
         entries.map((e) => e.payload as OutboxPayload),
       );
       outbox.replace(

@@ -1,4 +1,4 @@
-import type { Message } from '@janitor/protocol';
+import type { Message, MessageType } from '@janitor/protocol';
 
 /** An alert report as @janitor/thresholds' `formatReport` writes it. */
 export interface ReportPost {
@@ -6,6 +6,8 @@ export interface ReportPost {
   spoiler: string;
   /** The report lines. */
   text: string;
+  /** Its message type (the alert's level, `info` for a recovery): picks its route (`status_post.by_type`). */
+  type?: MessageType;
 }
 
 /** One post as the hub queues it: a message (rendered when posted) or a ready alert report. */

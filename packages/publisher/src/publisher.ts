@@ -9,7 +9,8 @@ import { isRetryableStatus } from './http-failure.ts';
 import { DEFAULT_TIMEOUT_MS, endpoint, restClient } from './masto-client.ts';
 import type { MessageTemplates } from './message-template.ts';
 import { neutralize } from './neutralize.ts';
-import type { MergedPost, ReportPost } from './post-item.ts';
+import type { MergedPost, PostItem, ReportPost } from './post-item.ts';
+import { leadingMentions, mentionOf, narrowerVisibility, type PostRoutes, withMentions } from './post-route.ts';
 import { PublishError, toPublishError } from './publish-error.ts';
 import { findPostedStatus } from './recent-statuses.ts';
 import {
@@ -54,6 +55,11 @@ export interface PublisherOptions {
    * false, its hashtags are broken too (`status_post.allow_hashtags: true` turns this off). @default true
    */
   neutralizeHashtags?: boolean;
+  /**
+   * Per message type: visibility, content warning or not, accounts to mention (`status_post.by_type`). An alert
+   * report goes by its type; a merged post takes the narrowest visibility of its items. @default {}
+   */
+  routes?: PostRoutes;
   /** Per-type template overrides; the defaults reproduce the original. */
   templates?: MessageTemplates;
   /** Per-type icon overrides. @default MESSAGE_ICONS from @janitor/protocol */
@@ -191,6 +197,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     longText = 'thread',
     maxThreadParts = 10,
     neutralizeHashtags = true,
+    routes = {},
     templates = {},
     icons = {},
     hostname = osHostname(),
@@ -228,41 +235,64 @@ export function createPublisher(options: PublisherOptions): Publisher {
     return out;
   }
 
+  /** How a post of this type goes out: its visibility, where its summary goes, whom it mentions. */
+  function routeOf(type: MessageType | undefined) {
+    const route = type === undefined ? undefined : routes[type];
+    const postVisibility = route?.visibility ?? visibility;
+    const merge = route?.contentWarning === undefined ? mergeSummaryIntoText : !route.contentWarning;
+    const configured = (route?.mention ?? []).map(mentionOf).filter((m): m is string => m !== undefined);
+    const dm = mentionOf(usernameToDm);
+    const mentions = configured.length > 0 ? configured : postVisibility === 'direct' && dm ? [dm] : [];
+    return { visibility: postVisibility, merge, mentions };
+  }
+
+  /** An item's status without its mentions, and its route. */
+  function itemDraft(item: PostItem) {
+    if (item.kind === 'message') {
+      const route = routeOf(item.message.type);
+      const draft = renderMessage(neutralMessage(item.message), {
+        ...renderOptions,
+        visibility: route.visibility,
+        mergeSummaryIntoText: route.merge,
+      });
+      return { draft, route };
+    }
+    const route = routeOf(item.report.type);
+    const spoiler = fromOutside(item.report.spoiler);
+    const text = fromOutside(item.report.text);
+    const base = { visibility: route.visibility };
+    let draft: StatusDraft;
+    if (spoiler === '') draft = { ...base, status: text };
+    else if (route.merge) draft = { ...base, status: `${spoiler}\n\n${text}` };
+    else draft = { ...base, status: text, spoilerText: spoiler };
+    return { draft, route };
+  }
+
   function render(message: Message): StatusDraft {
-    // The configured mention is added after neutralizing: it is the one mention a status may carry.
-    return withDirectMention(renderMessage(neutralMessage(message), renderOptions), usernameToDm);
+    // The configured mentions are added after neutralizing: they are the only mentions a status may carry.
+    const { draft, route } = itemDraft({ kind: 'message', message });
+    return withMentions(draft, route.mentions);
   }
 
   function renderReport(report: ReportPost): StatusDraft {
-    const spoiler = fromOutside(report.spoiler);
-    const text = fromOutside(report.text);
-    let draft: StatusDraft;
-    if (spoiler === '') draft = { status: text, visibility };
-    else if (mergeSummaryIntoText) draft = { status: `${spoiler}\n\n${text}`, visibility };
-    else draft = { status: text, spoilerText: spoiler, visibility };
-    return withDirectMention(draft, usernameToDm);
+    const { draft, route } = itemDraft({ kind: 'report', report });
+    return withMentions(draft, route.mentions);
   }
 
   function renderMerged(merged: Pick<MergedPost, 'hostname' | 'items'>): StatusDraft {
+    let mergedVisibility: Visibility | undefined;
+    const mentions: string[] = [];
     const blocks = merged.items.map((item) => {
-      const draft =
-        item.kind === 'message'
-          ? renderMessage(neutralMessage(item.message), renderOptions)
-          : renderReport(item.report);
-      const status = withoutDirectMention(draft.status);
-      return draft.spoilerText ? `${draft.spoilerText}\n${status}` : status;
+      const { draft, route } = itemDraft(item);
+      mergedVisibility = mergedVisibility ? narrowerVisibility(mergedVisibility, route.visibility) : route.visibility;
+      mentions.push(...route.mentions);
+      return draft.spoilerText ? `${draft.spoilerText}\n${draft.status}` : draft.status;
     });
     const kinds = new Set(merged.items.map((item) => item.kind));
     const noun = kinds.size > 1 ? 'alerts and messages' : kinds.has('message') ? 'messages' : 'alerts';
     const header = `${merged.items.length} ${noun} for ${fromOutside(merged.hostname)}:`;
-    return withDirectMention({ status: [header, ...blocks].join('\n\n'), visibility }, usernameToDm);
-  }
-
-  function withoutDirectMention(status: string): string {
-    const handle = usernameToDm?.trim().replace(/^@/, '');
-    if (visibility !== 'direct' || !handle) return status;
-    const mention = `@${handle} `;
-    return status.startsWith(mention) ? status.slice(mention.length) : status;
+    const status = [header, ...blocks].join('\n\n');
+    return withMentions({ status, visibility: mergedVisibility ?? visibility }, mentions);
   }
 
   async function maxLength(): Promise<number> {
@@ -316,17 +346,20 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
   /** The drafts as they will be sent: mention, content type and language filled in, cut or split under `limit`. */
   function finish(draft: StatusDraft, limit: number): StatusDraft[] {
-    const out: StatusDraft = withDirectMention({ ...draft }, usernameToDm);
+    // A direct status that mentions nobody yet is addressed to username_to_dm; one routed to accounts keeps them.
+    const addressed =
+      leadingMentions(draft.status).length > 0 ? { ...draft } : withDirectMention({ ...draft }, usernameToDm);
+    const out: StatusDraft = addressed;
     if (acceptsContentType(instanceType)) out.contentType = draft.contentType ?? contentType;
     else delete out.contentType;
     if (!out.language && language) out.language = language;
-    const handle = usernameToDm?.trim().replace(/^@/, '');
+    const mentions = out.visibility === 'direct' ? leadingMentions(out.status) : [];
     return statusParts(out, {
       limit,
       counting: COUNTING[instanceType],
       longText,
       maxParts: maxThreadParts,
-      ...(out.visibility === 'direct' && handle ? { mention: `@${handle}` } : {}),
+      ...(mentions.length > 0 ? { mention: mentions.join(' ') } : {}),
     });
   }
 
