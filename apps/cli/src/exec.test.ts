@@ -97,6 +97,8 @@ describe('wording', () => {
       hostname: 'nas',
       summary,
       text: `$ /usr/local/bin/backup.sh --all\n${status}\n\nlast 2 lines of output:\ncopying\ndisk full`,
+      // Every run of the job is one thread.
+      thread: 'nas: /usr/local/bin/backup.sh --all',
     });
   });
 

@@ -3,7 +3,13 @@ import { MESSAGE_TYPES, type MessageType } from '@janitor/protocol';
 import { type Command, Option } from 'commander';
 import { type HubFlags, out, rt, runtimeOptions, warn, withHubOptions } from './common.ts';
 
-type ExecFlags = HubFlags & { onSuccess: 'info' | 'none'; summary?: string; tailLines: number; hostname?: string };
+type ExecFlags = HubFlags & {
+  onSuccess: 'info' | 'none';
+  summary?: string;
+  thread?: string;
+  tailLines: number;
+  hostname?: string;
+};
 
 /** Adds `janitor send` and `janitor exec` to `program`. */
 export function addMessageCommands(program: Command): void {
@@ -15,8 +21,13 @@ export function addMessageCommands(program: Command): void {
   )
     .addOption(new Option('--type <type>', 'the message type (its icon)').choices(MESSAGE_TYPES).default('none'))
     .option('--summary <text>', 'a summary: the post’s content warning')
-    .action(async (text: string, o: HubFlags & { type: MessageType; summary?: string; hostname?: string }, cmd) =>
-      (await rt()).sendCommand(runtimeOptions(cmd as Command), { ...o, text, out }),
+    .option('--thread <key>', 'a thread key: messages with the same key are posted as one thread')
+    .action(
+      async (
+        text: string,
+        o: HubFlags & { type: MessageType; summary?: string; thread?: string; hostname?: string },
+        cmd,
+      ) => (await rt()).sendCommand(runtimeOptions(cmd as Command), { ...o, text, out }),
     );
 
   withHubOptions(
@@ -32,6 +43,7 @@ export function addMessageCommands(program: Command): void {
         .default('none'),
     )
     .option('--summary <text>', 'the summary of the report (default: "`cmd` failed (exit 3) after 1.2 s on host")')
+    .option('--thread <key>', 'the thread key of its reports (default: the host and the command line)')
     .option(
       '--tail-lines <n>',
       'lines of output in the report',

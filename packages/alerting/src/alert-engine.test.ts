@@ -249,3 +249,53 @@ describe('sameStates', () => {
     expect(sameStates(a, b, false)).toBe(all);
   });
 });
+
+describe('acknowledge', () => {
+  it('stops the reminders of the incident, records who, posts in its thread, and survives a restart', async () => {
+    const path = storePath();
+    const r = rig({ path });
+    await r.report('pi1', 93);
+    const firingSinceMs = r.clock.now;
+    r.clock.now += 5 * MINUTE;
+    const outcome = await r.engine.acknowledge({ hostname: 'pi1', key: 'cpu_percent', by: 'owner@example.social' });
+    expect(outcome).toMatchObject({ acknowledged: true, label: 'CPU %', level: 'warning', firingSinceMs });
+    const ackEntry = r.store.outbox.list().at(-1)!;
+    expect(ackEntry.about).toEqual({
+      kind: 'alert',
+      host: 'pi1',
+      key: 'cpu_percent',
+      incidentStartMs: firingSinceMs,
+      reason: 'acknowledged',
+    });
+    expect(r.store.alertLog.list().entries[0]).toMatchObject({
+      transition: 'acknowledged',
+      by: 'owner@example.social',
+    });
+
+    // A restarted engine still knows: two hours of reports, no reminder; the recovery is still posted.
+    const again = rig({ path, clock: r.clock });
+    for (let i = 0; i < 4; i++) {
+      again.clock.now += 30 * MINUTE;
+      expect(await again.report('pi1', 95)).toEqual([]);
+    }
+    again.clock.now += MINUTE;
+    expect(await again.report('pi1', 30)).toHaveLength(1);
+    expect(again.posts().at(-1)).toMatch(/recovered/);
+  });
+
+  it('acknowledges nothing that is not firing, nor an incident that is over', async () => {
+    const r = rig();
+    expect(await r.engine.acknowledge({ hostname: 'pi1', key: 'cpu_percent', by: 'a@b.social' })).toEqual({
+      acknowledged: false,
+    });
+    await r.report('pi1', 93);
+    const stale = await r.engine.acknowledge({
+      hostname: 'pi1',
+      key: 'cpu_percent',
+      incidentStartMs: T0 - HOUR,
+      by: 'a@b.social',
+    });
+    expect(stale).toEqual({ acknowledged: false });
+    expect(r.store.outbox.list()).toHaveLength(1);
+  });
+});

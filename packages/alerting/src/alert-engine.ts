@@ -14,6 +14,7 @@ import {
   type AlertNotification,
   type AlertPlan,
   type AlertState,
+  acknowledge,
   alertLabel,
   alertOfKey,
   checkSilentHosts,
@@ -80,6 +81,22 @@ export interface AlertOutcome {
   notifications: AlertNotification[];
 }
 
+/** Someone takes an incident in hand (`ack` by mention, a favourite of an alert post). */
+export interface AckRequest {
+  hostname: string;
+  /** The alert's key (`cpu_percent`, `disk_usage_percent@/data`). */
+  key: string;
+  /** The incident meant (the post's): an ack of an incident that is over acknowledges nothing. */
+  incidentStartMs?: number;
+  /** Who: `user@domain`. */
+  by: string;
+}
+
+/** What an acknowledgement did: nothing (the alert is not firing, or another incident is), or the post it queued. */
+export type AckOutcome =
+  | { acknowledged: false }
+  | { acknowledged: true; label: string; level: string; queued: number[]; firingSinceMs: number };
+
 /** A silence to add through {@link AlertEngine.silence}. */
 export interface SilenceRequest {
   /** The host, or `*` for every host. */
@@ -119,6 +136,11 @@ export interface AlertEngine {
   silences(): Silence[];
   /** Ends a silence. @returns the silence, or undefined when there was none with this id. */
   unsilence(id: number): Silence | undefined;
+  /**
+   * Acknowledges a firing alert: its repeats stop until it resolves or escalates; an `acknowledged` row in the alert
+   * log and a short "acknowledged by" post in the incident's thread, written with the states in one transaction.
+   */
+  acknowledge(request: AckRequest): Promise<AckOutcome>;
   /** Writes what is kept in memory (last reports, last values) now. */
   flush(): void;
   /**
@@ -153,7 +175,8 @@ interface Batch {
 
 type Job =
   | { kind: 'report'; host: string; hostname: string | undefined; input: ReportInput; now: number }
-  | { kind: 'tick'; now: number };
+  | { kind: 'tick'; now: number }
+  | ({ kind: 'ack'; now: number } & AckRequest);
 
 /**
  * Wires the alert lifecycle to the store. Loads every host's states, the hosts that reported and the running
@@ -193,7 +216,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   /** Reports of a host waiting for their commit: later ones of the same host wait in line, in order. */
   const inFlight = new Map<string, number>();
 
-  const commit = createGroupCommit((jobs: readonly Job[]) => {
+  const commit = createGroupCommit((jobs: readonly Job[]): (AlertOutcome | AckOutcome)[] => {
     const batch: Batch = { overlay: new Map(), afterCommit: [] };
     const results = store.transaction(() => jobs.map((job) => runJob(job, batch)));
     // Committed: the cache takes the new states, and what was written is no longer unsaved.
@@ -259,8 +282,60 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     });
   }
 
-  function runJob(job: Job, batch: Batch): AlertOutcome {
+  function runAck(job: AckRequest & { now: number }, batch: Batch): AckOutcome {
+    const { hostname: host, key, by, now } = job;
+    const previous = batch.overlay.get(host) ?? states.get(host) ?? {};
+    const acked = acknowledge(previous[key], by, now, job.incidentStartMs);
+    if (acked === undefined || acked.firingSince === undefined) return { acknowledged: false };
+    const next = { ...previous, [key]: acked };
+    store.alerts.putHost(host, next);
+    batch.overlay.set(host, next);
+    batch.afterCommit.push(() => unsavedStates.delete(host));
+    const description = describe(key, alertOfKey(plan.host(host), key));
+    const level = acked.acknowledged!.level;
+    const [entry] = store.outbox.enqueueMany([
+      {
+        payload: {
+          kind: 'report',
+          report: {
+            spoiler: '',
+            text: `✅ ${description.label} on ${host} acknowledged by ${by}: no reminders until it recovers or gets worse.`,
+            type: 'info',
+            hostname: host,
+          },
+        },
+        groupKey: host,
+        about: { kind: 'alert', host, key, incidentStartMs: acked.firingSince, reason: 'acknowledged' },
+      },
+    ]);
+    store.alertLog.recordMany([
+      {
+        atMs: now,
+        hostname: host,
+        key,
+        label: description.label,
+        transition: 'acknowledged',
+        level,
+        value: acked.lastValue ?? null,
+        limit: description.limitOf(level),
+        incidentStartMs: acked.firingSince,
+        outboxId: entry!.id,
+        by,
+      },
+    ]);
+    logger.info('alert acknowledged', { host, key, by });
+    return {
+      acknowledged: true,
+      label: description.label,
+      level,
+      queued: [entry!.id],
+      firingSinceMs: acked.firingSince,
+    };
+  }
+
+  function runJob(job: Job, batch: Batch): AlertOutcome | AckOutcome {
     if (job.kind === 'tick') return runTick(job.now, batch);
+    if (job.kind === 'ack') return runAck(job, batch);
     const { overlay, afterCommit } = batch;
     const { host, hostname, input, now } = job;
     const previous = overlay.get(host) ?? states.get(host) ?? {};
@@ -435,7 +510,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   }
 
   async function run(job: Job): Promise<AlertOutcome> {
-    const outcome = await commit(job);
+    const outcome = (await commit(job)) as AlertOutcome;
     for (const n of outcome.notifications) {
       logger.info('alert', { host: n.hostname, key: n.key, reason: n.reason, level: n.level, value: n.value });
     }
@@ -475,6 +550,12 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     },
 
     tick: () => run({ kind: 'tick', now: clock() }),
+
+    async acknowledge(request) {
+      const outcome = (await commit({ kind: 'ack', now: clock(), ...request })) as AckOutcome;
+      if (outcome.acknowledged) onQueued?.();
+      return outcome;
+    },
 
     silence(request) {
       const now = clock();

@@ -17,6 +17,7 @@ const STATE_FIELDS: Readonly<Record<keyof AlertState, 'durable' | 'value'>> = {
   notifiedLevel: 'durable',
   lastNotifiedAt: 'durable',
   lastSeenAt: 'durable',
+  acknowledged: 'durable',
   lastValue: 'value',
   // Follows the last value: a new worst value may wait for the flush like the value itself.
   peak: 'value',
@@ -44,6 +45,10 @@ export function sameStates(a: Readonly<States>, b: Readonly<States>, durableOnly
       const u = x[field];
       const v = y[field];
       if (u === v) continue;
+      if (field === 'acknowledged') {
+        if (JSON.stringify(u) === JSON.stringify(v)) continue;
+        return false;
+      }
       if (field !== 'pendingSince' || !samePending(u as AlertState['pendingSince'], v as AlertState['pendingSince'])) {
         return false;
       }

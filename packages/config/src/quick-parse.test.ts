@@ -69,6 +69,7 @@ const FULL = {
     report_keys: ['cpu_percent', 'memory_percent'],
   },
   alerting: { mode: 'lifecycle', default_repeat: '2h' },
+  threads: { window: '12h' },
   history: { enabled: false, retention: { raw: '24h' } },
   formatting: {
     system_info: {

@@ -6,7 +6,7 @@
 // valid (a wrong type, a value out of range, a null, an unknown key where zod would strip it silently) makes it
 // return undefined, and zod decides, with its own messages. So it can only be slower than zod, never disagree with
 // it; quick-parse.test.ts compares the two on many files, and on every key of config.yaml.dist.
-import { MESSAGE_TYPES } from '@janitor/protocol';
+import { MESSAGE_TYPES, parseDuration } from '@janitor/protocol';
 import { isCidr } from './cidr.ts';
 import type { ConfigData } from './schema.ts';
 import { HUB_TOKEN_SCOPES, MIN_HUB_TOKEN_LENGTH, PUBLIC_URL_CHARACTERS } from './schema-constants.ts';
@@ -273,6 +273,15 @@ const CONFIG = group({
     { always: true },
   ),
   alerting: anything(),
+  threads: group(
+    {
+      window: field(
+        (v) => ((isString(v) || typeof v === 'number') && (parseDuration(v) ?? 0) > 0 ? v : DEFER),
+        () => '24h',
+      ),
+    },
+    { always: true },
+  ),
   history: anything(),
   formatting: group(
     {

@@ -1,4 +1,4 @@
-import { MESSAGE_TYPES } from '@janitor/protocol';
+import { MESSAGE_TYPES, parseDuration } from '@janitor/protocol';
 import { z } from 'zod';
 import { isCidr } from './cidr.ts';
 import { HUB_TOKEN_SCOPES, MIN_HUB_TOKEN_LENGTH, PUBLIC_URL_CHARACTERS } from './schema-constants.ts';
@@ -194,6 +194,15 @@ export const configSchema = z.object({
   // The alert lifecycle (mode, default_for, default_repeat, silent_after, expected_hosts, hosts): validated in depth
   // by @janitor/thresholds' parseAlerting, whose problems carry the key paths (so none is reported twice).
   alerting: z.unknown().optional(),
+  /** Messages sent with a thread key reply to the thread's first post within this window ("24h", seconds). */
+  threads: z
+    .object({
+      window: z
+        .union([z.string(), z.number()])
+        .refine((v) => (parseDuration(v) ?? 0) > 0, 'expected a duration such as "24h", "30m" or a number of seconds')
+        .default('24h'),
+    })
+    .prefault({}),
   // The metric history (enabled, retention.{raw,ten_minutes,hour}): validated by @janitor/history's
   // parseHistorySettings, whose problems carry the key paths.
   history: z.unknown().optional(),

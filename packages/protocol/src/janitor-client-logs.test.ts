@@ -24,6 +24,7 @@ const ALERT: AlertLogEntry = {
   durationMs: null,
   peak: null,
   statusUrl: null,
+  by: null,
 };
 
 const MESSAGE: MessageLogEntry = {

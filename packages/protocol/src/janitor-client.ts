@@ -31,6 +31,8 @@ export interface ClientMessage {
   summary?: string;
   type?: MessageType;
   hostname?: string;
+  /** A thread key: the hub posts the messages of one key within its window as one thread. */
+  thread?: string;
 }
 
 /** What the hub answered a message with: the durable outbox entry it queued the message as. */
@@ -312,6 +314,7 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
       message: message.text,
       summary: message.summary,
       message_type: message.type,
+      thread: message.thread,
     });
     if (!parsed.ok) throw invalid('message', parsed.error);
     const { value } = parsed;
@@ -320,6 +323,7 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
       message: value.text,
       ...(value.summary === undefined ? {} : { summary: value.summary }),
       message_type: value.type,
+      ...(value.thread === undefined ? {} : { thread: value.thread }),
     });
     const id = isRecord(answer.body) ? answer.body.id : undefined;
     return { id: typeof id === 'number' ? id : undefined };

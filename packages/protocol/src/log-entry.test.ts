@@ -26,6 +26,7 @@ const ALERT: AlertLogEntry = {
   durationMs: 600_000,
   peak: 99,
   statusUrl: 'https://social.example/@janitor/1',
+  by: null,
 };
 
 const MESSAGE: MessageLogEntry = {

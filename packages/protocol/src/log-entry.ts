@@ -6,7 +6,7 @@ import { isFiniteNumber, isRecord, own } from './wire-text.ts';
  * What happened to an alert, as the alert log records it: it began to wait for its `for` (`pending`), fired, changed
  * level (`escalated`, `deescalated`), was reminded (`repeated`), ended (`resolved`); a change held back by a silence
  * or a mute (`silenced`); a host stopped reporting (`host_silent`) or came back (`host_back`); someone acknowledged it
- * (`acknowledged`, later).
+ * (`acknowledged`).
  */
 export type AlertLogTransition =
   | 'pending'
@@ -79,6 +79,8 @@ export interface AlertLogEntry {
   peak: number | null;
   /** The post that told it, once the server confirmed it (from the notification log); null otherwise. */
   statusUrl: string | null;
+  /** `acknowledged`: who did (`user@domain`); null otherwise. */
+  by: string | null;
 }
 
 /** One row of the message log (`GET /api/v1/messages`): a `/message` the hub accepted. */
@@ -136,6 +138,7 @@ const ALERT_FIELDS: Readonly<Record<keyof AlertLogEntry, [Check, string]>> = {
   durationMs: [isNumberOrNull, 'a duration in ms or null'],
   peak: [isNumberOrNull, 'a number or null'],
   statusUrl: [isTextOrNull, 'a text or null'],
+  by: [isTextOrNull, 'a text or null'],
 };
 
 const MESSAGE_FIELDS: Readonly<Record<keyof MessageLogEntry, [Check, string]>> = {

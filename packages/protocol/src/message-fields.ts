@@ -9,7 +9,8 @@ const MESSAGE_RULE: TextRule = { maxLength: WIRE_LIMITS.messageLength, multiline
 const SUMMARY_RULE: TextRule = { maxLength: WIRE_LIMITS.summaryLength, multiline: true };
 
 /** The fields of a message; any other is ignored, and named in {@link MessageParseResult.ignored}. */
-const MESSAGE_FIELDS: ReadonlySet<string> = new Set(['hostname', 'message', 'summary', 'message_type']);
+const MESSAGE_FIELDS: ReadonlySet<string> = new Set(['hostname', 'message', 'summary', 'message_type', 'thread']);
+const THREAD_RULE: TextRule = { maxLength: 200, multiline: false, visibleOnly: true };
 /** How many ignored field names are reported, and how long each may be (a name is the sender's text). */
 const IGNORED_NAMES = 20;
 const IGNORED_NAME_LENGTH = 64;
@@ -58,8 +59,9 @@ function readString(fields: Record<string, unknown>, name: string, issues: Issue
 /**
  * Validates the fields of a `POST /message`, as a form or a JSON object gave them: `hostname` (required, trimmed,
  * one line, at most 255 characters), `message` (required, not blank, at most 64 KiB; tab and line breaks allowed),
- * `summary` (optional, blank means absent, at most 1000 characters) and `message_type` (`none|info|warning|error|
- * alarm`, any case, default `none`). Control characters and lone surrogates are refused. Other fields are ignored,
+ * `summary` (optional, blank means absent, at most 1000 characters), `message_type` (`none|info|warning|error|
+ * alarm`, any case, default `none`) and `thread` (optional, one line, at most 200 characters: a key whose messages
+ * form one thread). Control characters and lone surrogates are refused. Other fields are ignored,
  * and named in `ignored` so that the sender can be told (a misspelt `mesage_type=error` would otherwise pass as a
  * plain message). Every problem is listed, each naming its field; all are a 400.
  *
@@ -111,9 +113,17 @@ export function parseMessageFields(fields: unknown): MessageParseResult {
     if (type === undefined) issues.add('message_type', `message_type must be one of ${MESSAGE_TYPES.join(', ')}`);
   }
 
+  let thread = readString(fields, 'thread', issues);
+  if (typeof thread === 'string') thread = thread.trim() === '' ? undefined : thread.trim();
+  if (typeof thread === 'string') {
+    const problem = textProblem('thread', thread, THREAD_RULE);
+    if (problem !== undefined) issues.add('thread', problem);
+  }
+
   if (issues.count > 0 || !hostname || !text || type === undefined) return { ok: false, error: issues.toError(400) };
   const message: Message = { hostname, text, type };
   if (typeof summary === 'string') message.summary = summary;
+  if (typeof thread === 'string') message.thread = thread;
   const ignored = ignoredFields(fields);
   return ignored.length === 0 ? { ok: true, value: message } : { ok: true, value: message, ignored };
 }

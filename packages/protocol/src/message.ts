@@ -13,4 +13,9 @@ export interface Message {
   type: MessageType;
   /** Who it is about. The publisher falls back to its own default when absent. */
   hostname?: string;
+  /**
+   * A key naming its subject (`backup-nightly`): messages with the same key within the hub's `threads.window` are
+   * posted as replies to the first one, one thread instead of a wall of posts.
+   */
+  thread?: string;
 }

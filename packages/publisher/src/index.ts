@@ -40,7 +40,7 @@ export type {
 export { createOutboxWorker, MAX_SERVER_WAIT_MS } from './outbox-worker.ts';
 export type { BudgetState, PostBudget, PostBudgetOptions, PostWindow } from './post-budget.ts';
 export { createPostBudget, POST_BUDGETS } from './post-budget.ts';
-export type { MergedPost, PostItem, ReportPost } from './post-item.ts';
+export type { AnswerPost, ChartRequest, MergedPost, PostItem, ReportPost } from './post-item.ts';
 export type { PostRoute, PostRoutes } from './post-route.ts';
 export { leadingMentions, narrowerVisibility, withMentions } from './post-route.ts';
 export type { PublishErrorDetails } from './publish-error.ts';

@@ -1,4 +1,4 @@
-import type { MergedPost, PostItem } from './post-item.ts';
+import type { AnswerPost, MergedPost, PostItem } from './post-item.ts';
 import type { Publisher } from './publisher.ts';
 import type { StatusDraft } from './status-draft.ts';
 
@@ -15,18 +15,21 @@ export interface PostProgress {
    * latest statuses are read before it is sent again.
    */
   unconfirmed?: { part: number; sinceMs: number };
+  /** The status its thread continued was gone (404/422): it is posted on its own. */
+  replyDropped?: boolean;
 }
 
 /** What the outbox holds for one entry. */
-export type OutboxPayload = (PostItem | MergedPost) & PostProgress;
+export type OutboxPayload = (PostItem | MergedPost | AnswerPost) & PostProgress;
 
 /** True for a payload the worker knows how to post. */
 export function isOutboxPayload(value: unknown): value is OutboxPayload {
   if (typeof value !== 'object' || value === null) return false;
-  const payload = value as { kind?: unknown; message?: unknown; report?: unknown; items?: unknown };
+  const payload = value as { kind?: unknown; message?: unknown; report?: unknown; items?: unknown; answer?: unknown };
   if (payload.kind === 'message') return typeof payload.message === 'object' && payload.message !== null;
   if (payload.kind === 'report') return typeof payload.report === 'object' && payload.report !== null;
   if (payload.kind === 'merged') return Array.isArray(payload.items) && payload.items.every(isOutboxPayload);
+  if (payload.kind === 'answer') return typeof payload.answer === 'object' && payload.answer !== null;
   return false;
 }
 
@@ -38,7 +41,8 @@ export function mergePayloads(hostname: string, payloads: readonly OutboxPayload
   const items: PostItem[] = [];
   for (const payload of payloads) {
     if (payload.kind === 'merged') items.push(...payload.items.map(itemOnly));
-    else items.push(itemOnly(payload));
+    // An answer is a reply to someone: never merged (it has no group); kept out should one be given.
+    else if (payload.kind !== 'answer') items.push(itemOnly(payload));
   }
   return { kind: 'merged', hostname, items };
 }
@@ -47,6 +51,7 @@ export function mergePayloads(hostname: string, payloads: readonly OutboxPayload
 export function payloadDraft(publisher: Publisher, payload: OutboxPayload): StatusDraft {
   if (payload.kind === 'message') return publisher.render(payload.message);
   if (payload.kind === 'report') return publisher.renderReport(payload.report);
+  if (payload.kind === 'answer') return publisher.renderAnswer(payload.answer);
   return publisher.renderMerged(payload);
 }
 

@@ -15,6 +15,8 @@ export interface OutboxPortEntry {
   groupKey?: string | null;
   idempotencyKey: string;
   attempts: number;
+  /** What the post is about, when the outbox keeps it (@janitor/store's does): how its thread is found. */
+  about?: unknown;
 }
 
 /** What the server confirmed of an entry's post, handed to {@link OutboxPort.complete}. */
@@ -93,6 +95,12 @@ export interface OutboxWorkerOptions {
    * outbox as it was (same key, no attempt counted) for the next start. @default 5000
    */
   stopGraceMs?: number;
+  /**
+   * The status an entry's post replies to, from what it is about (an incident's latest status, a message thread's
+   * first): its thread. Asked once, when the entry's parts are made; a target the server no longer has (404, 422)
+   * is dropped and the post goes out on its own. @default none: every post starts its own thread
+   */
+  replyTarget?: (about: unknown) => string | undefined;
   /** Called after an entry was posted (every part of it), with what the publisher answered. */
   onPosted?: (entry: OutboxPortEntry, result: PublishResult) => void;
   /** Called after an attempt failed: the entry waits for a retry (`'retry'`) or became a dead letter (`'dead'`). */
@@ -202,6 +210,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     stopGraceMs = 5000,
     onPosted,
     onFailed,
+    replyTarget,
   } = options;
   // A dry run posts nothing: no server limit to keep under.
   const windows =
@@ -234,8 +243,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     const payload: OutboxPayload = entry.payload;
     let parts: StatusDraft[];
+    // The reply target found for this attempt (not one the payload carried): dropped if the server lost it.
+    let threadTarget: string | undefined;
     try {
       parts = payload.thread?.parts ?? (await publisher.parts(payloadDraft(publisher, payload)));
+      if (!payload.thread && !payload.replyDropped && !parts[0]!.inReplyToId && entry.about !== undefined) {
+        const target = replyTarget?.(entry.about);
+        if (target) {
+          parts = [{ ...parts[0]!, inReplyToId: target }, ...parts.slice(1)];
+          threadTarget = target;
+        }
+      }
     } catch (error) {
       return { kind: 'failed', error };
     }
@@ -281,6 +299,27 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           else made = posted.statuses.at(-1);
         }
       } catch (error) {
+        const targetGone =
+          i === 0 &&
+          threadTarget !== undefined &&
+          error instanceof PublishError &&
+          (error.statusCode === 404 || error.statusCode === 422);
+        if (targetGone) {
+          logger.warn('the status this post continues is gone: posting it on its own', {
+            entry: entry.id,
+            inReplyToId: threadTarget,
+          });
+          // Sent again on its own at the next attempt (under a new key where the server replays errors).
+          save({ replyDropped: true });
+          return {
+            kind: 'failed',
+            error: new PublishError(`${error.message} (the status it replied to is gone: posting it on its own)`, {
+              retryable: true,
+              kind: error.kind,
+              ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
+            }),
+          };
+        }
         if (error instanceof PublishError && error.mayHavePosted) {
           // The server may have made it: it counts against the limits, and the entry must not be merged or (where
           // keys are ignored) sent again without looking first.
@@ -338,6 +377,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (entry.groupKey === null || entry.groupKey === undefined) continue;
       const payload = entry.payload;
       if (!isOutboxPayload(payload) || payload.unconfirmed || (payload.thread?.postedIds.length ?? 0) > 0) continue;
+      if (payload.kind === 'answer') continue;
       // Only posts that reach the same people are merged (status_post.by_type routes types apart).
       const key = `${entry.groupKey}\u0000${audienceOf(payload)}`;
       const group = groups.get(key);

@@ -1,4 +1,5 @@
 import type { Message, MessageType } from '@janitor/protocol';
+import type { Visibility } from './status-draft.ts';
 
 /** An alert report as @janitor/thresholds' `formatReport` writes it. */
 export interface ReportPost {
@@ -21,4 +22,31 @@ export interface MergedPost {
   hostname: string;
   /** The merged posts, oldest first. */
   items: PostItem[];
+}
+
+/** A chart to attach to a post: a metric of a host over a time range (rendered and uploaded when it is posted). */
+export interface ChartRequest {
+  host: string;
+  /** The series key (`cpu_percent`, `disk_usage_percent@/`). */
+  metric: string;
+  fromMs: number;
+  toMs: number;
+  /** A limit to draw. */
+  limit?: number;
+}
+
+/** An answer to a mention (the bot): a reply in the asker's thread, never merged with other posts. */
+export interface AnswerPost {
+  kind: 'answer';
+  answer: {
+    /** Janitor's words; neutralised again when rendered, so only `mention` can notify anyone. */
+    text: string;
+    /** The asker (`user@domain`), mentioned first. */
+    mention: string;
+    /** The mention's status. */
+    inReplyToId: string;
+    /** Never wider than the mention's own. */
+    visibility: Visibility;
+    chart?: ChartRequest;
+  };
 }

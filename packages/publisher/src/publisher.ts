@@ -9,7 +9,7 @@ import { isRetryableStatus } from './http-failure.ts';
 import { DEFAULT_TIMEOUT_MS, endpoint, restClient } from './masto-client.ts';
 import type { MessageTemplates } from './message-template.ts';
 import { neutralize } from './neutralize.ts';
-import type { MergedPost, PostItem, ReportPost } from './post-item.ts';
+import type { AnswerPost, MergedPost, PostItem, ReportPost } from './post-item.ts';
 import { leadingMentions, mentionOf, narrowerVisibility, type PostRoutes, withMentions } from './post-route.ts';
 import { PublishError, toPublishError } from './publish-error.ts';
 import { findPostedStatus } from './recent-statuses.ts';
@@ -129,6 +129,11 @@ export interface Publisher {
   render(message: Message): StatusDraft;
   /** The status an alert report becomes (as {@link Publisher.publishReport} posts it), neutralized, not cut. */
   renderReport(report: ReportPost): StatusDraft;
+  /**
+   * The reply an answer becomes: `@asker text`, the text neutralised (it may quote hostnames or reasons), in reply
+   * to the mention, with the answer's visibility.
+   */
+  renderAnswer(answer: AnswerPost['answer']): StatusDraft;
   /** One status for several posts about a host: `3 alerts for pi1:`, then each of them, oldest first. */
   renderMerged(merged: Pick<MergedPost, 'hostname' | 'items'>): StatusDraft;
   /**
@@ -277,6 +282,16 @@ export function createPublisher(options: PublisherOptions): Publisher {
   function renderReport(report: ReportPost): StatusDraft {
     const { draft, route } = itemDraft({ kind: 'report', report });
     return withMentions(draft, route.mentions);
+  }
+
+  function renderAnswer(answer: AnswerPost['answer']): StatusDraft {
+    const mention = mentionOf(answer.mention);
+    const text = fromOutside(answer.text);
+    return {
+      status: mention ? `${mention} ${text}` : text,
+      visibility: answer.visibility,
+      inReplyToId: answer.inReplyToId,
+    };
   }
 
   function renderMerged(merged: Pick<MergedPost, 'hostname' | 'items'>): StatusDraft {
@@ -449,6 +464,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     dryRun,
     render,
     renderReport,
+    renderAnswer,
     renderMerged,
     parts,
     publish: (message, postOptions) => post(render(message), postOptions),

@@ -36,6 +36,8 @@ export interface SendCommandOptions extends HubChoice {
   text: string;
   type: MessageType;
   summary?: string;
+  /** A thread key: the hub posts the messages of one key as one thread. */
+  thread?: string;
   /** @default process.stdin */
   stdin?: NodeJS.ReadableStream;
   out: (line: string) => void;
@@ -58,6 +60,7 @@ export async function sendCommand(runtimeOptions: RuntimeOptions, options: SendC
       type: options.type,
       hostname: options.hostname ?? osHostname(),
       ...(options.summary ? { summary: options.summary } : {}),
+      ...(options.thread ? { thread: options.thread } : {}),
     },
   });
   options.out(receipt.id === undefined ? 'sent' : `queued as #${receipt.id}`);
@@ -70,6 +73,8 @@ export interface ExecCommandOptions extends HubChoice {
   /** Report a successful run too, as this message type. */
   onSuccess: 'info' | 'none';
   summary?: string;
+  /** The thread key of the report. @default the host and the command line */
+  thread?: string;
   tailLines: number;
   /** Where the command's start failure and a lost report are said (stderr). */
   warn: (line: string) => void;
@@ -95,6 +100,7 @@ export async function execCommand(runtimeOptions: RuntimeOptions, options: ExecC
       args,
       hostname: options.hostname ?? osHostname(),
       ...(options.summary ? { summary: options.summary } : {}),
+      ...(options.thread ? { thread: options.thread } : {}),
       remote: hubFlags(options),
     });
     if (!report.sent) throw report.error;

@@ -2,6 +2,7 @@
 // scheduler's `publish_queue` and `janitor outbox flush` all build them here, so `pacing`, the post budget, dry run
 // and the server's quirks mean the same everywhere.
 import { publisherSettings } from '@janitor/config';
+import { isPostAbout, parseDuration } from '@janitor/protocol';
 import {
   type BudgetState,
   createOutboxWorker,
@@ -11,6 +12,7 @@ import {
   type OutboxWorkerOptions,
   type Publisher,
 } from '@janitor/publisher';
+import type { Notifications } from '@janitor/store';
 import { postingMode } from './posting-mode.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -34,6 +36,8 @@ export function publisherFor(runtime: Runtime, env: Record<string, string | unde
 /** The parts of @janitor/store's `Store` that posting uses. */
 export interface PostingStore {
   outbox: OutboxPort;
+  /** The notification log: where a post finds the thread it continues (an incident's, a message thread's). */
+  notifications?: Pick<Notifications, 'replyTarget'>;
   /** Where the post budget is kept, so that posts made count against the server's limits across runs. */
   kv: BudgetState;
 }
@@ -65,6 +69,7 @@ export interface Posting {
 export function createPosting(runtime: Runtime, store: PostingStore, options: PostingOptions = {}): Posting {
   const { env = process.env, publisher = publisherFor(runtime, env), ...hooks } = options;
   const { config, logger } = runtime;
+  const { notifications } = store;
   const instanceType = config.data.mastodon.instance_type;
   const worker = createOutboxWorker({
     logger,
@@ -73,7 +78,22 @@ export function createPosting(runtime: Runtime, store: PostingStore, options: Po
     publisher,
     state: store.kv,
     errorResponsesCached: instanceType === 'pleroma' || instanceType === 'akkoma',
+    ...(notifications
+      ? { replyTarget: threadsOf(notifications, parseDuration(config.data.threads.window) ?? DAY_MS, hooks.now) }
+      : {}),
     ...(config.data.mastodon.status_post.pacing ? {} : { budget: false }),
   });
   return { publisher, worker };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The worker's `replyTarget`: an incident's latest status, a message thread's first within the window. */
+function threadsOf(
+  notifications: Pick<Notifications, 'replyTarget'>,
+  threadWindowMs: number,
+  now: () => number = Date.now,
+): (about: unknown) => string | undefined {
+  return (about) =>
+    isPostAbout(about) ? notifications.replyTarget(about, { nowMs: now(), threadWindowMs }) : undefined;
 }

@@ -177,6 +177,8 @@ export interface ExecMessageOptions {
   commandLine?: string;
   /** The command was stopped because it ran past its timeout (a scheduled task): said so instead of the signal. */
   timedOut?: boolean;
+  /** The thread key of its reports. @default the host and the command line: each job's reports are one thread */
+  thread?: string;
 }
 
 /**
@@ -217,5 +219,13 @@ export function execMessage(result: CommandResult, options: ExecMessageOptions):
     hostname,
     summary: options.summary ?? `${name} ${outcome} on ${hostname}`,
     text: [...head, ...output].join('\n'),
+    thread: options.thread ?? execThread(hostname, options.commandLine ?? formatCommandLine(command, args)),
   };
+}
+
+/** The default thread key of a job's reports: `host: command line`, on one line, at most 200 characters. */
+function execThread(hostname: string, commandLine: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
+  const line = `${hostname}: ${commandLine}`.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return [...line].slice(0, 200).join('');
 }

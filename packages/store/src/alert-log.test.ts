@@ -68,6 +68,7 @@ describe('record', () => {
       durationMs: null,
       peak: null,
       statusUrl: null,
+      by: null,
     };
     expect(recorded).toEqual(expected);
     expect(store.alertLog.list()).toEqual({ entries: [expected], next: null });

@@ -33,6 +33,8 @@ export interface AlertLogInput {
   peak?: number | null;
   /** The outbox entry of the post that tells it, when one was queued: its status URL is joined from there. @default null */
   outboxId?: number | null;
+  /** `acknowledged`: who did (`user@domain`). @default null */
+  by?: string | null;
 }
 
 /** Which rows {@link AlertLog.list} returns, newest first. */
@@ -83,7 +85,7 @@ const quoted = (list: readonly string[]) => list.map((t) => `'${t}'`).join(', ')
 
 // The first status of the post (a thread's part 0), by the outbox entry it was posted from (notification_by_outbox).
 const COLUMNS = `a.id, a.at_ms AS atMs, a.hostname, a.key, a.label, a.transition, a.level, a.value,
-  a.limit_value AS "limit", a.incident_start_ms AS incidentStartMs, a.end_ms AS endMs, a.peak,
+  a.limit_value AS "limit", a.incident_start_ms AS incidentStartMs, a.end_ms AS endMs, a.peak, a.actor AS by,
   CASE WHEN a.outbox_id IS NULL THEN NULL ELSE (SELECT n.url FROM notification AS n
     WHERE n.outbox_id = a.outbox_id ORDER BY n.part, n.id LIMIT 1) END AS statusUrl`;
 
@@ -92,7 +94,7 @@ export function createAlertLog(context: StoreContext): AlertLog {
   const { db, guard, transaction } = context;
   const insert = db.prepare(
     `INSERT INTO alert_log (at_ms, hostname, key, label, transition, level, value, limit_value, incident_start_ms,
-       end_ms, peak, outbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       end_ms, peak, outbox_id, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const deleteOlder = db.prepare('DELETE FROM alert_log WHERE at_ms < ?');
   const statement = statementCache((sql) => db.prepare(sql));
@@ -112,6 +114,7 @@ export function createAlertLog(context: StoreContext): AlertLog {
       row.endMs,
       row.peak,
       row.outboxId,
+      row.by,
     );
     const { outboxId: _, ...entry } = row;
     return toEntry({ ...entry, id: Number(lastInsertRowid), statusUrl: null });
@@ -199,6 +202,7 @@ function checkInput(input: AlertLogInput): Omit<Row, 'id' | 'statusUrl'> & { out
     endMs: time(input.endMs, 'endMs'),
     peak: number(input.peak, 'peak'),
     outboxId,
+    by: typeof input.by === 'string' ? input.by : null,
   };
 }
 

@@ -194,6 +194,17 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX notification_by_outbox ON notification (outbox_id, part, id) WHERE outbox_id IS NOT NULL;
       `),
   },
+  {
+    name: 'message threads and acknowledgements',
+    up: (db) =>
+      db.exec(`
+        -- The thread key a message was sent with (/message thread=...): its later messages reply to the thread.
+        ALTER TABLE notification ADD COLUMN thread_key TEXT;
+        CREATE INDEX notification_by_thread ON notification (thread_key, posted_at_ms, id) WHERE thread_key IS NOT NULL;
+        -- Who acknowledged an alert (transition 'acknowledged').
+        ALTER TABLE alert_log ADD COLUMN actor TEXT;
+      `),
+  },
 ];
 
 /** The schema version that added the metric history (a file older than this may be converted to incremental vacuum). */

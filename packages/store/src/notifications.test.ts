@@ -229,3 +229,34 @@ function thrownName(fn: () => unknown): string {
   }
   return 'nothing';
 }
+
+describe('threads: what a new post replies to', () => {
+  const HOUR = 3_600_000;
+  const message = (thread?: string): PostAbout => ({ kind: 'message', host: 'pi', ...(thread ? { thread } : {}) });
+
+  it('continues an incident after its latest status, and knows nothing of another incident', () => {
+    store.notifications.record(status('1', alert('firing'), T0));
+    store.notifications.record(status('2', alert('repeat'), T0 + HOUR));
+    const window = { nowMs: T0 + 2 * HOUR, threadWindowMs: 24 * HOUR };
+    expect(store.notifications.replyTarget(alert('resolved'), window)).toBe('2');
+    expect(store.notifications.replyTarget(alert('firing', { incidentStartMs: T0 + HOUR }), window)).toBeUndefined();
+  });
+
+  it('replies to the first message of a thread key within the window, and starts anew after it', () => {
+    store.notifications.record(status('10', message('backup'), T0));
+    store.notifications.record(status('11', message('backup'), T0 + HOUR));
+    store.notifications.record(status('12', message('other'), T0 + HOUR));
+    expect(
+      store.notifications.replyTarget(message('backup'), { nowMs: T0 + 2 * HOUR, threadWindowMs: 24 * HOUR }),
+    ).toBe('10');
+    // 25 hours later the first is out of the window: the next one continues from the oldest still in it.
+    expect(
+      store.notifications.replyTarget(message('backup'), { nowMs: T0 + 24.5 * HOUR, threadWindowMs: 24 * HOUR }),
+    ).toBe('11');
+    expect(
+      store.notifications.replyTarget(message('backup'), { nowMs: T0 + 48 * HOUR, threadWindowMs: 24 * HOUR }),
+    ).toBeUndefined();
+    expect(store.notifications.replyTarget(message(), { nowMs: T0 + HOUR, threadWindowMs: 24 * HOUR })).toBeUndefined();
+    expect(store.notifications.firstOfThread('other', T0)?.statusId).toBe('12');
+  });
+});

@@ -63,6 +63,16 @@ export interface Notifications {
   firstOfIncident(incident: IncidentRef): NotificationEntry | undefined;
   /** The latest status posted about this incident (what a new post of the incident replies to), or undefined. */
   lastOfIncident(incident: IncidentRef): NotificationEntry | undefined;
+  /**
+   * The first status of message thread `thread` posted at or after `sinceMs` (epoch ms): what a new message of the
+   * thread replies to. Undefined when none (the new message starts the thread).
+   */
+  firstOfThread(thread: string, sinceMs: number): NotificationEntry | undefined;
+  /**
+   * The status a new post about `about` replies to: an alert's incident continues after its latest status, a message
+   * with a thread key after the thread's first status within `threadWindowMs` before `nowMs`. Undefined: a new thread.
+   */
+  replyTarget(about: PostAbout, options: { nowMs: number; threadWindowMs: number }): string | undefined;
   /** What status `statusId` is about: its first row (a merged post's oldest entry), or undefined when not ours. */
   about(statusId: string): NotificationEntry | undefined;
   /** Every row of status `statusId` (one per thing a merged post was about), in the order recorded. */
@@ -97,7 +107,10 @@ export function createNotifications(context: StoreContext): Notifications {
   const { db, guard, transaction } = context;
   const insert = db.prepare(
     `INSERT INTO notification (status_id, url, posted_at_ms, part, outbox_id, group_key, kind, host, alert_key,
-       incident_start_ms, about) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       incident_start_ms, about, thread_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const selectThread = db.prepare(
+    `SELECT ${COLUMNS} FROM notification WHERE thread_key = ? AND posted_at_ms >= ? ORDER BY posted_at_ms, id LIMIT 1`,
   );
   const selectFirst = db.prepare(
     `SELECT ${COLUMNS} FROM notification WHERE ${OF_INCIDENT} ORDER BY posted_at_ms, id LIMIT 1`,
@@ -126,6 +139,7 @@ export function createNotifications(context: StoreContext): Notifications {
       alert?.key ?? null,
       alert ? Math.trunc(alert.incidentStartMs) : null,
       JSON.stringify(about),
+      about.kind === 'message' && about.thread ? about.thread : null,
     );
     return { ...entry, id: Number(lastInsertRowid) };
   };
@@ -137,6 +151,19 @@ export function createNotifications(context: StoreContext): Notifications {
     recordMany: (inputs) => guard('notifications.recordMany', () => transaction(() => inputs.map(insertOne))),
     firstOfIncident: (incident) => guard('notifications.firstOfIncident', () => incidentRow(selectFirst, incident)),
     lastOfIncident: (incident) => guard('notifications.lastOfIncident', () => incidentRow(selectLast, incident)),
+    firstOfThread: (thread, sinceMs) =>
+      guard('notifications.firstOfThread', () =>
+        toEntry(selectThread.get(thread, Math.trunc(sinceMs)) as Row | undefined),
+      ),
+    replyTarget: (about, { nowMs, threadWindowMs }) =>
+      guard('notifications.replyTarget', () => {
+        if (about.kind === 'alert') return incidentRow(selectLast, about)?.statusId;
+        if (about.kind === 'message' && about.thread) {
+          return toEntry(selectThread.get(about.thread, Math.trunc(nowMs - threadWindowMs)) as Row | undefined)
+            ?.statusId;
+        }
+        return undefined;
+      }),
     about: (statusId) => guard('notifications.about', () => toEntry(selectStatus.get(statusId) as Row | undefined)),
     allAbout: (statusId) =>
       guard('notifications.allAbout', () =>

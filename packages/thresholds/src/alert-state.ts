@@ -50,6 +50,11 @@ export interface AlertState {
   lastValueAt?: number;
   /** `host_silent` only: the host's last report before the silence (absent for an expected host never seen). */
   lastSeenAt?: number;
+  /**
+   * Someone took the incident in hand (`ack` by mention, a favourite of its post): who (`user@domain`), when, and at
+   * which level. Its repeats stop until it resolves or escalates past that level, which forget it.
+   */
+  acknowledged?: { by: string; at: number; level: MessageType };
 }
 
 /** One look at an alert's value. `value` undefined (the metric is missing from the report) changes nothing. */

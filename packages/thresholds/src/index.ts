@@ -25,7 +25,7 @@ export { evaluate } from './evaluation.ts';
 export type { EvaluateHostOptions, HostEvaluation } from './host-evaluation.ts';
 export { alertOfKey, evaluateHost } from './host-evaluation.ts';
 export { humanDuration, humanSize } from './human-units.ts';
-export { isIdle, step } from './lifecycle.ts';
+export { acknowledge, isIdle, step } from './lifecycle.ts';
 export type { DiskMetric } from './metrics.ts';
 export { DISK_METRICS, KNOWN_METRICS } from './metrics.ts';
 export type { Report, ReportFormat, ValueUnit } from './report.ts';

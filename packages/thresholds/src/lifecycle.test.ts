@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AlertRule, compileAlertRules } from './alert-rule.ts';
 import type { AlertState, StepContext } from './alert-state.ts';
-import { isIdle, step } from './lifecycle.ts';
+import { acknowledge, isIdle, step } from './lifecycle.ts';
 import { parseThresholds } from './rule-parser.ts';
 
 const T0 = Date.UTC(2026, 10, 3, 12, 0);
@@ -319,5 +319,51 @@ describe('step: what a post carries and what the state keeps', () => {
     expect(state).toMatchObject({ phase: 'ok', firingSince: at(0), peak: 97 });
     state = step(state, { value: 98, at: at(6) }, rule, silenced).next;
     expect(state).toMatchObject({ phase: 'firing', firingSince: at(0), peak: 98 });
+  });
+});
+
+describe('acknowledge', () => {
+  /** Runs observations, acknowledging once after the minute `ackAt`, and lists the posts. */
+  function runAcked(rule: AlertRule, observations: readonly Obs[], ackAt: number): string[] {
+    let state: AlertState | undefined;
+    const posts: string[] = [];
+    for (const [minute, value] of observations) {
+      const { next, notify } = step(state, { value, at: at(minute) }, rule);
+      state = JSON.parse(JSON.stringify(next)) as AlertState;
+      if (minute === ackAt) state = acknowledge(state, 'owner@example.social', at(minute)) ?? state;
+      if (notify) posts.push(`${notify.reason} ${notify.level} @${minute}`);
+    }
+    return posts;
+  }
+
+  it('stops the repeats of the incident until it resolves; the next incident repeats again', () => {
+    const rule = cpuLevels({ repeat: '10m' });
+    const posts = runAcked(rule, [...hold(0, 35, 85), ...hold(35, 2, 10), ...hold(37, 25, 85)], 1);
+    expect(posts).toEqual([
+      'firing warning @0',
+      'resolved warning @35',
+      'firing warning @37',
+      'repeat warning @47',
+      'repeat warning @57',
+    ]);
+  });
+
+  it('is forgotten when the incident escalates past the acknowledged level', () => {
+    const rule = cpuLevels({ repeat: '10m' });
+    const posts = runAcked(rule, [...hold(0, 5, 85), ...hold(5, 25, 97)], 1);
+    expect(posts).toEqual(['firing warning @0', 'escalated alarm @5', 'repeat alarm @15', 'repeat alarm @25']);
+  });
+
+  it('acknowledges only a firing alert, and only the incident named', () => {
+    const rule = cpu({ repeat: '10m' });
+    const { next: pending } = step(undefined, { value: 50, at: at(0) }, rule);
+    expect(acknowledge(pending, 'a@b.social', at(0))).toBeUndefined();
+    const { next: firing } = step(undefined, { value: 90, at: at(0) }, rule);
+    expect(acknowledge(firing, 'a@b.social', at(1), at(0) - 1)).toBeUndefined();
+    expect(acknowledge(firing, 'a@b.social', at(1), at(0))?.acknowledged).toEqual({
+      by: 'a@b.social',
+      at: at(1),
+      level: 'warning',
+    });
   });
 });

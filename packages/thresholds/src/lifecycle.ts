@@ -76,6 +76,15 @@ export function step(
     next.firingSince = prev.firingSince;
     next.resolvedAt = firing !== undefined ? at : (prev.resolvedAt ?? at);
   }
+  // An acknowledgement holds for its incident, at its level or below.
+  if (
+    prev.acknowledged !== undefined &&
+    next.firingSince !== undefined &&
+    next.firingSince === prev.firingSince &&
+    rank(current ?? told) <= rank(prev.acknowledged.level)
+  ) {
+    next.acknowledged = prev.acknowledged;
+  }
   if (next.firingSince !== undefined) {
     // The incident's worst value: carried while it goes on, started afresh with a new incident.
     const before = prev.firingSince === next.firingSince ? prev.peak : undefined;
@@ -95,7 +104,11 @@ export function step(
     if (told === undefined) reason = 'firing';
     else if (rank(current) > rank(told)) reason = 'escalated';
     else if (rank(current) < rank(told)) reason = 'deescalated';
-    else if (rule.repeatMs > 0 && at - (prev.lastNotifiedAt ?? Number.NEGATIVE_INFINITY) >= rule.repeatMs) {
+    else if (
+      rule.repeatMs > 0 &&
+      next.acknowledged === undefined &&
+      at - (prev.lastNotifiedAt ?? Number.NEGATIVE_INFINITY) >= rule.repeatMs
+    ) {
       reason = 'repeat';
     }
   } else if (told !== undefined) {
@@ -115,6 +128,7 @@ export function step(
   if ((reason === 'escalated' || reason === 'deescalated') && told !== undefined) notify.previousLevel = told;
   next.lastNotifiedAt = at;
   if (reason === 'resolved') {
+    delete next.acknowledged;
     delete next.notifiedLevel;
     delete next.firingSince;
     delete next.resolvedAt;
@@ -123,6 +137,24 @@ export function step(
     next.notifiedLevel = current!;
   }
   return { next, notify };
+}
+
+/**
+ * The state of a firing alert once `by` acknowledged it at `at`: its repeats stop until it resolves or escalates.
+ * `undefined` when there is nothing to acknowledge (the alert is not firing, or its incident is not `incidentStartMs`
+ * when given).
+ *
+ * @example const acked = acknowledge(state, 'owner@example.social', Date.now());
+ */
+export function acknowledge(
+  state: AlertState | undefined,
+  by: string,
+  at: number,
+  incidentStartMs?: number,
+): AlertState | undefined {
+  if (state?.phase !== 'firing' || state.level === undefined || state.firingSince === undefined) return undefined;
+  if (incidentStartMs !== undefined && state.firingSince !== incidentStartMs) return undefined;
+  return { ...state, acknowledged: { by, at, level: state.notifiedLevel ?? state.level } };
 }
 
 /** True when a state holds nothing worth keeping: ok, nothing pending, nothing told. A missing state means this. */

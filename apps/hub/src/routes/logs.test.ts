@@ -95,6 +95,7 @@ describe('GET /api/v1/alerts', () => {
         durationMs: MINUTE,
         peak: 93,
         statusUrl: null,
+        by: null,
       },
       expect.objectContaining({ id: 1, transition: 'firing', value: 93, incidentStartMs: T0, endMs: null }),
     ]);

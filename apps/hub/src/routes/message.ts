@@ -1,4 +1,4 @@
-import { type Logger, type MessageParseResult, parseMessageRequest } from '@janitor/protocol';
+import { type Logger, type MessageParseResult, type PostAbout, parseMessageRequest } from '@janitor/protocol';
 import type { OutboxPayload } from '@janitor/publisher';
 import { createGroupCommit, type MessageLog, type MessageLogInput } from '@janitor/store';
 import { Hono } from 'hono';
@@ -50,7 +50,10 @@ export interface MessageRoutesDeps {
  */
 export function createMessageRoutes(deps: MessageRoutesDeps): HubApp {
   const { outbox, log, onQueued, access, logged, logger, storeProblem = () => undefined } = deps;
-  type Accepted = { entry: { payload: OutboxPayload; groupKey: string }; record: Omit<MessageLogInput, 'outboxId'> };
+  type Accepted = {
+    entry: { payload: OutboxPayload; groupKey: string; about: PostAbout };
+    record: Omit<MessageLogInput, 'outboxId'>;
+  };
   const enqueue = createGroupCommit((inputs: readonly Accepted[]) =>
     log.transaction(() => {
       const entries = outbox.enqueueMany(inputs.map((input) => input.entry));
@@ -71,7 +74,16 @@ export function createMessageRoutes(deps: MessageRoutesDeps): HubApp {
       if (hostDenied) return hostDenied;
       const tokenName = c.get('tokenName');
       const entry = await enqueue({
-        entry: { payload: { kind: 'message', message }, groupKey: message.hostname ?? '' },
+        entry: {
+          payload: { kind: 'message', message },
+          groupKey: message.hostname ?? '',
+          about: {
+            kind: 'message',
+            ...(message.hostname ? { host: message.hostname } : {}),
+            groupKey: message.hostname ?? '',
+            ...(message.thread ? { thread: message.thread } : {}),
+          },
+        },
         record: {
           hostname: message.hostname ?? null,
           source: tokenName === undefined ? (access.sender(c).address ?? 'unknown') : `token:${tokenName}`,
