@@ -1,6 +1,7 @@
 export { describeValue } from './describe-value.ts';
 export type { DurationRead } from './duration.ts';
 export { parseDuration, readDuration } from './duration.ts';
+export { formatFiring } from './fleet-text.ts';
 export type {
   FiringAlertView,
   FleetView,
@@ -56,6 +57,9 @@ export {
   parseMessageType,
   worstType,
 } from './message-type.ts';
+export { formatBytes, formatMetricValue, formatNumber } from './metric-value.ts';
+export type { NeutralizeOptions } from './neutralize.ts';
+export { NEUTRALIZER, neutralize } from './neutralize.ts';
 export type { AlertAbout, MessageAbout, PostAbout, ReportAbout } from './post-about.ts';
 export { isPostAbout } from './post-about.ts';
 export type { ParsedReport } from './report.ts';
@@ -78,6 +82,7 @@ export {
 export type { SilenceView } from './silence-view.ts';
 export { parseSilenceView } from './silence-view.ts';
 export { parseTimeParameter } from './time-parameter.ts';
+export { formatAgo, formatSpan, formatUtcMinute } from './time-words.ts';
 export type { ParseResult, WireError, WireErrorBody, WireIssue, WireStatus } from './wire-error.ts';
 export { wireErrorBody } from './wire-error.ts';
 export { METRIC_NAME_PATTERN, WIRE_LIMITS } from './wire-limits.ts';

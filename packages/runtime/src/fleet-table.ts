@@ -1,7 +1,5 @@
 // `janitor status`: the fleet as a table, as the dashboard's first page shows it.
-import type { FiringAlertView, FleetView, HostView } from '@janitor/protocol';
-import { formatMetricValue } from './metric-value.ts';
-import { formatAgo } from './time-words.ts';
+import { type FleetView, formatAgo, formatFiring, formatMetricValue, type HostView } from '@janitor/protocol';
 
 /** Options of {@link formatFleetTable}. */
 export interface FleetTableOptions {
@@ -53,10 +51,4 @@ function hostRow(host: HostView, nowMs: number): string[] {
       : `${formatMetricValue('disk_usage_percent', host.worstDisk.percent)} ${host.worstDisk.mount}`,
     host.firing.map(formatFiring).join(', '),
   ];
-}
-
-/** `CPU %: 97% (warning)`; `host silent (alarm)` for an alert without a value; no level when it has none. */
-function formatFiring(alert: FiringAlertView): string {
-  const value = alert.value === null ? '' : `: ${formatMetricValue(alert.key, alert.value)}`;
-  return `${alert.label}${value}${alert.level === null ? '' : ` (${alert.level})`}`;
 }

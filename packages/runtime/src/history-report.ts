@@ -1,9 +1,7 @@
 // `janitor history HOST METRIC`: a series over a range in three lines: the range, min / avg / max, a sparkline.
-import type { SeriesView } from '@janitor/protocol';
-import { formatMetricValue } from './metric-value.ts';
+import { formatMetricValue, formatSpan, formatUtcMinute, type SeriesView } from '@janitor/protocol';
 import { alignSeries, summarizeSeries } from './series-summary.ts';
 import { sparkline } from './sparkline.ts';
-import { formatSpan, formatUtcMinute } from './time-words.ts';
 
 /** The sparkline's width when the output is not a terminal. */
 export const DEFAULT_SPARKLINE_WIDTH = 60;

@@ -1,3 +1,13 @@
+// Moved to @janitor/protocol (the bot describes the fleet too); kept here under their old names.
+export {
+  formatAgo,
+  formatBytes,
+  formatFiring,
+  formatMetricValue,
+  formatNumber,
+  formatSpan,
+  formatUtcMinute,
+} from '@janitor/protocol';
 export type { AgentDist, AgentDistOptions, AgentDistStatus, AgentFile, BuildAgent } from './agent-dist.ts';
 export { AGENT_FILE, createAgentDist } from './agent-dist.ts';
 // The light part: what every command needs before it knows what it will do. Heavier parts are subpaths, loaded by
@@ -33,7 +43,6 @@ export { runMainJob } from './main-job.ts';
 export { mastodonTest } from './mastodon-test.ts';
 export type { ExecCommandOptions, HubChoice, SendCommandOptions } from './message-commands.ts';
 export { execCommand, readMessageFrom, sendCommand } from './message-commands.ts';
-export { formatBytes, formatMetricValue, formatNumber } from './metric-value.ts';
 export { HUB_NODE_FLAGS } from './node-flags.ts';
 export type { OutboxCommandOptions } from './outbox-commands.ts';
 export { outboxFlush, outboxList, outboxRetry } from './outbox-commands.ts';
@@ -54,5 +63,4 @@ export type { SilenceCommandOptions } from './silence-commands.ts';
 export { formatSilence, silenceList, silenceRemove, silenceStart } from './silence-commands.ts';
 export { SPARK_BLOCKS, sparkline } from './sparkline.ts';
 export { ensureStateDir, resolveStateDir, stateLine } from './state-dir.ts';
-export { formatAgo, formatSpan, formatUtcMinute } from './time-words.ts';
 export { readTokenFile } from './token-file.ts';
