@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { type BotSettings, readBotSettings } from '@janitor/bot';
 import { type HistorySettings, parseHistorySettings } from '@janitor/history';
 import { parseSchedules, type Task } from '@janitor/scheduler/parse';
 import {
@@ -47,6 +48,8 @@ export interface LoadedConfig {
   readonly alerting: AlertingSettings;
   /** The metric history's settings (`history`): on or off, and each tier's retention. */
   readonly history: HistorySettings;
+  /** The bot's settings (`bot`): whether it listens to mentions, how, and who may command it. */
+  readonly bot: BotSettings;
   /** The scheduled tasks of `app.schedules`, validated by @janitor/scheduler (empty when there are none). */
   readonly tasks: readonly Task[];
   /** The file it came from (`config/main.yaml` for the original's split layout); undefined on embedded defaults. */
@@ -224,6 +227,8 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
   problems.push(...alerting.problems);
   const history = parseHistorySettings(input.history);
   problems.push(...history.problems);
+  const bot = readBotSettings(input.bot);
+  problems.push(...bot.problems);
 
   // Tasks of actions only the original had are left out with a warning; the others keep their index in key paths.
   const disabled = disableOriginalOnlyTasks((input.app as { schedules?: unknown } | undefined)?.schedules);
@@ -282,6 +287,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
     reportFormat: reportFormatOf(data),
     alerting: alerting.settings,
     history: history.settings,
+    bot: bot.settings,
     tasks: schedules.tasks,
     filepath,
     sources,

@@ -70,6 +70,7 @@ const FULL = {
   },
   alerting: { mode: 'lifecycle', default_repeat: '2h' },
   threads: { window: '12h' },
+  bot: { enabled: true, allowed_accounts: ['owner@example.social'], poll_interval: '30s' },
   history: { enabled: false, retention: { raw: '24h' } },
   formatting: {
     system_info: {
@@ -185,7 +186,7 @@ describe('quickParse', () => {
 
   it('knows every key of the schema (FULL sets them all)', () => {
     const set = new Set(
-      valuePaths(FULL).map((path) => path.replace(/^(system_info\.thresholds|alerting|history)\..*/, '$1')),
+      valuePaths(FULL).map((path) => path.replace(/^(system_info\.thresholds|alerting|bot|history)\..*/, '$1')),
     );
     expect(schemaPaths(configSchema).filter((path) => !set.has(path))).toEqual([]);
   });

@@ -282,6 +282,7 @@ const CONFIG = group({
     },
     { always: true },
   ),
+  bot: anything(),
   history: anything(),
   formatting: group(
     {

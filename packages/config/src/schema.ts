@@ -203,6 +203,9 @@ export const configSchema = z.object({
         .default('24h'),
     })
     .prefault({}),
+  // The bot (enabled, streaming, poll_interval, allowed_accounts, answer_strangers, public_read): validated by
+  // @janitor/bot's readBotSettings, whose problems carry the key paths.
+  bot: z.unknown().optional(),
   // The metric history (enabled, retention.{raw,ten_minutes,hour}): validated by @janitor/history's
   // parseHistorySettings, whose problems carry the key paths.
   history: z.unknown().optional(),

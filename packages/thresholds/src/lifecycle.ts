@@ -144,7 +144,7 @@ export function step(
  * `undefined` when there is nothing to acknowledge (the alert is not firing, or its incident is not `incidentStartMs`
  * when given).
  *
- * @example const acked = acknowledge(state, 'owner@example.social', Date.now());
+ * @example const acked = acknowledge(state, 'owner@example.social', at);
  */
 export function acknowledge(
   state: AlertState | undefined,
