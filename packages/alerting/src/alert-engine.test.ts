@@ -287,6 +287,7 @@ describe('acknowledge', () => {
     const r = rig();
     expect(await r.engine.acknowledge({ hostname: 'pi1', key: 'cpu_percent', by: 'a@b.social' })).toEqual({
       acknowledged: false,
+      reason: 'not-firing',
     });
     await r.report('pi1', 93);
     const stale = await r.engine.acknowledge({
@@ -295,7 +296,13 @@ describe('acknowledge', () => {
       incidentStartMs: T0 - HOUR,
       by: 'a@b.social',
     });
-    expect(stale).toEqual({ acknowledged: false });
+    expect(stale).toEqual({ acknowledged: false, reason: 'not-firing' });
     expect(r.store.outbox.list()).toHaveLength(1);
+    await r.engine.acknowledge({ hostname: 'pi1', key: 'cpu_percent', by: 'a@b.social' });
+    expect(await r.engine.acknowledge({ hostname: 'pi1', key: 'cpu_percent', by: 'c@d.social' })).toEqual({
+      acknowledged: false,
+      reason: 'already',
+      by: 'a@b.social',
+    });
   });
 });

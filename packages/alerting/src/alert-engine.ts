@@ -92,9 +92,12 @@ export interface AckRequest {
   by: string;
 }
 
-/** What an acknowledgement did: nothing (the alert is not firing, or another incident is), or the post it queued. */
+/**
+ * What an acknowledgement did: nothing (the alert is not firing or another incident is: `not-firing`; someone
+ * acknowledged it already: `already`, with who), or the post it queued.
+ */
 export type AckOutcome =
-  | { acknowledged: false }
+  | { acknowledged: false; reason: 'not-firing' | 'already'; by?: string }
   | { acknowledged: true; label: string; level: string; queued: number[]; firingSinceMs: number };
 
 /** A silence to add through {@link AlertEngine.silence}. */
@@ -285,8 +288,13 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   function runAck(job: AckRequest & { now: number }, batch: Batch): AckOutcome {
     const { hostname: host, key, by, now } = job;
     const previous = batch.overlay.get(host) ?? states.get(host) ?? {};
-    const acked = acknowledge(previous[key], by, now, job.incidentStartMs);
-    if (acked === undefined || acked.firingSince === undefined) return { acknowledged: false };
+    const current = previous[key];
+    const already = current?.acknowledged;
+    if (already && (job.incidentStartMs === undefined || job.incidentStartMs === current.firingSince)) {
+      return { acknowledged: false, reason: 'already', by: already.by };
+    }
+    const acked = acknowledge(current, by, now, job.incidentStartMs);
+    if (acked === undefined || acked.firingSince === undefined) return { acknowledged: false, reason: 'not-firing' };
     const next = { ...previous, [key]: acked };
     store.alerts.putHost(host, next);
     batch.overlay.set(host, next);

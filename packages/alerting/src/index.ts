@@ -1,4 +1,6 @@
 export type {
+  AckOutcome,
+  AckRequest,
   AlertEngine,
   AlertEngineOptions,
   AlertEngineStore,

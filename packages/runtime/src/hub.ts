@@ -13,6 +13,8 @@ export type { DashboardAnswer, DashboardAuth, DashboardAuthOptions, SessionView 
 export { cameOverHttps, createDashboardAuth } from './dashboard-auth.ts';
 export { shutdown, trackConnections } from './http-shutdown.ts';
 export { checkLogFile } from './log-file.ts';
+export type { MentionListener, MentionListenerDeps, MentionNotification, MentionSource } from './mention-listener.ts';
+export { compareIds, createMentionListener, MENTION_CURSOR_KEY } from './mention-listener.ts';
 export { cannotStart, exitOnUnexpectedError } from './process-guard.ts';
 export { neverThrowing } from './safe-logger.ts';
 export type { Session, SessionKeyValue, Sessions, SessionsOptions } from './sessions.ts';
@@ -25,5 +27,6 @@ export {
   sessionCookie,
   sessionIdOf,
 } from './sessions.ts';
+export { silenceView } from './silence-view.ts';
 export type { StoreWatch, StoreWatchOptions } from './store-watch.ts';
 export { createStoreWatch } from './store-watch.ts';

@@ -10,11 +10,12 @@ import {
   parseSilenceFields,
   SILENCE_WILDCARD,
 } from '@janitor/protocol';
+import { silenceView } from '@janitor/runtime/hub';
 import { SILENCE_ALL } from '@janitor/store';
 import { DISK_METRICS, HOST_SILENT_KEY, KNOWN_METRICS } from '@janitor/thresholds';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HubFixture, type HubFixtureOptions, startHub } from '../hub.test-support.ts';
-import { MAX_ACTIVE_SILENCES, silenceView } from './silences.ts';
+import { MAX_ACTIVE_SILENCES } from './silences.ts';
 
 /** 2026-11-03 14:00 UTC. */
 const T0 = Date.UTC(2026, 10, 3, 14, 0);

@@ -1,4 +1,5 @@
-import { parseSilenceRequest, type SilenceView } from '@janitor/protocol';
+import { parseSilenceRequest } from '@janitor/protocol';
+import { silenceView } from '@janitor/runtime/hub';
 import type { Silence } from '@janitor/store';
 import { Hono } from 'hono';
 import type { AccessCheck } from '../http/access-check.ts';
@@ -98,17 +99,4 @@ export function createSilenceRoutes(deps: SilenceRoutesDeps): HubApp {
         return c.json({ status: 'removed', silence: silenceView(running) });
       }),
     );
-}
-
-/** A stored silence as the hub's API shows it (@janitor/protocol's `SilenceView`). */
-export function silenceView(silence: Silence): SilenceView {
-  return {
-    id: silence.id,
-    host: silence.hostname,
-    rule: silence.key,
-    until: new Date(silence.untilMs).toISOString(),
-    untilMs: silence.untilMs,
-    reason: silence.reason,
-    createdAtMs: silence.createdAtMs,
-  };
 }
