@@ -448,13 +448,7 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
     accountById: (id) => accounts.find((account) => account.id === id),
     botFollows: (accountId) => botFollows.has(accountId),
     push: (notification) =>
-      streaming.emit(
-        botAccount.id,
-        profile.notificationStream ? ['user:notification', 'user'] : ['user'],
-        'notification',
-        notification,
-        'read:notifications',
-      ),
+      streaming.emit(botAccount.id, ['user:notification', 'user'], 'notification', notification, 'read:notifications'),
   });
   const pleromaIdempotency = new Map<string, { reply: RawReply; requestId: string; expiresAt: number }>();
   const rateWindows = new Map<string, { windowStart: number; count: number }>();

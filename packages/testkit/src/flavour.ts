@@ -46,8 +46,14 @@ export interface FlavourProfile {
    * `exclude_types[]`; Pleroma and Akkoma read `include_types[]` and `exclude_types[]` (and ignore `types[]`).
    */
   notificationFilters: { include: 'types' | 'include_types'; exclude: 'exclude_types' };
-  /** Whether the streaming API has the `user:notification` stream (GoToSocial has not: notifications come on `user`). */
-  notificationStream: boolean;
+  /**
+   * How the streaming API answers subscriptions. `mastodon`: scope checks, errors as `{"error","status"}` messages, no
+   * acknowledgement, one event message per subscribed stream. `pleroma`: the same checks, but every subscribe and
+   * unsubscribe is answered with a `pleroma:respond` event (no `stream` field). `gotosocial`: no scope checks; a
+   * subscribe message for a stream outside its status timelines (`user:notification` among them) is silently
+   * ignored (only the `?stream=` query opens it); a notification is one message for `["user:notification", "user"]`.
+   */
+  streaming: 'mastodon' | 'pleroma' | 'gotosocial';
   /**
    * Mastodon 4.3+: private mentions from accounts the bot does not follow are filtered (left out of the list unless
    * `include_filtered=true`, never pushed on streams).
@@ -88,7 +94,7 @@ const mastodon: FlavourProfile = {
   defaultPostRateLimit: { limit: 300, windowMs: 3 * HOUR_MS },
   extraVisibilities: [],
   notificationFilters: { include: 'types', exclude: 'exclude_types' },
-  notificationStream: true,
+  streaming: 'mastodon',
   filtersPrivateMentions: true,
   notificationIds: 'sequential',
   defaultMediaRateLimit: { limit: 30, windowMs: 30 * MINUTE_MS },
@@ -126,7 +132,7 @@ const pleroma: FlavourProfile = {
   defaultPostRateLimit: { limit: 15, windowMs: 10_000 },
   extraVisibilities: ['local'],
   notificationFilters: { include: 'include_types', exclude: 'exclude_types' },
-  notificationStream: true,
+  streaming: 'pleroma',
   filtersPrivateMentions: false,
   notificationIds: 'sequential',
   defaultMediaRateLimit: false,
@@ -166,7 +172,7 @@ const gotosocial: FlavourProfile = {
   defaultPostRateLimit: false,
   extraVisibilities: ['mutuals_only'],
   notificationFilters: { include: 'types', exclude: 'exclude_types' },
-  notificationStream: false,
+  streaming: 'gotosocial',
   filtersPrivateMentions: false,
   notificationIds: 'record',
   defaultMediaRateLimit: false,

@@ -628,7 +628,8 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
       }
       if (file.size === 0) return jsonReply(422, { error: 'Validation failed: File is invalid' });
       const description = asText(params.description);
-      if (description !== null && description.length > 1500) {
+      // Rails counts characters (code points), not UTF-16 units.
+      if (description !== null && [...description].length > 1500) {
         return jsonReply(422, { error: 'Validation failed: Description is too long (maximum is 1500 characters)' });
       }
       const item: RecordedMedia = {

@@ -118,19 +118,54 @@ describe('the streaming API', () => {
     expect(client.messages).toHaveLength(1);
   });
 
-  it('gotosocial has no user:notification stream: notifications come on user', async () => {
-    const server = await start({ flavour: 'gotosocial' });
-    const client = await connect(streamingUrl(server), ['test-token']);
-    client.socket.send(JSON.stringify({ type: 'subscribe', stream: 'user:notification' }));
-    expect(await client.message((message) => 'error' in message)).toEqual({
-      error: 'Unknown stream type',
-      status: 400,
+  it('gotosocial ignores a subscribe message for user:notification; notifications come on user, in one message', async () => {
+    const server = await start({
+      flavour: 'gotosocial',
+      accessTokens: [{ token: 'narrow', scopes: ['write:statuses'] }],
     });
+    // GoToSocial checks no scope on streams.
+    const client = await connect(streamingUrl(server), ['narrow']);
+    client.socket.send(JSON.stringify({ type: 'subscribe', stream: 'user:notification' }));
     client.socket.send(JSON.stringify({ type: 'subscribe', stream: 'user' }));
     await subscribed(server, 'user');
+    expect(server.streams[0]?.subscriptions).toEqual(['user']);
     server.mention({ from: 'owner', text: 'status' });
     const event = await client.message((message) => message.event === 'notification');
-    expect(event.stream).toEqual(['user']);
+    expect(event.stream).toEqual(['user:notification', 'user']);
+    expect(client.messages).toHaveLength(1);
+    // Only the URL opens user:notification there.
+    const direct = await connect(streamingUrl(server, '?stream=user:notification'), ['narrow']);
+    await server.waitFor(() => server.streams[1]?.subscriptions.includes('user:notification'));
+    server.mention({ from: 'owner', text: 'again' });
+    expect((await direct.message((message) => message.event === 'notification')).stream).toEqual([
+      'user:notification',
+      'user',
+    ]);
+  });
+
+  it.each(['pleroma', 'akkoma'] as const)('%s answers every subscription with pleroma:respond', async (flavour) => {
+    const server = await start({
+      flavour,
+      accessTokens: ['test-token', { token: 'statuses', scopes: ['read:statuses'] }],
+    });
+    const client = await connect(streamingUrl(server), ['test-token']);
+    client.socket.send(JSON.stringify({ type: 'subscribe', stream: 'user:notification' }));
+    client.socket.send(JSON.stringify({ type: 'subscribe', stream: 'nonsense' }));
+    await client.message(() => client.messages.length >= 2);
+    expect(client.messages).toEqual([
+      { event: 'pleroma:respond', payload: JSON.stringify({ type: 'subscribe', result: 'success' }) },
+      { event: 'pleroma:respond', payload: JSON.stringify({ type: 'subscribe', result: 'error', error: 'bad_topic' }) },
+    ]);
+    server.mention({ from: 'owner', text: 'status' });
+    const event = await client.message((message) => message.event === 'notification');
+    expect(event.stream).toEqual(['user:notification']);
+
+    const narrow = await connect(streamingUrl(server), ['statuses']);
+    narrow.socket.send(JSON.stringify({ type: 'subscribe', stream: 'user:notification' }));
+    expect(await narrow.message(() => true)).toEqual({
+      event: 'pleroma:respond',
+      payload: JSON.stringify({ type: 'subscribe', result: 'error', error: 'unauthorized' }),
+    });
   });
 
   it('refuses a subscription the token has no scope for, as Mastodon does, and keeps notifications off user', async () => {

@@ -39,8 +39,9 @@ export interface StreamingServer {
   readonly streams: RecordedStream[];
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /**
-   * Send an event to every open stream of `accountId` subscribed to one of `streams` (each stream name gets its own
-   * message, as Mastodon's per-channel listeners do). `needs` is the scope a token must cover to receive it on `user`.
+   * Send an event to every open stream of `accountId` subscribed to one of `streams`: on Mastodon and Pleroma each
+   * stream name gets its own message (their per-channel listeners), on GoToSocial one message lists them all. `needs`
+   * is the scope a token must cover to receive it on `user` (Mastodon and Pleroma).
    */
   emit(accountId: string, streams: readonly string[], event: string, payload: unknown, needs?: string): void;
   /** Cut every open stream abruptly (no close frame: what a network drop looks like); returns how many. */
@@ -89,8 +90,9 @@ export function createStreamingServer(deps: StreamingDependencies): StreamingSer
   const wss = new WebSocketServer({ noServer: true });
   const streams: RecordedStream[] = [];
   const sockets = new Map<RecordedStream, WebSocket>();
-  const known = new Set([...PUBLIC_STREAMS, 'user', 'list', 'direct']);
-  if (profile.notificationStream) known.add('user:notification');
+  const known = new Set([...PUBLIC_STREAMS, 'user', 'user:notification', 'list', 'direct']);
+  // GoToSocial's `AllStatusTimelines`: the only streams its subscribe message accepts.
+  const gotosocialMessageStreams = ['public:local', 'public', 'user', 'direct', 'list'];
 
   const send = (stream: RecordedStream, message: unknown) => {
     const socket = sockets.get(stream);
@@ -99,16 +101,45 @@ export function createStreamingServer(deps: StreamingDependencies): StreamingSer
     socket.send(JSON.stringify(message));
   };
 
-  const subscribe = (stream: RecordedStream, token: RecordedToken, name: string | undefined, params: object) => {
-    const fail = (error: string, status: number) => send(stream, { error, status });
-    if (!name || !known.has(name)) return fail('Unknown stream type', 400);
-    if (!hasStreamScope(token, name)) return fail('Access token does not have the required scopes', 401);
-    if ((name === 'hashtag' || name === 'hashtag:local') && !('tag' in params)) {
-      return fail('Missing tag name parameter', 400);
+  /** Pleroma answers every subscribe and unsubscribe with a `pleroma:respond` event. */
+  const respond = (stream: RecordedStream, type: string, result: 'success' | 'error', error?: string) => {
+    if (profile.streaming !== 'pleroma') return;
+    send(stream, {
+      event: 'pleroma:respond',
+      payload: JSON.stringify({ type, result, ...(error ? { error } : {}) }),
+    });
+  };
+
+  const subscribe = (
+    stream: RecordedStream,
+    token: RecordedToken,
+    name: string | undefined,
+    params: object,
+    from: 'query' | 'message',
+  ) => {
+    const add = () => {
+      if (!stream.subscriptions.includes(name as string)) stream.subscriptions.push(name as string);
+      respond(stream, 'subscribe', 'success');
+      deps.changed();
+    };
+    if (profile.streaming === 'gotosocial') {
+      // No scope checks, and a message for another stream is only logged by the server.
+      if (name && (from === 'query' || gotosocialMessageStreams.includes(name))) add();
+      return;
     }
-    if (name === 'list') return fail('Not authorized to stream this list', 401);
-    if (!stream.subscriptions.includes(name)) stream.subscriptions.push(name);
-    deps.changed();
+    const fail = (error: string, status: number, code: string) => {
+      if (profile.streaming === 'pleroma') respond(stream, 'subscribe', 'error', code);
+      else send(stream, { error, status });
+    };
+    if (!name || !known.has(name)) return fail('Unknown stream type', 400, 'bad_topic');
+    if (!hasStreamScope(token, name)) {
+      return fail('Access token does not have the required scopes', 401, 'unauthorized');
+    }
+    if ((name === 'hashtag' || name === 'hashtag:local') && !('tag' in params)) {
+      return fail('Missing tag name parameter', 400, 'bad_topic');
+    }
+    if (name === 'list') return fail('Not authorized to stream this list', 401, 'unauthorized');
+    add();
   };
 
   const connected = (
@@ -147,15 +178,16 @@ export function createStreamingServer(deps: StreamingDependencies): StreamingSer
       }
       if (typeof message !== 'object' || message === null) return;
       const { type, stream: name, ...params } = message as { type?: unknown; stream?: unknown };
-      if (type === 'subscribe') subscribe(stream, token, firstParam(name), params);
+      if (type === 'subscribe') subscribe(stream, token, firstParam(name), params, 'message');
       else if (type === 'unsubscribe') {
         stream.subscriptions = stream.subscriptions.filter((subscribed) => subscribed !== firstParam(name));
+        respond(stream, 'unsubscribe', 'success');
         deps.changed();
       }
     });
     const query = new URL(request.url ?? '/', 'http://fake').searchParams;
     const initial = query.get('stream');
-    if (initial) subscribe(stream, token, initial, Object.fromEntries(query));
+    if (initial) subscribe(stream, token, initial, Object.fromEntries(query), 'query');
     deps.changed();
   };
 
@@ -196,6 +228,12 @@ export function createStreamingServer(deps: StreamingDependencies): StreamingSer
         if (!stream.open) continue;
         const token = deps.resolveToken(stream.accessToken);
         if (!token || token.accountId !== accountId) continue;
+        if (profile.streaming === 'gotosocial') {
+          if (names.some((name) => stream.subscriptions.includes(name))) {
+            send(stream, { stream: [...names], event, payload: encoded });
+          }
+          continue;
+        }
         for (const name of names) {
           if (!stream.subscriptions.includes(name)) continue;
           // The user stream carries notifications only for tokens that may read them.
