@@ -5,10 +5,17 @@ export { AuthError } from './auth-error.ts';
 export type { CutOptions, LengthCounting, LengthOptions, SplitOptions } from './cut-to-length.ts';
 export { cutToLength, splitToLength, statusLength, URL_LENGTH } from './cut-to-length.ts';
 export type { FailureKind } from './http-failure.ts';
+export { compareIds } from './ids.ts';
+export type { IncomingAccount, IncomingNotification } from './incoming-notification.ts';
+export type { ListenErrorDetails } from './listen-error.ts';
+export { ListenError } from './listen-error.ts';
+export type { MediaUpload } from './media-upload.ts';
+export { MAX_DESCRIPTION_LENGTH } from './media-upload.ts';
 export type { MessageTemplate, MessageTemplates, TemplateValues } from './message-template.ts';
 export { DEFAULT_TEMPLATE, fillTemplate } from './message-template.ts';
 export type { NeutralizeOptions } from './neutralize.ts';
 export { NEUTRALIZER, neutralize } from './neutralize.ts';
+export type { NotificationHandlers, NotificationStream } from './notification-stream.ts';
 export type {
   AppCredentials,
   AuthorizationUrlOptions,
@@ -52,6 +59,8 @@ export type {
   Publisher,
   PublisherOptions,
   PublishResult,
+  ReadOptions,
+  WhoAmI,
 } from './publisher.ts';
 export { createPublisher, partKey } from './publisher.ts';
 export type { ContentType, InstanceType, RenderOptions, StatusDraft, Visibility } from './status-draft.ts';

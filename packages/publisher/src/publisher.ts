@@ -6,12 +6,18 @@ import { type Account, verifyCredentials } from './account.ts';
 import { AuthError } from './auth-error.ts';
 import type { LengthCounting } from './cut-to-length.ts';
 import { isRetryableStatus } from './http-failure.ts';
+import type { IncomingNotification } from './incoming-notification.ts';
+import { type InstanceLinks, readInstanceLinks } from './instance-links.ts';
+import { toListenError } from './listen-error.ts';
 import { DEFAULT_TIMEOUT_MS, endpoint, restClient } from './masto-client.ts';
+import { checkMediaUpload, type MediaUpload, uploadMedia } from './media-upload.ts';
 import type { MessageTemplates } from './message-template.ts';
 import { neutralize } from './neutralize.ts';
+import { type NotificationHandlers, type NotificationStream, openNotificationStream } from './notification-stream.ts';
 import type { AnswerPost, MergedPost, PostItem, ReportPost } from './post-item.ts';
 import { leadingMentions, mentionOf, narrowerVisibility, type PostRoutes, withMentions } from './post-route.ts';
 import { PublishError, toPublishError } from './publish-error.ts';
+import { notificationsQuery, readNotificationsSince } from './read-notifications.ts';
 import { findPostedStatus } from './recent-statuses.ts';
 import {
   acceptsContentType,
@@ -76,6 +82,23 @@ export interface PublisherOptions {
   logger?: Logger;
   /** The clock used to read `Retry-After` dates. @default Date.now */
   now?: () => number;
+  /** How long {@link Publisher.uploadMedia} waits between two polls of an attachment still processing. @default 1000 */
+  mediaPollIntervalMs?: number;
+  /** How long {@link Publisher.uploadMedia} waits in all for processing before it gives up. @default 60000 */
+  mediaProcessingTimeoutMs?: number;
+}
+
+/** Per-call options of the read side ({@link Publisher.notificationsSince}, {@link Publisher.uploadMedia}). */
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
+/** The bot's own account, as {@link Publisher.whoAmI} finds it. */
+export interface WhoAmI {
+  /** `janitor`: the account's handle on its own server. */
+  acct: string;
+  /** The domain of its server's handles (`example.social`): a local `acct` like `owner` means `owner@<domain>`. */
+  domain: string;
 }
 
 /** Per-call options of {@link Publisher.publish} and {@link Publisher.post}. */
@@ -170,6 +193,33 @@ export interface Publisher {
   maxLength(): Promise<number>;
   /** The account of the access token. Throws {@link AuthError}; contacts the server even in a dry run. */
   verifyCredentials(): Promise<Account>;
+  /**
+   * Every mention and favourite notification newer than `sinceId` (every one the server keeps without it), oldest
+   * first: `GET /api/v1/notifications` following `Link` pages of 80. The filter parameter follows the server family
+   * (`types[]`, or `include_types[]` on Pleroma and Akkoma); Mastodon gets `include_filtered=true`, so private
+   * mentions from accounts the bot does not follow are included. Throws {@link AuthError} when the token is refused
+   * or lacks `read:notifications` (the message says to run `janitor login` again), else {@link ListenError}.
+   */
+  notificationsSince(sinceId: string | undefined, options?: ReadOptions): Promise<IncomingNotification[]>;
+  /**
+   * Opens the streaming API (WebSocket, at the instance's `configuration.urls.streaming`) and subscribes to
+   * `user:notification` (`user` on GoToSocial). Resolves once subscribed; rejects with {@link AuthError} when the token
+   * lacks `read:notifications` (checked first with one `GET /api/v1/notifications?limit=1`), with {@link ListenError}
+   * when the connection is refused. Mention and favourite notifications go to `onNotification`; `onClose` is called
+   * once when the stream ends other than by `close()` (no reconnection: the caller catches up with
+   * {@link Publisher.notificationsSince} and opens a new one). Mastodon never streams the private mentions it
+   * filters: only polling sees them.
+   */
+  streamNotifications(handlers: NotificationHandlers): Promise<NotificationStream>;
+  /**
+   * Uploads a file with `POST /api/v2/media` (multipart; `description` is the alt text, cut to 1500 characters). On
+   * 202 it polls `GET /api/v1/media/:id` until processed (`mediaPollIntervalMs`, at most
+   * `mediaProcessingTimeoutMs`). Post the id in a draft's `mediaIds`. Throws {@link PublishError}; a TypeError names
+   * a bad field. In a dry run it only logs and returns a placeholder id.
+   */
+  uploadMedia(media: MediaUpload, options?: ReadOptions): Promise<{ id: string }>;
+  /** The bot's account (`acct`) and its server's domain. Read once and kept. Throws {@link AuthError}. */
+  whoAmI(): Promise<WhoAmI>;
 }
 
 const STATUSES_PATH = '/api/v1/statuses';
@@ -211,6 +261,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     timeoutMs = DEFAULT_TIMEOUT_MS,
     logger = silentLogger,
     now = Date.now,
+    mediaPollIntervalMs = 1000,
+    mediaProcessingTimeoutMs = 60_000,
   } = options;
   if (!dryRun && !accessToken) {
     throw new TypeError('createPublisher: accessToken is required unless dryRun is set');
@@ -411,6 +463,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     if (final.contentType) params.contentType = final.contentType;
     if (final.language) params.language = final.language;
     if (final.inReplyToId) params.inReplyToId = final.inReplyToId;
+    if (final.mediaIds && final.mediaIds.length > 0) params.mediaIds = final.mediaIds;
     const requestInit: RequestInit = {};
     if (idempotencyKey) requestInit.headers = { 'Idempotency-Key': idempotencyKey };
     if (signal) requestInit.signal = signal;
@@ -459,6 +512,100 @@ export function createPublisher(options: PublisherOptions): Publisher {
     return findPostedStatus(rest, accountId, draft, { ...options, url, timeoutMs, now });
   }
 
+  /** The client for reading, or an AuthError when there is no token (a dry run may have none). */
+  function reader(step: string): NonNullable<typeof rest> {
+    if (!rest || !accessToken) {
+      throw new AuthError(`${step} failed: no access token`, { reason: 'unauthorized', retryable: false });
+    }
+    return rest;
+  }
+
+  let links: InstanceLinks | undefined;
+  async function instanceLinks(client: NonNullable<typeof rest>): Promise<InstanceLinks> {
+    if (links) return links;
+    const read = await readInstanceLinks(client, url);
+    // The fallbacks are kept only once the server itself has answered.
+    if (read.fromServer) links = read;
+    return read;
+  }
+
+  async function notificationsSince(
+    sinceId: string | undefined,
+    readOptions: ReadOptions = {},
+  ): Promise<IncomingNotification[]> {
+    if (sinceId !== undefined && (typeof sinceId !== 'string' || sinceId === '')) {
+      throw new TypeError(`notificationsSince: sinceId must be a notification id or undefined, got ${String(sinceId)}`);
+    }
+    reader('read notifications');
+    const { signal } = readOptions;
+    // masto's paginated lists take no per-request signal: a client of its own carries it.
+    const client = signal ? restClient(url, accessToken, timeoutMs, signal) : (rest as NonNullable<typeof rest>);
+    return readNotificationsSince(client, sinceId, {
+      url,
+      instanceType,
+      timeoutMs,
+      now,
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  async function streamNotifications(handlers: NotificationHandlers): Promise<NotificationStream> {
+    if (typeof handlers?.onNotification !== 'function' || typeof handlers?.onClose !== 'function') {
+      throw new TypeError('streamNotifications: handlers must have onNotification and onClose functions');
+    }
+    const client = reader('stream notifications');
+    // The stream would accept a token without the scope and stay silent (GoToSocial's user stream): ask first.
+    const where = endpoint(url, '/api/v1/notifications');
+    try {
+      await client.v1.notifications.list(notificationsQuery(instanceType, 1) as never);
+    } catch (error) {
+      throw toListenError(error, 'stream notifications', 'GET', where, { timeoutMs, now });
+    }
+    const { streamingUrl } = await instanceLinks(client);
+    return openNotificationStream({
+      streamingUrl,
+      accessToken: accessToken as string,
+      instanceType,
+      timeoutMs,
+      handlers,
+    });
+  }
+
+  let uploads = 0;
+  async function upload(media: MediaUpload, readOptions: ReadOptions = {}): Promise<{ id: string }> {
+    checkMediaUpload(media);
+    if (dryRun || !rest) {
+      uploads += 1;
+      const id = `dry-run-media-${uploads}`;
+      logger.info('dry run: media not uploaded', {
+        id,
+        mimeType: media.mimeType,
+        bytes: media.data.length,
+        description: media.description,
+      });
+      return { id };
+    }
+    const { signal } = readOptions;
+    return uploadMedia(rest, media, {
+      url,
+      timeoutMs,
+      pollIntervalMs: mediaPollIntervalMs,
+      processingTimeoutMs: mediaProcessingTimeoutMs,
+      now,
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  let me: WhoAmI | undefined;
+  async function whoAmI(): Promise<WhoAmI> {
+    if (me) return me;
+    const client = reader('verify credentials');
+    const account = await verifyCredentials({ url, accessToken: accessToken as string, timeoutMs });
+    const { domain } = await instanceLinks(client);
+    me = { acct: account.acct, domain };
+    return me;
+  }
+
   return {
     instanceType,
     dryRun,
@@ -478,6 +625,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
       }
       return verifyCredentials({ url, accessToken, timeoutMs });
     },
+    notificationsSince,
+    streamNotifications,
+    uploadMedia: upload,
+    whoAmI,
   };
 }
 

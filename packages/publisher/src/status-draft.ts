@@ -22,6 +22,8 @@ export interface StatusDraft {
   /** ISO 639 language code. */
   language?: string;
   inReplyToId?: string;
+  /** Uploaded attachments (from {@link Publisher.uploadMedia}), posted as `media_ids`: on the first part only. */
+  mediaIds?: string[];
 }
 
 /** What {@link renderMessage} needs to know besides the message. */

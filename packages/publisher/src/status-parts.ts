@@ -22,8 +22,8 @@ export interface StatusPartsOptions {
  * The statuses a draft becomes under the server's limit: itself when it fits; else, with `longText: 'truncate'`, the
  * text cut with `…`; else a thread: the text split at paragraph, line or word breaks into parts that each end with
  * `(i/n)` on a line of their own and each fit the limit together with the content warning (repeated on every part)
- * and the direct mention. Only the first part keeps the draft's `inReplyToId`: whoever posts the thread makes each
- * later part a reply to the one before. A content warning that would leave the text too little room is cut to half
+ * and the direct mention. Only the first part keeps the draft's `inReplyToId` and `mediaIds`: whoever posts the
+ * thread makes each later part a reply to the one before. A content warning that would leave the text too little room is cut to half
  * the limit.
  *
  * @example statusParts({ status: 'a'.repeat(900), visibility: 'public' }, { limit: 500 }).length // 2
@@ -67,7 +67,10 @@ export function statusParts(draft: StatusDraft, options: StatusPartsOptions): St
     const n = pieces.length;
     return pieces.map((piece, i) => {
       const part: StatusDraft = { ...out, status: `${prefix}${piece}\n(${i + 1}/${n})` };
-      if (i > 0) delete part.inReplyToId;
+      if (i > 0) {
+        delete part.inReplyToId;
+        delete part.mediaIds;
+      }
       return part;
     });
   }

@@ -1,7 +1,7 @@
 /** The visibilities every flavour accepts. */
 export type StatusVisibility = 'public' | 'unlisted' | 'private' | 'direct';
 
-/** An account the fake knows (the bot account, or a password-grant user). */
+/** An account the fake knows: the bot account, a password-grant user, or one that mentioned the bot. */
 export interface FakeAccount {
   id: string;
   username: string;
@@ -9,6 +9,10 @@ export interface FakeAccount {
   /** Login name for the password grant besides the username. */
   email: string | null;
   createdAt: string;
+  /** The account's server for a remote account (`example.social`); absent for local ones. */
+  domain?: string;
+  /** Whether the profile says it is a bot. @default true */
+  bot?: boolean;
 }
 
 /** Account entity as served (snake_case JSON, https://docs.joinmastodon.org/entities/Account/). */
@@ -97,6 +101,21 @@ export interface StatusJson {
   text?: string;
 }
 
+/** Notification entity as served (https://docs.joinmastodon.org/entities/Notification/). */
+export interface NotificationJson {
+  id: string;
+  type: string;
+  created_at: string;
+  /** Mastodon 4.3+: `ungrouped-<id>` for types it does not group. */
+  group_key?: string;
+  account: AccountJson;
+  status?: StatusJson;
+  /** Mastodon 4.3+: present (true) on a filtered notification, which only `include_filtered=true` lists. */
+  filtered?: boolean;
+  /** Pleroma and Akkoma. */
+  pleroma?: { is_seen: boolean; is_muted: boolean };
+}
+
 /** Application entity as served by POST /api/v1/apps (https://docs.joinmastodon.org/entities/Application/). */
 export interface ApplicationJson {
   id: string;
@@ -116,21 +135,22 @@ export function accountJson(
   account: FakeAccount,
   context: { baseUrl: string; statusesCount: number; lastStatusAt: string | null; withSource?: boolean },
 ): AccountJson {
-  const url = `${context.baseUrl}/@${account.username}`;
+  const home = account.domain ? `https://${account.domain}` : context.baseUrl;
+  const url = `${home}/@${account.username}`;
   const missing = `${context.baseUrl}/avatars/original/missing.png`;
   const json: AccountJson = {
     id: account.id,
     username: account.username,
-    acct: account.username,
+    acct: account.domain ? `${account.username}@${account.domain}` : account.username,
     display_name: account.displayName,
     locked: false,
-    bot: true,
+    bot: account.bot ?? true,
     discoverable: false,
     group: false,
     created_at: account.createdAt,
     note: '',
     url,
-    uri: `${context.baseUrl}/users/${account.username}`,
+    uri: `${home}/users/${account.username}`,
     avatar: missing,
     avatar_static: missing,
     header: `${context.baseUrl}/headers/original/missing.png`,

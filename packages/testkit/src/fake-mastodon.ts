@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { AccountJson, FakeAccount } from './entities.ts';
+import type { AccountJson, FakeAccount, NotificationJson, StatusJson, StatusVisibility } from './entities.ts';
 import {
   createFaultQueue,
   type FailNextOptions,
@@ -16,6 +16,7 @@ import {
 import { type Flavour, flavourProfile } from './flavour.ts';
 import { createIdGenerator } from './ids.ts';
 import { instanceV1Json, instanceV2Json } from './instance.ts';
+import { createNotificationServer, type RecordedNotification } from './notifications.ts';
 import {
   type AuthorizeRequest,
   createOAuthServer,
@@ -26,7 +27,9 @@ import {
 } from './oauth.ts';
 import { errorReply, jsonReply, type Reply } from './reply.ts';
 import { describeParams, type Params, parseBody, parseQuery } from './request-body.ts';
+import { tokenizeStatusText } from './status-text.ts';
 import { createStatusServer, type RecordedMedia, type RecordedStatus } from './statuses.ts';
+import { createStreamingServer, type RecordedStream } from './streaming.ts';
 
 /** A user of the password grant (Pleroma/Akkoma). */
 export interface FakeUser {
@@ -97,6 +100,35 @@ export interface FakeMastodonOptions {
   postRateLimit?: { limit: number; windowMs: number } | false;
   /** Called after every status the fake creates (serve.ts prints them). */
   onStatus?: (status: RecordedStatus) => void;
+  /**
+   * Whether the streaming API accepts WebSocket upgrades on /api/v1/streaming; false answers them 404, as a server
+   * (or proxy) without streaming does.
+   * @default true
+   */
+  streaming?: boolean;
+  /**
+   * Media processing on POST /api/v2/media: with a number n, every upload answers 202 (`url: null`) and the next n
+   * GET /api/v1/media/:id answer 206 before one answers 200. Unset: images answer 200 at once, video and audio 202
+   * and are ready at the first poll.
+   */
+  mediaProcessing?: number;
+  /**
+   * Upload limit per account on POST /api/v1/media and /api/v2/media (429 beyond). `false` turns it off.
+   * @default mastodon { limit: 30, windowMs: 30 min }, the others false
+   */
+  mediaRateLimit?: { limit: number; windowMs: number } | false;
+}
+
+/** What {@link FakeMastodon.mention} takes. */
+export interface FakeMentionOptions {
+  /** Who writes: `owner@example.social` (remote) or `owner` (local); the account is created when unknown. */
+  from: string;
+  /** The text after the bot's mention (`status pi1`); `@janitor ` is put in front unless the text mentions the bot. */
+  text: string;
+  /** @default 'public' */
+  visibility?: StatusVisibility;
+  /** The status this one replies to (it must exist). */
+  inReplyToId?: string;
 }
 
 /** One request as the fake received it. */
@@ -131,13 +163,20 @@ export interface FakeMastodon {
   readonly statuses: readonly RecordedStatus[];
   /** Every media attachment uploaded. */
   readonly media: readonly RecordedMedia[];
+  /** The bot account's notifications, oldest first (filtered ones included, with `filtered: true`). */
+  readonly notifications: readonly RecordedNotification[];
+  /** Every streaming connection accepted, in order (closed ones keep `open: false`). */
+  readonly streams: readonly RecordedStream[];
   /** Apps registered through POST /api/v1/apps. */
   readonly apps: readonly RecordedApp[];
   /** Tokens: the static ones first, then every token issued. */
   readonly tokens: readonly RecordedToken[];
   /** The bot account as GET /api/v1/accounts/verify_credentials shows it. */
   readonly account: AccountJson;
-  /** Every account: the bot account first, then one per `users` entry. */
+  /**
+   * Every account: the bot account first, then one per `users` entry, then those created on the fly (remote accounts
+   * a status mentions, accounts given to `mention`, `favourite` or `follow`).
+   */
   readonly accounts: readonly FakeAccount[];
   /** Faults armed and not yet consumed (counting `times`). */
   readonly pendingFaults: number;
@@ -156,7 +195,26 @@ export interface FakeMastodon {
    * deadline. @example await fake.waitFor(() => fake.statuses[0])
    */
   waitFor<T>(probe: () => T | null | undefined | false, options?: { timeoutMs?: number }): Promise<T>;
-  /** Forget requests, statuses, media, idempotency keys, rate-limit counts and faults (apps and tokens stay). */
+  /**
+   * A status by `from` that mentions the bot, and its mention notification, pushed on the bot's open streams (unless
+   * Mastodon filters it: a private mention from an account the bot does not follow). Throws for an unknown
+   * `inReplyToId` or a malformed `from`.
+   * @example const { status } = fake.mention({ from: 'owner@example.social', text: 'status pi1' });
+   */
+  mention(options: FakeMentionOptions): { status: StatusJson; notification: NotificationJson };
+  /**
+   * `from` favourites a status: a favourite notification when the status is the bot's (null otherwise, or when
+   * `from` had favourited it already). Throws for an unknown status or one `from` cannot see.
+   */
+  favourite(statusId: string, from: string): { notification: NotificationJson | null };
+  /** The bot follows `handle` (`user` or `user@domain`): Mastodon then no longer filters its private mentions. */
+  follow(handle: string): void;
+  /** Cut every open streaming connection abruptly (no close frame); returns how many were open. */
+  dropStreams(): number;
+  /**
+   * Forget requests, statuses, media, notifications, idempotency keys, rate-limit counts and faults (apps, tokens,
+   * accounts, follows and open streams stay).
+   */
   reset(): void;
   /** Close every connection (stalled ones too) and stop listening. */
   close(): Promise<void>;
@@ -184,6 +242,7 @@ interface HandledRequest {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const VISIBILITIES: readonly StatusVisibility[] = ['public', 'unlisted', 'private', 'direct'];
 const DEFAULT_WAIT_MS = 5000;
 
 function lowerCaseHeaders(request: IncomingMessage): Record<string, string> {
@@ -264,9 +323,18 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
     host = '127.0.0.1',
     rateLimit = { limit: 300, windowMs: 300_000 },
     onStatus,
+    streaming: streamingEnabled = true,
+    mediaProcessing,
   } = options;
   const profile = flavourProfile(flavour);
   const postRateLimit = options.postRateLimit ?? profile.defaultPostRateLimit;
+  const mediaRateLimit = options.mediaRateLimit ?? profile.defaultMediaRateLimit;
+  if (mediaProcessing !== undefined && !(Number.isInteger(mediaProcessing) && mediaProcessing >= 0)) {
+    throw new RangeError(`mediaProcessing must be a whole number of polls (0 or more), got ${mediaProcessing}`);
+  }
+  if (mediaRateLimit && (!(mediaRateLimit.limit > 0) || !(mediaRateLimit.windowMs > 0))) {
+    throw new RangeError('mediaRateLimit needs a positive limit and windowMs');
+  }
   const maxCharacters = options.maxCharacters ?? profile.defaultMaxCharacters;
   if (!Number.isInteger(maxCharacters) || maxCharacters < 1) {
     throw new RangeError(`maxCharacters must be a positive integer, got ${maxCharacters}`);
@@ -303,13 +371,47 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
     checkPassword: (login, password) => {
       const needle = login.toLowerCase();
       const account = accounts.find(
-        (candidate) => candidate.username.toLowerCase() === needle || candidate.email?.toLowerCase() === needle,
+        (candidate) =>
+          !candidate.domain &&
+          (candidate.username.toLowerCase() === needle || candidate.email?.toLowerCase() === needle),
       );
       if (!account) return null;
       const expected = passwords.get(account.id);
       return expected !== undefined && expected === password ? account : null;
     },
     staticTokens: accessTokens,
+  });
+
+  const botFollows = new Set<string>();
+  const faults = createFaultQueue();
+  const requests: RecordedRequest[] = [];
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const waiter of [...waiters]) waiter();
+  };
+
+  const streaming = createStreamingServer({
+    profile,
+    enabled: streamingEnabled,
+    resolveToken: (token) => {
+      const result = oauth.resolveBearer(`Bearer ${token}`);
+      return result.kind === 'ok' && result.token.accountId !== null ? result.token : null;
+    },
+    changed: notify,
+    record: (request, status) => {
+      const url = new URL(request.url ?? '/', 'http://fake');
+      requests.push({
+        method: (request.method ?? 'GET').toUpperCase(),
+        path: url.pathname,
+        query: parseQuery(url.search),
+        headers: lowerCaseHeaders(request),
+        rawBody: '',
+        body: null,
+        receivedAt: now(),
+        fault: null,
+        responseStatus: status,
+      });
+    },
   });
 
   const content = createStatusServer({
@@ -319,22 +421,39 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
     baseUrl: () => baseUrl,
     maxCharacters,
     accounts: () => accounts,
+    addAccount: (account) => accounts.push(account),
+    follows: (followerId, targetId) => followerId === botAccount.id && botFollows.has(targetId),
     apps: () => oauth.apps,
     onStatus,
+    onCreated: (status) => {
+      // The bot's home timeline: its own statuses and those of accounts it follows, on its `user` streams.
+      if (status.accountId === botAccount.id || botFollows.has(status.accountId)) {
+        streaming.emit(botAccount.id, ['user'], 'update', content.statusJsonOf(status));
+      }
+      // Called only once the fake is running, after `notifications` below exists.
+      notifications.mentioned(status);
+    },
     postRateLimit: postRateLimit || null,
+    mediaRateLimit: mediaRateLimit || null,
+    mediaProcessing: mediaProcessing ?? null,
   });
 
-  const faults = createFaultQueue();
-  const requests: RecordedRequest[] = [];
+  const notifications = createNotificationServer({
+    profile,
+    now,
+    newId,
+    baseUrl: () => baseUrl,
+    bot: () => botAccount,
+    content,
+    accountById: (id) => accounts.find((account) => account.id === id),
+    botFollows: (accountId) => botFollows.has(accountId),
+    push: (notification) =>
+      streaming.emit(botAccount.id, ['user:notification', 'user'], 'notification', notification, 'read:notifications'),
+  });
   const pleromaIdempotency = new Map<string, { reply: RawReply; requestId: string; expiresAt: number }>();
   const rateWindows = new Map<string, { windowStart: number; count: number }>();
-  const waiters = new Set<() => void>();
   const sockets = new Set<Socket>();
   const lifetime = new AbortController();
-
-  const notify = () => {
-    for (const waiter of [...waiters]) waiter();
-  };
 
   const instanceContext = () => ({
     profile,
@@ -467,6 +586,20 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
       auth: 'user',
       scopes: ['write:media'],
       handle: ({ match, token }) => content.showMedia(match[1] as string, token as RecordedToken),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/notifications$/,
+      auth: 'user',
+      scopes: ['read:notifications'],
+      handle: ({ query, token }) => notifications.list(query, token as RecordedToken),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/notifications\/([^/]+)$/,
+      auth: 'user',
+      scopes: ['read:notifications'],
+      handle: ({ match, token }) => notifications.show(match[1] as string, token as RecordedToken),
     },
     {
       method: 'PUT',
@@ -705,6 +838,7 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
   });
   // A client that sends garbage or hangs up mid-request must not crash the test process.
   server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('upgrade', (request, socket, head) => streaming.handleUpgrade(request, socket, head));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -721,6 +855,7 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
   const close = (): Promise<void> => {
     if (closing) return closing;
     lifetime.abort();
+    streaming.close();
     closing = new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -737,6 +872,8 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
     requests,
     statuses: content.statuses,
     media: content.media,
+    notifications: notifications.notifications,
+    streams: streaming.streams,
     apps: oauth.apps,
     tokens: oauth.tokens,
     get account() {
@@ -781,8 +918,54 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
         check();
       });
     },
+    mention({ from, text, visibility = 'public', inReplyToId }) {
+      if (!VISIBILITIES.includes(visibility)) {
+        throw new TypeError(`fake.mention: visibility must be one of ${VISIBILITIES.join(', ')}, got ${visibility}`);
+      }
+      const account = content.ensureAccount(from);
+      if (account.id === botAccount.id) throw new TypeError('fake.mention: the bot cannot mention itself');
+      if (
+        inReplyToId !== undefined &&
+        !content.statuses.some((status) => status.id === inReplyToId && status.deletedAt === null)
+      ) {
+        throw new TypeError(`fake.mention: inReplyToId ${inReplyToId} is no status of this server`);
+      }
+      const host = new URL(baseUrl).host.toLowerCase();
+      const mentionsBot = tokenizeStatusText(text).some(
+        (token) =>
+          token.kind === 'mention' &&
+          token.username.toLowerCase() === botAccount.username.toLowerCase() &&
+          (token.domain === null || token.domain.toLowerCase() === host),
+      );
+      const status = content.insert(account, {
+        text: mentionsBot ? text : `@${botAccount.username} ${text}`,
+        visibility,
+        inReplyToId: inReplyToId ?? null,
+      });
+      const notification = notifications.notifications.find(
+        (candidate) => candidate.statusId === status.id && candidate.type === 'mention',
+      ) as RecordedNotification;
+      notify();
+      return { status: content.statusJsonOf(status), notification: notifications.json(notification) };
+    },
+    favourite(statusId, from) {
+      const status = content.statuses.find((candidate) => candidate.id === statusId && candidate.deletedAt === null);
+      if (!status) throw new TypeError(`fake.favourite: ${statusId} is no status of this server`);
+      const account = content.ensureAccount(from);
+      if (!content.visibleTo(status, { accountId: account.id })) {
+        throw new TypeError(`fake.favourite: ${from} cannot see status ${statusId}`);
+      }
+      const made = content.favourite(status.id, account.id) ? notifications.favourited(status, account) : null;
+      notify();
+      return { notification: made ? notifications.json(made) : null };
+    },
+    follow(handle) {
+      botFollows.add(content.ensureAccount(handle).id);
+    },
+    dropStreams: () => streaming.drop(),
     reset() {
       requests.length = 0;
+      notifications.clear();
       content.clear();
       pleromaIdempotency.clear();
       rateWindows.clear();

@@ -41,6 +41,28 @@ export interface FlavourProfile {
   defaultPostRateLimit: { limit: number; windowMs: number } | false;
   /** Extra visibilities the family accepts beyond public, unlisted, private, direct. */
   extraVisibilities: readonly string[];
+  /**
+   * The query parameters GET /api/v1/notifications filters on: Mastodon and GoToSocial (0.16+) read `types[]` and
+   * `exclude_types[]`; Pleroma and Akkoma read `include_types[]` and `exclude_types[]` (and ignore `types[]`).
+   */
+  notificationFilters: { include: 'types' | 'include_types'; exclude: 'exclude_types' };
+  /**
+   * How the streaming API answers subscriptions. `mastodon`: scope checks, errors as `{"error","status"}` messages, no
+   * acknowledgement, one event message per subscribed stream. `pleroma`: the same checks, but every subscribe and
+   * unsubscribe is answered with a `pleroma:respond` event (no `stream` field). `gotosocial`: no scope checks; a
+   * subscribe message for a stream outside its status timelines (`user:notification` among them) is silently
+   * ignored (only the `?stream=` query opens it); a notification is one message for `["user:notification", "user"]`.
+   */
+  streaming: 'mastodon' | 'pleroma' | 'gotosocial';
+  /**
+   * Mastodon 4.3+: private mentions from accounts the bot does not follow are filtered (left out of the list unless
+   * `include_filtered=true`, never pushed on streams).
+   */
+  filtersPrivateMentions: boolean;
+  /** Notification ids: Mastodon, Pleroma and Akkoma count them up (decimal strings); GoToSocial uses ULIDs. */
+  notificationIds: 'sequential' | 'record';
+  /** Default limit on media uploads per account (Mastodon: 30 per 30 minutes); false: none. */
+  defaultMediaRateLimit: { limit: number; windowMs: number } | false;
   errors: {
     notFound: ErrorReply;
     tokenMissing: ErrorReply;
@@ -71,6 +93,11 @@ const mastodon: FlavourProfile = {
   rateLimitScope: 'token',
   defaultPostRateLimit: { limit: 300, windowMs: 3 * HOUR_MS },
   extraVisibilities: [],
+  notificationFilters: { include: 'types', exclude: 'exclude_types' },
+  streaming: 'mastodon',
+  filtersPrivateMentions: true,
+  notificationIds: 'sequential',
+  defaultMediaRateLimit: { limit: 30, windowMs: 30 * MINUTE_MS },
   errors: {
     notFound: { status: 404, body: { error: 'Record not found' } },
     tokenMissing: { status: 401, body: { error: 'The access token is invalid' } },
@@ -104,6 +131,11 @@ const pleroma: FlavourProfile = {
   rateLimitScope: 'token',
   defaultPostRateLimit: { limit: 15, windowMs: 10_000 },
   extraVisibilities: ['local'],
+  notificationFilters: { include: 'include_types', exclude: 'exclude_types' },
+  streaming: 'pleroma',
+  filtersPrivateMentions: false,
+  notificationIds: 'sequential',
+  defaultMediaRateLimit: false,
   errors: {
     notFound: { status: 404, body: { error: 'Not implemented' } },
     // Pleroma's EnsureAuthenticatedPlug answers 403 (not 401) for a missing or unknown token.
@@ -139,6 +171,11 @@ const gotosocial: FlavourProfile = {
   rateLimitScope: 'ip',
   defaultPostRateLimit: false,
   extraVisibilities: ['mutuals_only'],
+  notificationFilters: { include: 'types', exclude: 'exclude_types' },
+  streaming: 'gotosocial',
+  filtersPrivateMentions: false,
+  notificationIds: 'record',
+  defaultMediaRateLimit: false,
   errors: {
     notFound: { status: 404, body: { error: 'Not Found' } },
     tokenMissing: { status: 401, body: { error: 'Unauthorized: token not supplied' } },

@@ -113,4 +113,74 @@ describe('media upload', () => {
     );
     expect(error.statusCode).toBe(403);
   });
+
+  it('with mediaProcessing, answers 202 for an image, then 206 to that many polls, then 200', async () => {
+    const server = await start({ mediaProcessing: 2 });
+    const client = rest(server);
+    const pending = await client.v2.media.create({ file: new Blob([PNG], { type: 'image/png' }), skipPolling: true });
+    expect(pending.url).toBeNull();
+    const early = await rejection(client.v1.statuses.create({ status: 'too soon', mediaIds: [pending.id] }));
+    expect([early.statusCode, early.message]).toEqual([
+      422,
+      'Cannot attach files that have not finished processing. Try again in a moment!',
+    ]);
+    const polls: [number, string | null][] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${server.url}/api/v1/media/${pending.id}`, {
+        headers: { authorization: 'Bearer test-token' },
+      });
+      polls.push([response.status, ((await response.json()) as { url: string | null }).url]);
+    }
+    expect(polls.map(([status]) => status)).toEqual([206, 206, 200]);
+    expect(polls.map(([, url]) => url === null)).toEqual([true, true, false]);
+    expect(server.requests.find((request) => request.path === '/api/v2/media')?.responseStatus).toBe(202);
+    const status = await client.v1.statuses.create({ status: 'chart', mediaIds: [pending.id] });
+    expect(status.mediaAttachments.map((media) => media.url)).toEqual([polls[2]?.[1]]);
+    // Mastodon shows only attachments not yet attached.
+    const attached = await fetch(`${server.url}/api/v1/media/${pending.id}`, {
+      headers: { authorization: 'Bearer test-token' },
+    });
+    expect(attached.status).toBe(404);
+  });
+
+  it('refuses media ids that do not exist or belong to another post', async () => {
+    const server = await start();
+    const error = await rejection(rest(server).v1.statuses.create({ status: 'x', mediaIds: ['123'] }));
+    expect([error.statusCode, error.message]).toEqual([422, 'Media 123 not found or already attached to another post']);
+  });
+
+  it('allows 30 uploads per 30 minutes on mastodon (429 beyond, with rate-limit headers), none elsewhere', async () => {
+    let time = Date.parse('2026-12-01T10:00:00Z');
+    const server = await start({ now: () => time });
+    const upload = () =>
+      fetch(`${server.url}/api/v2/media`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-token' },
+        body: (() => {
+          const form = new FormData();
+          form.append('file', new Blob([PNG], { type: 'image/png' }), 'chart.png');
+          return form;
+        })(),
+      });
+    for (let i = 0; i < 30; i++) expect((await upload()).status).toBe(200);
+    const limited = await upload();
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual({ error: 'Too many requests' });
+    expect(limited.headers.get('x-ratelimit-limit')).toBe('30');
+    expect(limited.headers.get('x-ratelimit-reset')).toBe('2026-12-01T10:30:00.000Z');
+    expect(server.media).toHaveLength(30);
+    time += 30 * 60_000;
+    expect((await upload()).status).toBe(200);
+
+    const other = await startFakeMastodon({ flavour: 'gotosocial' });
+    try {
+      const client = rest(other);
+      for (let i = 0; i < 31; i++) {
+        await client.v2.media.create({ file: new Blob([PNG], { type: 'image/png' }), skipPolling: true });
+      }
+      expect(other.media).toHaveLength(31);
+    } finally {
+      await other.close();
+    }
+  });
 });

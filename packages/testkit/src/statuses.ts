@@ -60,8 +60,13 @@ export interface RecordedMedia {
   focus: string | null;
   accountId: string;
   statusId: string | null;
-  /** False while "processing" (v2 upload of video/audio): until the first GET /api/v1/media/:id. */
+  /**
+   * False while "processing": a v2 upload answered 202 (video and audio, or every file with `mediaProcessing`) until
+   * GET /api/v1/media/:id has answered 206 `pendingPolls` times.
+   */
   processed: boolean;
+  /** How many more GET /api/v1/media/:id answer 206 before the attachment is processed. */
+  pendingPolls: number;
   createdAt: string;
 }
 
@@ -73,10 +78,30 @@ export interface StatusDependencies {
   baseUrl: () => string;
   maxCharacters: number;
   accounts: () => readonly FakeAccount[];
+  /** Remember an account created on the fly (a remote account mentioned, or one that mentions the bot). */
+  addAccount: (account: FakeAccount) => void;
+  /** Whether `followerId` follows `targetId` (only the bot follows anyone: `fake.follow`). */
+  follows: (followerId: string, targetId: string) => boolean;
   apps: () => readonly RecordedApp[];
   onStatus?: ((status: RecordedStatus) => void) | undefined;
+  /** Called after every status is created, through the API or by `fake.mention` (notifications hook in here). */
+  onCreated?: ((status: RecordedStatus) => void) | undefined;
   /** Posting limit per account (Mastodon: 300 / 3 h on successful posts; Pleroma: 15 / 10 s on attempts). */
   postRateLimit: { limit: number; windowMs: number } | null;
+  /** Upload limit per account, counted on every POST /api/v1/media and /api/v2/media (Mastodon: 30 / 30 min). */
+  mediaRateLimit: { limit: number; windowMs: number } | null;
+  /**
+   * With a number, every v2 upload answers 202 and that many polls answer 206 before it is processed; null: images
+   * are processed at once (200), video and audio at the first poll.
+   */
+  mediaProcessing: number | null;
+}
+
+/** What {@link StatusServer.insert} needs for a status written by someone other than the API client. */
+export interface InsertedStatus {
+  text: string;
+  visibility: StatusVisibility;
+  inReplyToId: string | null;
 }
 
 /** Statuses, media and accounts: state and endpoints. */
@@ -93,6 +118,16 @@ export interface StatusServer {
   showMedia(id: string, token: RecordedToken): Reply;
   updateMedia(id: string, params: Params, token: RecordedToken): Reply;
   accountJsonOf(account: FakeAccount, withSource?: boolean): AccountJson;
+  /** The Status entity of a record. */
+  statusJsonOf(record: RecordedStatus): StatusJson;
+  /** Whether the holder of `viewer` may see the status (author, mentioned, follower for private, anyone for public). */
+  visibleTo(record: RecordedStatus, viewer: { accountId: string | null } | null): boolean;
+  /** The account for `user` (local) or `user@domain` (remote), created when unknown. Throws on a malformed handle. */
+  ensureAccount(handle: string): FakeAccount;
+  /** Create a status written by `account` (no validation, no limits), as if it arrived from its server. */
+  insert(account: FakeAccount, status: InsertedStatus): RecordedStatus;
+  /** Record a favourite of a status by an account; false when it had favourited it already. */
+  favourite(statusId: string, accountId: string): boolean;
   clear(): void;
 }
 
@@ -123,11 +158,34 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
   const media: RecordedMedia[] = [];
   const idempotency = new Map<string, { statusId: string; expiresAt: number }>();
   const postWindows = new Map<string, { windowStart: number; count: number }>();
-  const remoteIds = new Map<string, string>();
+  const mediaWindows = new Map<string, { windowStart: number; count: number }>();
+  const favourites = new Map<string, Set<string>>();
   const iso = () => new Date(deps.now()).toISOString();
   const { profile } = deps;
 
   const findAccount = (id: string) => deps.accounts().find((account) => account.id === id);
+  const ownHost = () => new URL(deps.baseUrl()).host.toLowerCase();
+  const localAccount = (username: string) =>
+    deps.accounts().find((account) => !account.domain && account.username.toLowerCase() === username.toLowerCase());
+  const remoteAccount = (username: string, domain: string) =>
+    deps
+      .accounts()
+      .find(
+        (account) =>
+          account.domain?.toLowerCase() === domain.toLowerCase() &&
+          account.username.toLowerCase() === username.toLowerCase(),
+      );
+  const newAccount = (username: string, domain: string | null): FakeAccount => {
+    const account: FakeAccount = { id: deps.newId(), username, displayName: username, email: null, createdAt: iso() };
+    if (domain !== null) account.domain = domain;
+    account.bot = false;
+    deps.addAccount(account);
+    return account;
+  };
+  const mentionOf = (account: FakeAccount): MentionJson => {
+    const json = accountJsonOf(account);
+    return { id: account.id, username: account.username, url: json.url, acct: json.acct };
+  };
   const liveStatuses = () => statuses.filter((status) => status.deletedAt === null);
 
   const accountJsonOf = (account: FakeAccount, withSource = false): AccountJson => {
@@ -194,7 +252,7 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
       url: urls.url,
       replies_count: liveStatuses().filter((status) => status.inReplyToId === record.id).length,
       reblogs_count: 0,
-      favourites_count: 0,
+      favourites_count: favourites.get(record.id)?.size ?? 0,
       quotes_count: 0,
       edited_at: null,
       favourited: false,
@@ -222,25 +280,12 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
   };
 
   const resolveMention = (username: string, domain: string | null): MentionJson | null => {
-    const ownHost = new URL(deps.baseUrl()).host.toLowerCase();
-    if (domain === null || domain.toLowerCase() === ownHost) {
-      const local = deps.accounts().find((account) => account.username.toLowerCase() === username.toLowerCase());
-      if (!local) return null;
-      return {
-        id: local.id,
-        username: local.username,
-        url: `${deps.baseUrl()}/@${local.username}`,
-        acct: local.username,
-      };
+    if (domain === null || domain.toLowerCase() === ownHost()) {
+      const local = localAccount(username);
+      return local ? mentionOf(local) : null;
     }
     // A remote account: assume WebFinger would find it, since a real server would then notify it.
-    const acct = `${username}@${domain}`;
-    let id = remoteIds.get(acct.toLowerCase());
-    if (!id) {
-      id = deps.newId();
-      remoteIds.set(acct.toLowerCase(), id);
-    }
-    return { id, username, url: `https://${domain}/@${username}`, acct };
+    return mentionOf(remoteAccount(username, domain) ?? newAccount(username, domain));
   };
 
   const renderContent = (text: string, contentType: string | null): string => {
@@ -271,15 +316,105 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
     return { window, limit, resetAt: windowStart + limit.windowMs };
   };
 
-  const visibleTo = (record: RecordedStatus, viewer: RecordedToken | null) =>
-    record.visibility === 'public' ||
-    record.visibility === 'unlisted' ||
-    (viewer !== null && viewer.accountId === record.accountId);
+  const visibleTo = (record: RecordedStatus, viewer: { accountId: string | null } | null): boolean => {
+    if (record.visibility === 'public' || record.visibility === 'unlisted') return true;
+    const viewerId = viewer?.accountId ?? null;
+    if (viewerId === null) return false;
+    if (viewerId === record.accountId) return true;
+    // Mastodon shows a private or direct status to the accounts it mentions, and a private one to followers.
+    if (record.mentions.some((mention) => mention.id === viewerId)) return true;
+    return record.visibility === 'private' && deps.follows(viewerId, record.accountId);
+  };
+
+  /** The record of a new status: mentions resolved, hashtags found, content rendered (not yet stored). */
+  const buildRecord = (
+    account: FakeAccount,
+    fields: Pick<RecordedStatus, 'status' | 'spoilerText' | 'visibility' | 'sensitive' | 'language' | 'contentType'> &
+      Pick<RecordedStatus, 'inReplyToId' | 'mediaIds' | 'idempotencyKey' | 'params' | 'accessToken'>,
+  ): RecordedStatus => {
+    const mentions: MentionJson[] = [];
+    const tags: string[] = [];
+    for (const token of tokenizeStatusText(fields.status)) {
+      if (token.kind === 'mention') {
+        const mention = resolveMention(token.username, token.domain);
+        if (mention && !mentions.some((existing) => existing.acct === mention.acct)) mentions.push(mention);
+      } else if (token.kind === 'hashtag') {
+        const name = token.name.toLowerCase();
+        if (!tags.includes(name)) tags.push(name);
+      }
+    }
+    const id = deps.newId();
+    urlsById.set(id, statusUrls(account, id));
+    return {
+      id,
+      ...fields,
+      accountId: account.id,
+      createdAt: iso(),
+      deletedAt: null,
+      content: renderContent(fields.status, fields.contentType),
+      mentions,
+      tags,
+    };
+  };
+
+  /** Count one attempt in a fixed window on the injected clock; the window and when it resets. */
+  const countIn = (
+    windows: Map<string, { windowStart: number; count: number }>,
+    key: string,
+    limit: { limit: number; windowMs: number },
+  ) => {
+    const windowStart = Math.floor(deps.now() / limit.windowMs) * limit.windowMs;
+    let window = windows.get(key);
+    if (!window || window.windowStart !== windowStart) {
+      window = { windowStart, count: 0 };
+      windows.set(key, window);
+    }
+    return { window, resetAt: windowStart + limit.windowMs };
+  };
 
   return {
     statuses,
     media,
     accountJsonOf,
+    statusJsonOf: (record) => statusJson(record),
+    visibleTo,
+
+    ensureAccount(handle) {
+      const match = /^@?([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@([\p{L}\p{N}_.:-]+))?$/iu.exec(handle.trim());
+      if (!match)
+        throw new TypeError(`not an account handle: ${JSON.stringify(handle)} (expected user or user@domain)`);
+      const username = match[1] as string;
+      const domain = match[2] && match[2].toLowerCase() !== ownHost() ? match[2] : null;
+      if (domain === null) return localAccount(username) ?? newAccount(username, null);
+      return remoteAccount(username, domain) ?? newAccount(username, domain);
+    },
+
+    insert(account, status) {
+      const record = buildRecord(account, {
+        status: status.text,
+        spoilerText: '',
+        visibility: status.visibility,
+        sensitive: false,
+        language: profile.flavour === 'mastodon' ? 'en' : null,
+        contentType: null,
+        inReplyToId: status.inReplyToId,
+        mediaIds: [],
+        idempotencyKey: null,
+        params: {},
+        accessToken: '',
+      });
+      statuses.push(record);
+      deps.onCreated?.(record);
+      return record;
+    },
+
+    favourite(statusId, accountId) {
+      const set = favourites.get(statusId) ?? new Set<string>();
+      favourites.set(statusId, set);
+      if (set.has(accountId)) return false;
+      set.add(accountId);
+      return true;
+    },
 
     create(params, token, idempotencyKey) {
       const accountId = token.accountId as string;
@@ -382,23 +517,8 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
         window.count += 1;
       }
 
-      const tokens = tokenizeStatusText(text);
-      const mentions: MentionJson[] = [];
-      const tags: string[] = [];
-      for (const token of tokens) {
-        if (token.kind === 'mention') {
-          const mention = resolveMention(token.username, token.domain);
-          if (mention && !mentions.some((existing) => existing.acct === mention.acct)) mentions.push(mention);
-        } else if (token.kind === 'hashtag') {
-          const name = token.name.toLowerCase();
-          if (!tags.includes(name)) tags.push(name);
-        }
-      }
-
-      const id = deps.newId();
       const languageGiven = validLanguage(asText(params.language));
-      const record: RecordedStatus = {
-        id,
+      const record = buildRecord(account, {
         status: text,
         spoilerText,
         visibility: rawVisibility && rawVisibility !== '' ? rawVisibility : 'public',
@@ -409,15 +529,9 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
         mediaIds,
         idempotencyKey,
         params,
-        accountId,
         accessToken: token.accessToken,
-        createdAt: iso(),
-        deletedAt: null,
-        content: renderContent(text, contentType),
-        mentions,
-        tags,
-      };
-      urlsById.set(id, statusUrls(account, id));
+      });
+      const { id } = record;
       const app = deps.apps().find((candidate) => candidate.clientId === token.clientId);
       if (app) applications.set(id, { name: app.name, website: app.website });
       for (const item of attached) if (item) item.statusId = id;
@@ -429,6 +543,7 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
         });
       }
       deps.onStatus?.(record);
+      deps.onCreated?.(record);
       return jsonReply(200, statusJson(record));
     },
 
@@ -493,6 +608,18 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
     },
 
     upload(params, token, version) {
+      if (deps.mediaRateLimit) {
+        // Rack::Attack's throttle_api_media counts every upload request of the account.
+        const { window, resetAt } = countIn(mediaWindows, token.accountId as string, deps.mediaRateLimit);
+        window.count += 1;
+        if (window.count > deps.mediaRateLimit.limit) {
+          return jsonReply(
+            429,
+            profile.errors.rateLimited.body,
+            rateLimitHeaders(profile, deps.mediaRateLimit.limit, 0, resetAt),
+          );
+        }
+      }
       const file = params.file;
       if (!isUploadedFile(file)) return jsonReply(422, { error: "Validation failed: File can't be blank" });
       const type = mediaTypeOf(file.type);
@@ -501,7 +628,8 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
       }
       if (file.size === 0) return jsonReply(422, { error: 'Validation failed: File is invalid' });
       const description = asText(params.description);
-      if (description !== null && description.length > 1500) {
+      // Rails counts characters (code points), not UTF-16 units.
+      if (description !== null && [...description].length > 1500) {
         return jsonReply(422, { error: 'Validation failed: Description is too long (maximum is 1500 characters)' });
       }
       const item: RecordedMedia = {
@@ -515,8 +643,9 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
         focus: asText(params.focus),
         accountId: token.accountId as string,
         statusId: null,
-        // v2 processes video and audio asynchronously: 202 with a null url until processed.
-        processed: version === 1 || type === 'image' || type === 'gifv',
+        // v2 processes video and audio (and, with mediaProcessing, every file) asynchronously: 202, url null.
+        processed: version === 1 || (deps.mediaProcessing === null && (type === 'image' || type === 'gifv')),
+        pendingPolls: version === 1 ? 0 : (deps.mediaProcessing ?? 0),
         createdAt: iso(),
       };
       media.push(item);
@@ -525,7 +654,13 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
 
     showMedia(id, token) {
       const item = media.find((candidate) => candidate.id === id && candidate.accountId === token.accountId);
-      if (!item) return errorReply(profile.errors.notFound);
+      // Mastodon only shows attachments not yet attached to a status (`where(status_id: nil)`).
+      if (!item || (profile.flavour === 'mastodon' && item.statusId !== null))
+        return errorReply(profile.errors.notFound);
+      if (!item.processed && item.pendingPolls > 0) {
+        item.pendingPolls -= 1;
+        return jsonReply(206, mediaJson(item));
+      }
       item.processed = true;
       return jsonReply(200, mediaJson(item));
     },
@@ -545,6 +680,8 @@ export function createStatusServer(deps: StatusDependencies): StatusServer {
       media.length = 0;
       idempotency.clear();
       postWindows.clear();
+      mediaWindows.clear();
+      favourites.clear();
       urlsById.clear();
       applications.clear();
     },
