@@ -10,7 +10,14 @@ import {
   settlesWithin,
   startComponents,
 } from '@janitor/runtime';
-import { createAccessPolicy, createSessions, createStoreWatch, neverThrowing } from '@janitor/runtime/hub';
+import {
+  createAccessPolicy,
+  createChartMedia,
+  createMentionListener,
+  createSessions,
+  createStoreWatch,
+  neverThrowing,
+} from '@janitor/runtime/hub';
 import { createPosting } from '@janitor/runtime/posting';
 import { createReadModel } from '@janitor/runtime/read';
 import { DEFAULT_NOTIFICATION_RETENTION_MS, maintainHistory, openStore, type Store } from '@janitor/store';
@@ -116,11 +123,17 @@ export function createHubService(options: HubServiceOptions): HubService {
         { file: config.data.mastodon.credentials.user_file },
       );
     }
-    const worker: OutboxWorker = createPosting({ config, logger, dryRun: configured === 'dry-run' }, store, {
+    // Charts on alert posts and bot answers: drawn from the history when the post is first sent.
+    const charts = config.data.mastodon.status_post.charts && config.history.enabled;
+    const posting = createPosting({ config, logger, dryRun: configured === 'dry-run' }, store, {
       env,
-    }).worker;
+      ...(charts ? { mediaFor: (payload, about) => chartMedia(payload, about) } : {}),
+    });
+    const { worker, publisher } = posting;
     const storeWatch = createStoreWatch({ store, logger });
     const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker.notify() });
+    const chartMedia = createChartMedia({ history: store.history, plan: alerts.plan, now });
+    const read = createReadModel({ store, alerts, reportFormat: config.reportFormat, now });
     const publisherState = (): PublisherState => (worker.status().paused === 'auth' ? 'token-refused' : configured);
     const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
     const app = createHub({
@@ -136,7 +149,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       ...(noCredentials ? { dryRunBecause: 'no-credentials' as const } : {}),
       storeWatch,
       ...(config.history.enabled ? { history: store.history, now } : { now }),
-      read: createReadModel({ store, alerts, reportFormat: config.reportFormat, now }),
+      read,
       storeWritable: () => {
         // A real write, cheap enough for every health check (integrity_check would scan the whole file).
         try {
@@ -155,6 +168,25 @@ export function createHubService(options: HubServiceOptions): HubService {
       (upkeeping ??= maintainHistory(store.history, { nowMs: now(), maxSteps: 500 }).finally(() => {
         upkeeping = undefined;
       }));
+
+    // The bot: mentions answered through the outbox. It reads the account's notifications, so it needs the token.
+    let listener: Component | undefined;
+    if (config.bot.enabled && configured === 'dry-run') {
+      logger.warn('bot.enabled is set, but the hub runs dry: it reads no mentions until logged in');
+    } else if (config.bot.enabled) {
+      listener = createMentionListener({
+        source: publisher,
+        settings: config.bot,
+        store,
+        alerts,
+        read,
+        charts,
+        maxChars: () => publisher.maxLength(),
+        onQueued: () => worker.notify(),
+        logger,
+        now,
+      });
+    }
 
     let graceMs = 2000;
     const components: Component[] = [
@@ -189,6 +221,7 @@ export function createHubService(options: HubServiceOptions): HubService {
             ),
           ]
         : []),
+      ...(listener ? [listener] : []),
       ...(storeCheckIntervalMs > 0
         ? [intervalComponent('database file check', storeCheckIntervalMs, async () => storeWatch.check(), { logger })]
         : []),

@@ -17,6 +17,8 @@ export interface PostProgress {
   unconfirmed?: { part: number; sinceMs: number };
   /** The status its thread continued was gone (404/422): it is posted on its own. */
   replyDropped?: boolean;
+  /** The media it carries, uploaded at its first attempt (none when that failed): not uploaded again. */
+  mediaIds?: string[];
 }
 
 /** What the outbox holds for one entry. */

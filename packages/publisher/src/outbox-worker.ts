@@ -1,6 +1,7 @@
 import type { Logger } from '@janitor/protocol';
 import { silentLogger } from '@janitor/protocol';
 import { AuthError } from './auth-error.ts';
+import type { MediaUpload } from './media-upload.ts';
 import { isOutboxPayload, mergePayloads, type OutboxPayload, payloadDraft } from './outbox-payload.ts';
 import { type BudgetState, createPostBudget, POST_BUDGETS, type PostBudget, type PostWindow } from './post-budget.ts';
 import { leadingMentions } from './post-route.ts';
@@ -101,6 +102,12 @@ export interface OutboxWorkerOptions {
    * is dropped and the post goes out on its own. @default none: every post starts its own thread
    */
   replyTarget?: (about: unknown) => string | undefined;
+  /**
+   * The images a post carries (a chart of the metric), made at its first attempt and uploaded before it; their ids
+   * are kept with the entry. When making or uploading them fails (the server's media limit), the post goes out
+   * without them. Not called in a dry run. @default none
+   */
+  mediaFor?: (payload: OutboxPayload, about: unknown) => Promise<readonly MediaUpload[]>;
   /** Called after an entry was posted (every part of it), with what the publisher answered. */
   onPosted?: (entry: OutboxPortEntry, result: PublishResult) => void;
   /** Called after an attempt failed: the entry waits for a retry (`'retry'`) or became a dead letter (`'dead'`). */
@@ -211,6 +218,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     onPosted,
     onFailed,
     replyTarget,
+    mediaFor,
   } = options;
   // A dry run posts nothing: no server limit to keep under.
   const windows =
@@ -270,6 +278,30 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (!('unconfirmed' in extra)) delete next.unconfirmed;
       outbox.update(entry.id, next, { idempotencyKey: entry.idempotencyKey });
     };
+
+    let mediaIds = payload.mediaIds;
+    if (mediaIds === undefined && mediaFor && !publisher.dryRun && postedIds.length === 0) {
+      mediaIds = [];
+      const controller = new AbortController();
+      inFlight = controller;
+      try {
+        for (const file of await mediaFor(payload, entry.about)) {
+          mediaIds.push((await publisher.uploadMedia(file, { signal: controller.signal })).id);
+        }
+      } catch (error) {
+        if (abandoned) return { kind: 'abandoned' };
+        logger.warn('the post goes out without its image', {
+          entry: entry.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        mediaIds = [];
+      } finally {
+        inFlight = undefined;
+      }
+      save({ mediaIds });
+      payload.mediaIds = mediaIds;
+    }
+    if (mediaIds && mediaIds.length > 0 && postedIds.length === 0) parts[0] = { ...parts[0]!, mediaIds };
 
     for (let i = postedIds.length; i < parts.length; i++) {
       if (budget) {

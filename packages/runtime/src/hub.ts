@@ -3,6 +3,8 @@
 // a logger that never throws into a request, the log file checked before anything starts, the dashboard's sessions.
 export type { AccessDecision, AccessPolicyOptions, HubToken, TokenDigest, TokenInfo } from './access-policy.ts';
 export { createAccessPolicy, PRIVATE_NETWORKS, sha256Hex } from './access-policy.ts';
+export type { ChartMediaDeps } from './chart-media.ts';
+export { ALERT_CHART_WINDOW_MS, createChartMedia } from './chart-media.ts';
 export type { ForwardingHeaders, Sender, SenderResolverOptions } from './client-address.ts';
 export { contains, createSenderResolver, plainAddress } from './client-address.ts';
 export type { ConnectionLimits, LimitConnectionsOptions } from './connection-limits.ts';
@@ -14,7 +16,7 @@ export { cameOverHttps, createDashboardAuth } from './dashboard-auth.ts';
 export { shutdown, trackConnections } from './http-shutdown.ts';
 export { checkLogFile } from './log-file.ts';
 export type { MentionListener, MentionListenerDeps, MentionNotification, MentionSource } from './mention-listener.ts';
-export { compareIds, createMentionListener, MENTION_CURSOR_KEY } from './mention-listener.ts';
+export { createMentionListener, FIRST_START_WINDOW_MS, MENTION_CURSOR_KEY } from './mention-listener.ts';
 export { cannotStart, exitOnUnexpectedError } from './process-guard.ts';
 export { neverThrowing } from './safe-logger.ts';
 export type { Session, SessionKeyValue, Sessions, SessionsOptions } from './sessions.ts';

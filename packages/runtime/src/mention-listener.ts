@@ -14,7 +14,7 @@ import {
   replyVisibility,
 } from '@janitor/bot';
 import { type FleetView, type HostDetailView, type Logger, type PostAbout, silentLogger } from '@janitor/protocol';
-import type { AnswerPost, Visibility } from '@janitor/publisher';
+import { type AnswerPost, AuthError, compareIds, type Visibility } from '@janitor/publisher';
 import type { KeyValue, NotificationEntry, Silence } from '@janitor/store';
 import type { Component } from './components.ts';
 import { silenceView } from './silence-view.ts';
@@ -62,7 +62,7 @@ export interface MentionListenerDeps {
   };
   read: {
     fleet(): FleetView;
-    host(hostname: string): { ok: true; value: HostDetailView } | { ok: false };
+    host(hostname: string): { ok: true; body: HostDetailView } | { ok: false };
   };
   /** Whether answers may carry a chart (`status_post.charts`). @default true */
   charts?: boolean;
@@ -89,10 +89,8 @@ export interface MentionListener extends Component {
 /** Where the cursor (the last notification handled) is kept. */
 export const MENTION_CURSOR_KEY = 'bot.notifications_cursor';
 
-/** Notification ids grow; they are numbers (Mastodon, Pleroma) or ULIDs (GoToSocial): compare by length first. */
-export function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
+/** On the first start (no cursor yet), mentions older than this are not answered: the bot was not there. */
+export const FIRST_START_WINDOW_MS = 10 * 60_000;
 
 /**
  * Listens to the account's notifications and answers the mentions the bot settings allow. Each notification is handled
@@ -154,7 +152,7 @@ export function createMentionListener(deps: MentionListenerDeps): MentionListene
       fleet: () => read.fleet(),
       host: (name) => {
         const found = read.host(name);
-        return found.ok ? found.value : undefined;
+        return found.ok ? found.body : undefined;
       },
       silences: {
         list: () => alerts.silences().map(silenceView),
@@ -233,6 +231,11 @@ export function createMentionListener(deps: MentionListenerDeps): MentionListene
       .sort((a, b) => compareIds(a.id, b.id));
     for (const n of fresh) {
       if (stopped && loop !== undefined) break;
+      if (cursor === undefined && Date.parse(n.createdAt) < now() - FIRST_START_WINDOW_MS) {
+        // The first start: what was said before the bot listened is history, not a question for it.
+        store.kv.set(MENTION_CURSOR_KEY, n.id);
+        continue;
+      }
       await handle(n);
       // handle() queued an answer with the cursor, or there was nothing to answer: move the cursor on.
       if (compareIds(n.id, store.kv.get<string>(MENTION_CURSOR_KEY) ?? '') > 0) store.kv.set(MENTION_CURSOR_KEY, n.id);
@@ -296,6 +299,10 @@ export function createMentionListener(deps: MentionListenerDeps): MentionListene
             },
             onClose: (error) => {
               stream = undefined;
+              if (error instanceof AuthError) {
+                streamFailed = true;
+                logger.error('the server refused the notification stream: polling only', { error: error.message });
+              }
               if (!stopped)
                 logger.info('the notification stream closed; catching up and opening it again', {
                   ...(error ? { error: error.message } : {}),

@@ -43,7 +43,7 @@ export interface PostingStore {
 }
 
 /** Options of {@link createPosting}: what differs between callers (hooks, a clock), never the config's meaning. */
-export type PostingOptions = Pick<OutboxWorkerOptions, 'logger' | 'now' | 'onPosted' | 'onFailed'> & {
+export type PostingOptions = Pick<OutboxWorkerOptions, 'logger' | 'now' | 'onPosted' | 'onFailed' | 'mediaFor'> & {
   /** @default process.env */
   env?: Record<string, string | undefined>;
   /** A publisher already built (tests, a caller that checked the token first). @default {@link publisherFor} */
