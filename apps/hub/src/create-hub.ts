@@ -6,6 +6,7 @@ import {
   createDashboardAuth,
   createSessions,
   type DashboardAuthOptions,
+  type HubMetrics,
   neverThrowing,
   type Sessions,
   type StoreWatch,
@@ -23,6 +24,7 @@ import { createHealthRoutes, type HealthOutbox, type PublisherState } from './ro
 import { createIngestRoutes, type IngestAlerts, type IngestRoutesDeps } from './routes/ingest.ts';
 import { createLogRoutes, type LogsStore } from './routes/logs.ts';
 import { createMessageRoutes, type MessageLogPort, type MessageOutbox } from './routes/message.ts';
+import { createMetricsRoutes } from './routes/metrics.ts';
 import { createSilenceRoutes, type SilenceAlerts } from './routes/silences.ts';
 
 export type { PublisherState } from './routes/health.ts';
@@ -72,13 +74,18 @@ export interface HubDeps {
   read?: ReadModel;
   /** The agent bundle the hub hands out. @default the packed hub's dist/agent/, else one built into node_modules/.cache */
   agentDist?: AgentDist;
+  /**
+   * The hub's metrics (createHubMetrics): every request is counted by route and status, and `GET /metrics` serves
+   * them. Without it, `/metrics` is not served and nothing is counted.
+   */
+  metrics?: HubMetrics;
 }
 
 /**
  * The hub as a Hono app: `POST /sysinfo` (the original's `{"sys_data": …}` and the v2 report, through the alert
  * lifecycle), `POST /message` (form or JSON, as the original's clients and curl send it), `GET /health`, and
- * silences (`POST /silences`, `GET /silences`, `DELETE /silences/:id`), and the agent it hands out (`GET /install.sh`,
- * `GET /agent/janitor-agent.mjs` and its `.sha256`). Everything accepted is in the durable
+ * silences (`POST /silences`, `GET /silences`, `DELETE /silences/:id`), the agent it hands out (`GET /install.sh`,
+ * `GET /agent/janitor-agent.mjs` and its `.sha256`), and `GET /metrics` for Prometheus. Everything accepted is in the durable
  * outbox before the sender gets its 200. Bad input gets a 4xx with `{ error, field }`; nothing is a 500.
  *
  * Each group of routes is a sub-app of its own (`routes/`), mounted here with no middleware: a request runs its one
@@ -95,7 +102,7 @@ export function createHub(deps: HubDeps): HubApp {
   const logger = neverThrowing(deps.logger ?? silentLogger);
   const sessions = deps.sessions ?? createSessions();
   const access = createAccessCheck({ access: deps.access, remoteAddress, sessions });
-  const { logged, failed } = createRequestLine({ logger, sender: access.sender });
+  const { logged, failed } = createRequestLine({ logger, sender: access.sender, requests: deps.metrics });
   const { publisherState, storeWritable, onQueued, storeWatch } = deps;
   const storeProblem = storeWatch?.problem;
   const checkStoreFile = storeWatch?.check;
@@ -147,6 +154,7 @@ export function createHub(deps: HubDeps): HubApp {
       createApiRoutes({ read: deps.read, historyEnabled: deps.history !== undefined, access, logged }),
     );
   }
+  if (deps.metrics) app.route('/metrics', createMetricsRoutes({ metrics: deps.metrics, access, logged }));
   app.route(
     '/',
     createAgentRoutes({

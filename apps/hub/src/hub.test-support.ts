@@ -10,7 +10,7 @@ import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
 import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
-import { createAccessPolicy } from '@janitor/runtime/hub';
+import { createAccessPolicy, createHubMetrics, type HubMetrics } from '@janitor/runtime/hub';
 import { createReadModel } from '@janitor/runtime/read';
 import { openStore, type Store } from '@janitor/store';
 import type { Context } from 'hono';
@@ -76,6 +76,8 @@ export interface HubFixture {
   alerts: AlertEngine;
   config: LoadedConfig;
   logger: ReturnType<typeof captureLogger>;
+  /** What `/metrics` serves (createHubMetrics over the store and the engine, or `deps.metrics`). */
+  metrics: HubMetrics;
   /** `app.request` from `remote` (default 127.0.0.1). */
   request(path: string, init?: RequestInit, remote?: string): Promise<Response>;
   close(): void;
@@ -106,6 +108,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
   const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
   const alerts = createAlertEngine({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
   const now = options.now ?? Date.now;
+  const metrics = options.deps?.metrics ?? createHubMetrics({ store, alerts, now });
   const app = createHub({
     config,
     outbox: store.outbox,
@@ -117,6 +120,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
     now,
     ...(config.history.enabled ? { history: store.history } : {}),
     read: createReadModel({ store, alerts, reportFormat: config.reportFormat, now }),
+    metrics,
     ...options.deps,
   });
   return {
@@ -125,6 +129,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
     alerts,
     config,
     logger,
+    metrics,
     request: async (path, init, remote = '127.0.0.1') => app.request(path, init, { remote }),
     close() {
       store.close();
