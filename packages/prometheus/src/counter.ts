@@ -28,7 +28,7 @@ export interface Counter {
   /** Adds to the series without labels (a counter with label names has none: use {@link Counter.child}). */
   inc(by?: number): void;
   /** The counter's family now: every series made so far, in the order they were made. */
-  collect(): CounterFamily;
+  collect(): CounterFamily & { samples: Sample[] };
 }
 
 interface Series extends CounterChild {

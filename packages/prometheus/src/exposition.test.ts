@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLabelValue, formatValue, type MetricFamily, writeExposition } from './exposition.ts';
+import {
+  createSampleColumns,
+  escapeLabelValue,
+  formatValue,
+  type MetricFamily,
+  renderLabels,
+  writeExposition,
+} from './exposition.ts';
 
 const gauge: MetricFamily = {
   type: 'gauge',
@@ -199,5 +206,65 @@ describe('writeExposition refuses what a scraper would refuse', () => {
     expect(() => writeExposition([counter, { ...counter, name: 'janitor_posts_total' }], 'openmetrics')).toThrow(
       /given twice/,
     );
+  });
+});
+
+describe('createSampleColumns and renderLabels', () => {
+  it('write the same lines as sample objects, in both formats', () => {
+    const lines = createSampleColumns({ type: 'gauge', name: 'janitor_host_cpu_percent' });
+    const pi1 = renderLabels({ host: 'pi1' });
+    expect(pi1).toBe('{host="pi1"}');
+    lines.add(pi1, 12.5);
+    lines.add(renderLabels({ host: 'pi2' }), 3);
+    expect(lines.length).toBe(2);
+    for (const format of ['text', 'openmetrics'] as const) {
+      expect(writeExposition([{ ...gauge, samples: lines }], format)).toBe(writeExposition([gauge], format));
+    }
+  });
+
+  it('escape the label values once, and render no labels as nothing', () => {
+    expect(renderLabels({ host: 'a"b', mount: 'C:\\x\n' })).toBe('{host="a\\"b",mount="C:\\\\x\\n"}');
+    expect(renderLabels(undefined)).toBe('');
+    expect(renderLabels({})).toBe('');
+    expect(() => renderLabels({ 'bad-name': 'x' })).toThrow(/label "bad-name": expected a name/);
+  });
+
+  it('name a counter’s samples _total, and refuse a negative count', () => {
+    const lines = createSampleColumns({ type: 'counter', name: 'janitor_posts' });
+    lines.add(renderLabels(undefined), 7);
+    expect(writeExposition([{ ...counter, samples: lines }], 'openmetrics')).toBe(
+      writeExposition([counter], 'openmetrics'),
+    );
+    expect(() => lines.add(renderLabels(undefined), -1)).toThrow(
+      'counter janitor_posts: expected a value of 0 or more',
+    );
+  });
+
+  it('refuse a bad name, and lines of another family', () => {
+    expect(() => createSampleColumns({ type: 'gauge', name: 'a-b' })).toThrow(/"a-b": expected a name/);
+    const lines = createSampleColumns({ type: 'gauge', name: 'other_metric' });
+    expect(() => writeExposition([{ ...gauge, samples: lines }], 'text')).toThrow(
+      /"janitor_host_cpu_percent": its samples are other_metric's/,
+    );
+  });
+});
+
+describe('values written from columns', () => {
+  it('read the same as formatValue’s, integers digit by digit included', () => {
+    const values = [0, -0, 7, -12, 41, 8e9, 999_999_999_999_999, 1e15, -1e15, 1e15 + 2, 2 ** 53, 1e21, 12.5, -0.25];
+    values.push(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MIN_VALUE, Number.MAX_VALUE);
+    // And many more, from a fixed sequence: integers of every length, and fractions.
+    let x = 12345;
+    for (let i = 0; i < 2000; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      values.push(Math.floor(x / 10 ** (i % 10)), -(x % 100_000), x / 1000);
+    }
+    const columns = createSampleColumns({ type: 'gauge', name: 'v' });
+    const labels = renderLabels({ i: 'x' });
+    for (const value of values) columns.add(labels, value);
+    const lines = writeExposition([{ type: 'gauge', name: 'v', help: 'v', samples: columns }], 'text')
+      .split('\n')
+      .slice(2, -1);
+    expect(lines).toEqual(values.map((v) => `v{i="x"} ${formatValue(v)}`));
   });
 });

@@ -8,9 +8,19 @@ export type {
   HistogramSample,
   Labels,
   MetricFamily,
+  RenderedLabels,
   Sample,
+  SampleColumns,
 } from './exposition.ts';
-export { CONTENT_TYPES, encodeExposition, escapeLabelValue, formatValue, writeExposition } from './exposition.ts';
+export {
+  CONTENT_TYPES,
+  createSampleColumns,
+  encodeExposition,
+  escapeLabelValue,
+  formatValue,
+  renderLabels,
+  writeExposition,
+} from './exposition.ts';
 export type { Histogram, HistogramOptions } from './histogram.ts';
 export { createHistogram, LATENCY_BUCKETS_SECONDS } from './histogram.ts';
 export type { Negotiated } from './negotiate.ts';

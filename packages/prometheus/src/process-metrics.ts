@@ -1,4 +1,4 @@
-import type { MetricFamily } from './exposition.ts';
+import type { GaugeFamily, MetricFamily, Sample } from './exposition.ts';
 
 /** When this process started, in seconds since the epoch (the process's, also when read from a worker thread). */
 const START_TIME_SECONDS = (Date.now() - process.uptime() * 1000) / 1000;
@@ -10,10 +10,10 @@ const START_TIME_SECONDS = (Date.now() - process.uptime() * 1000) / 1000;
  *
  * @example writeExposition([...appFamilies, ...processFamilies()], 'text')
  */
-export function processFamilies(): MetricFamily[] {
+export function processFamilies(): (MetricFamily & { samples: readonly Sample[] })[] {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
-  const gauge = (name: string, help: string, value: number, unit?: string): MetricFamily => ({
+  const gauge = (name: string, help: string, value: number, unit?: string): GaugeFamily & { samples: Sample[] } => ({
     type: 'gauge',
     name,
     help,
