@@ -12,6 +12,7 @@ import {
   type StoreWatch,
 } from '@janitor/runtime/hub';
 import type { ReadModel } from '@janitor/runtime/read';
+import type { HistoryAppend } from '@janitor/store';
 import { Hono } from 'hono';
 import { type AccessCheckOptions, createAccessCheck } from './http/access-check.ts';
 import type { HubApp, HubContext, HubEnv } from './http/hub-env.ts';
@@ -108,6 +109,18 @@ export function createHub(deps: HubDeps): HubApp {
   const checkStoreFile = storeWatch?.check;
   const tokenless = deps.access.tokenless === true;
 
+  // Each report kept as history is also the host's latest values for /metrics (read from memory, not the table).
+  const { history, metrics } = deps;
+  const keptHistory =
+    history && metrics
+      ? {
+          keep(entry: HistoryAppend) {
+            metrics.report(entry);
+            return history.keep(entry);
+          },
+        }
+      : history;
+
   const app = new Hono<HubEnv>();
   app.route(
     '/health',
@@ -129,7 +142,7 @@ export function createHub(deps: HubDeps): HubApp {
       access,
       logged,
       storeProblem,
-      history: deps.history,
+      history: keptHistory,
       now: deps.now,
     }),
   );

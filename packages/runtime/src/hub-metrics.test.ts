@@ -14,12 +14,15 @@ import { createHubMetrics, type HubMetrics } from './hub-metrics.ts';
 
 const T = Date.parse('2026-12-10T10:00:00Z');
 
-/** The samples of the family `name` as `{labels} value` strings. */
+/** The samples of the family `name` as `{labels} value` strings (a histogram: `count N`). */
 function samples(families: MetricFamily[], name: string): string[] {
   const family = families.find((f) => f.name === name);
   if (family === undefined) throw new Error(`no family ${name}`);
   if (family.type === 'histogram') return family.samples.map((s) => `count ${s.count}`);
-  return family.samples.map((s) => `${JSON.stringify(s.labels ?? {})} ${s.value}`);
+  return writeExposition([family], 'text')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => line.replace(/^[a-z_0-9]+/, ''));
 }
 
 describe('createHubMetrics', () => {
@@ -52,9 +55,9 @@ describe('createHubMetrics', () => {
     hosts.done('GET', 404, 0.001);
     metrics.route('POST', '/sysinfo').done('POST', 200, 0.002);
     expect(samples(metrics.families(), 'janitor_http_requests')).toEqual([
-      '{"method":"GET","route":"/api/v1/hosts/:hostname","status":"200"} 2',
-      '{"method":"GET","route":"/api/v1/hosts/:hostname","status":"404"} 1',
-      '{"method":"POST","route":"/sysinfo","status":"200"} 1',
+      '{method="GET",route="/api/v1/hosts/:hostname",status="200"} 2',
+      '{method="GET",route="/api/v1/hosts/:hostname",status="404"} 1',
+      '{method="POST",route="/sysinfo",status="200"} 1',
     ]);
   });
 
@@ -65,9 +68,9 @@ describe('createHubMetrics', () => {
     unmatched.done('BREW', 404, 0);
     unmatched.done('XYZZY', 404, 0);
     expect(samples(metrics.families(), 'janitor_http_requests')).toEqual([
-      '{"method":"GET","route":"unmatched","status":"404"} 1',
-      '{"method":"PUT","route":"unmatched","status":"405"} 1',
-      '{"method":"OTHER","route":"unmatched","status":"404"} 2',
+      '{method="GET",route="unmatched",status="404"} 1',
+      '{method="PUT",route="unmatched",status="405"} 1',
+      '{method="OTHER",route="unmatched",status="404"} 2',
     ]);
   });
 
@@ -99,8 +102,8 @@ describe('createHubMetrics', () => {
 
   it('counts posts made, logged by a dry run, and failed by reason and fate; the first two from 0', () => {
     let families = metrics.families();
-    expect(samples(families, 'janitor_posts')).toEqual(['{} 0']);
-    expect(samples(families, 'janitor_posts_dry_run')).toEqual(['{} 0']);
+    expect(samples(families, 'janitor_posts')).toEqual([' 0']);
+    expect(samples(families, 'janitor_posts_dry_run')).toEqual([' 0']);
     expect(samples(families, 'janitor_post_failures')).toEqual([]);
     metrics.posted({}, { dryRun: false });
     metrics.posted({}, { dryRun: false });
@@ -110,11 +113,11 @@ describe('createHubMetrics', () => {
     metrics.failed({}, rateLimited, 'retry');
     metrics.failed({}, new PublishError('publish failed: 422', { retryable: false, statusCode: 422 }), 'dead');
     families = metrics.families();
-    expect(samples(families, 'janitor_posts')).toEqual(['{} 2']);
-    expect(samples(families, 'janitor_posts_dry_run')).toEqual(['{} 1']);
+    expect(samples(families, 'janitor_posts')).toEqual([' 2']);
+    expect(samples(families, 'janitor_posts_dry_run')).toEqual([' 1']);
     expect(samples(families, 'janitor_post_failures')).toEqual([
-      '{"reason":"rate_limited","fate":"retry"} 2',
-      '{"reason":"rejected","fate":"dead"} 1',
+      '{reason="rate_limited",fate="retry"} 2',
+      '{reason="rejected",fate="dead"} 1',
     ]);
   });
 
@@ -123,30 +126,75 @@ describe('createHubMetrics', () => {
     await ingest('pi1', 12.5);
     await ingest('pi2', 97);
     const all = metrics.families();
-    expect(samples(all, 'janitor_host_cpu_percent')).toEqual(['{"host":"pi1"} 12.5', '{"host":"pi2"} 97']);
+    expect(samples(all, 'janitor_host_cpu_percent')).toEqual(['{host="pi1"} 12.5', '{host="pi2"} 97']);
     expect(samples(all, 'janitor_host_last_report_timestamp_seconds')).toEqual([
-      `{"host":"pi1"} ${T / 1000}`,
-      `{"host":"pi2"} ${T / 1000}`,
+      `{host="pi1"} ${T / 1000}`,
+      `{host="pi2"} ${T / 1000}`,
     ]);
     expect(samples(all, 'janitor_alert_state')).toEqual([
-      '{"host":"pi2","rule":"cpu_percent","level":"warning","state":"firing"} 1',
+      '{host="pi2",rule="cpu_percent",level="warning",state="firing"} 1',
     ]);
     const counts = store.outbox.counts();
     expect(counts.pending).toBe(1);
-    expect(samples(all, 'janitor_outbox_pending')).toEqual(['{} 1']);
+    expect(samples(all, 'janitor_outbox_pending')).toEqual([' 1']);
     expect(samples(all, 'janitor_outbox_oldest_pending_timestamp_seconds')).toEqual([
-      `{} ${counts.oldestPendingMs! / 1000}`,
+      ` ${counts.oldestPendingMs! / 1000}`,
     ]);
 
     const limited = metrics.families({ hosts: ['pi1'] });
-    expect(samples(limited, 'janitor_host_cpu_percent')).toEqual(['{"host":"pi1"} 12.5']);
+    expect(samples(limited, 'janitor_host_cpu_percent')).toEqual(['{host="pi1"} 12.5']);
     expect(samples(limited, 'janitor_alert_state')).toEqual([]);
-    expect(
-      metrics
-        .families({ hosts: [] })
-        .flatMap((f) => f.samples.map((s) => s.labels?.host))
-        .filter(Boolean),
-    ).toEqual([]);
+    expect(writeExposition(metrics.families({ hosts: [] }), 'text')).not.toContain('host=');
+  });
+
+  it('takes each reported host’s latest values from memory, a late older report not replacing them', () => {
+    const views: { hostname: string; states: Record<string, never>; lastSeenMs?: number }[] = [
+      { hostname: 'pi1', states: {}, lastSeenMs: T },
+    ];
+    const fromMemory = createHubMetrics({
+      store,
+      alerts: { plan: { host: () => ({}) as never }, hosts: () => views },
+      processMetrics: false,
+    });
+    fromMemory.report({ hostname: 'pi1', atMs: T - 1000, samples: [{ key: 'cpu_percent', value: 40 }] });
+    fromMemory.report({ hostname: 'pi1', atMs: T - 5000, samples: [{ key: 'cpu_percent', value: 99 }] });
+    // Nothing of it is in the store: the values come from the reports.
+    expect(store.history.latest('pi1')).toBeUndefined();
+    expect(samples(fromMemory.families(), 'janitor_host_cpu_percent')).toEqual(['{host="pi1"} 40']);
+    fromMemory.report({ hostname: 'pi1', atMs: T, samples: [{ key: 'cpu_percent', value: 41 }] });
+    expect(samples(fromMemory.families(), 'janitor_host_cpu_percent')).toEqual(['{host="pi1"} 41']);
+    // A host the engine expects and never heard of has no last report.
+    views.push({ hostname: 'never-seen', states: {} });
+    expect(samples(fromMemory.families(), 'janitor_host_last_report_timestamp_seconds')).toEqual([
+      `{host="pi1"} ${T / 1000}`,
+    ]);
+    views.pop();
+    // A host the engine forgot is gone, and does not come back from memory.
+    views.length = 0;
+    expect(samples(fromMemory.families(), 'janitor_host_cpu_percent')).toEqual([]);
+    views.push({ hostname: 'pi1', states: {} });
+    expect(samples(fromMemory.families(), 'janitor_host_cpu_percent')).toEqual([]);
+  });
+
+  it('reads the hosts it has not seen reported from the store, one query for many (a restart)', () => {
+    const hostnames = Array.from({ length: 40 }, (_, i) => `host-${String(i).padStart(2, '0')}`);
+    for (const [i, hostname] of hostnames.entries()) {
+      store.history.append(hostname, T, [{ key: 'cpu_percent', value: i }]);
+    }
+    const restarted = createHubMetrics({
+      store,
+      alerts: {
+        plan: { host: () => ({}) as never },
+        hosts: () => hostnames.map((hostname) => ({ hostname, states: {} })),
+      },
+      processMetrics: false,
+    });
+    const cpu = samples(restarted.families(), 'janitor_host_cpu_percent');
+    expect(cpu).toHaveLength(40);
+    expect(cpu[39]).toBe('{host="host-39"} 39');
+    expect(samples(restarted.families(), 'janitor_host_last_report_timestamp_seconds')[0]).toBe(
+      `{host="host-00"} ${T / 1000}`,
+    );
   });
 
   it('writes families both formats take, without the process families when they are off', () => {

@@ -8,7 +8,7 @@ import {
   type MetricFamily,
   processFamilies,
 } from '@janitor/prometheus';
-import type { History, Silence } from '@janitor/store';
+import type { History, LatestValues, Silence } from '@janitor/store';
 import type { AlertPlan } from '@janitor/thresholds';
 import { alertFamily, type HostSnapshot, hostFamilies, postFailureReason } from './metric-families.ts';
 
@@ -16,7 +16,7 @@ import { alertFamily, type HostSnapshot, hostFamilies, postFailureReason } from 
 export interface HubMetricsDeps {
   /** The latest values, the silences and the outbox (@janitor/store's Store fits). */
   store: {
-    readonly history: Pick<History, 'latestAll'>;
+    readonly history: Pick<History, 'latest' | 'latestAll'>;
     readonly silences: { active(nowMs: number): Silence[] };
     readonly outbox: { counts(): { pending: number; dead: number; oldestPendingMs: number | null } };
   };
@@ -36,8 +36,21 @@ export interface RouteMeter {
   done(method: string, status: number, seconds: number): void;
 }
 
+/** One report's values, as the ingest route keeps them as history (historyOfReport's entry fits). */
+export interface ReportValues {
+  hostname: string;
+  /** When the values were measured, epoch ms. */
+  atMs: number;
+  samples: readonly { readonly key: string; readonly value: number }[];
+}
+
+/** Past this many hosts unknown to a scrape, their latest values are read in one query, not one each. */
+const MANY_MISSING = 32;
+
 /** The hub's instruments and its `/metrics` families. */
 export interface HubMetrics {
+  /** A report was taken: its values are the host's latest (unless it is older than those). */
+  report(entry: ReportValues): void;
   /** The meter of the route `method path` (as mounted: `/api/v1/hosts/:hostname`); `path` undefined: no route took it. */
   route(method: string, path: string | undefined): RouteMeter;
   /** The outbox worker's `onPosted`: one entry posted (or logged by a dry run). */
@@ -148,6 +161,37 @@ export function createHubMetrics(deps: HubMetricsDeps): HubMetrics {
     ];
   }
 
+  /**
+   * Each host's latest values, kept as reports come (`report`), so that a scrape reads no table: a host not seen
+   * since the start is read from the store once (all of them in one query when many are missing, as after a
+   * restart); a host with no history is remembered as such. A host the engine no longer knows (forgotten) is dropped.
+   */
+  const latest = new Map<string, ReportValues>();
+  function loadLatest(views: readonly HostAlertView[]): void {
+    let missing = 0;
+    for (let i = 0; i < views.length; i++) if (!latest.has(views[i]!.hostname)) missing++;
+    // More kept than the engine lists, less those missing: some host was forgotten.
+    if (latest.size > views.length - missing) {
+      const known = new Set(views.map((v) => v.hostname));
+      for (const hostname of latest.keys()) if (!known.has(hostname)) latest.delete(hostname);
+    }
+    if (missing === 0) return;
+    const read = (hostname: string, values: LatestValues | undefined): ReportValues =>
+      values === undefined
+        ? { hostname, atMs: -Infinity, samples: [] }
+        : {
+            hostname,
+            atMs: values.atMs,
+            samples: Object.entries(values.values).map(([key, value]) => ({ key, value })),
+          };
+    const all = missing > MANY_MISSING ? store.history.latestAll() : undefined;
+    for (const view of views) {
+      if (latest.has(view.hostname)) continue;
+      const values = all ? all.get(view.hostname) : store.history.latest(view.hostname);
+      latest.set(view.hostname, read(view.hostname, values));
+    }
+  }
+
   return {
     route(method, path) {
       if (path === undefined) return unmatched;
@@ -165,21 +209,27 @@ export function createHubMetrics(deps: HubMetricsDeps): HubMetrics {
     failed(_entry, error, fate) {
       failures.child(postFailureReason(error), fate).inc();
     },
+    report(entry) {
+      const known = latest.get(entry.hostname);
+      // A report sent again late (an agent's spool) is not the latest.
+      if (known === undefined || entry.atMs >= known.atMs) latest.set(entry.hostname, entry);
+    },
     families(options = {}) {
       const nowMs = now();
+      const all = alerts.hosts();
       const allowed = options.hosts === undefined ? undefined : new Set(options.hosts);
-      const views = alerts.hosts().filter((v) => allowed === undefined || allowed.has(v.hostname));
-      const latest = store.history.latestAll();
-      const hosts = new Map<string, HostSnapshot>();
-      for (const view of views) hosts.set(view.hostname, { hostname: view.hostname, lastReportMs: view.lastSeenMs });
-      for (const [hostname, values] of latest) {
-        if (allowed !== undefined && !allowed.has(hostname)) continue;
-        const known = hosts.get(hostname);
-        const lastReportMs = Math.max(known?.lastReportMs ?? values.atMs, values.atMs);
-        hosts.set(hostname, { hostname, lastReportMs, values: values.values });
-      }
+      const views = allowed === undefined ? all : all.filter((v) => allowed.has(v.hostname));
+      loadLatest(all);
+      const hosts = views.map((view): HostSnapshot => {
+        const values = latest.get(view.hostname);
+        const atMs = values !== undefined && values.atMs > -Infinity ? values.atMs : undefined;
+        const seenMs = view.lastSeenMs;
+        // The later of the engine's last report (when it came) and the history's (when it was measured).
+        const lastReportMs = seenMs === undefined ? atMs : atMs === undefined ? seenMs : Math.max(seenMs, atMs);
+        return { hostname: view.hostname, lastReportMs, values: values?.samples };
+      });
       return [
-        ...hostFamilies([...hosts.values()]),
+        ...hostFamilies(hosts),
         alertFamily(views, { plan: alerts.plan, silences: store.silences.active(nowMs), nowMs }),
         ...outboxFamilies(),
         posts.collect(),

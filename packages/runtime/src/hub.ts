@@ -15,7 +15,7 @@ export { isCrossSite } from './cross-site.ts';
 export type { DashboardAnswer, DashboardAuth, DashboardAuthOptions, SessionView } from './dashboard-auth.ts';
 export { cameOverHttps, createDashboardAuth } from './dashboard-auth.ts';
 export { shutdown, trackConnections } from './http-shutdown.ts';
-export type { HubMetrics, HubMetricsDeps, RouteMeter } from './hub-metrics.ts';
+export type { HubMetrics, HubMetricsDeps, ReportValues, RouteMeter } from './hub-metrics.ts';
 export { createHubMetrics } from './hub-metrics.ts';
 export { checkLogFile } from './log-file.ts';
 export type { MentionListener, MentionListenerDeps, MentionNotification, MentionSource } from './mention-listener.ts';

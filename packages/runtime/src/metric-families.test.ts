@@ -1,5 +1,5 @@
 import type { HostAlertView } from '@janitor/alerting';
-import type { GaugeFamily } from '@janitor/prometheus';
+import { type GaugeFamily, writeExposition } from '@janitor/prometheus';
 import { PublishError } from '@janitor/publisher';
 import {
   type AlertState,
@@ -22,17 +22,16 @@ import {
 
 const T = Date.parse('2026-12-10T10:00:00Z');
 
-/** The families' samples as `name{k=v,...} value` lines, families without samples left out. */
+/** The families' sample lines as Prometheus reads them, quotes left out: `name{k=v,...} value`. */
 function lines(families: readonly GaugeFamily[]): string[] {
-  return families.flatMap((f) =>
-    f.samples.map((s) => {
-      const labels = Object.entries(s.labels ?? {})
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',');
-      return `${f.name}{${labels}} ${s.value}`;
-    }),
-  );
+  return writeExposition(families, 'text')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => line.replaceAll('"', ''));
 }
+
+/** A report's values as the ingest route keeps them: `{ key, value }` in order. */
+const samplesOf = (values: Record<string, number>) => Object.entries(values).map(([key, value]) => ({ key, value }));
 
 describe('hostFamilies', () => {
   it('names every known report key after Prometheus’ conventions, snake_case with the unit last', () => {
@@ -107,14 +106,16 @@ describe('hostFamilies', () => {
       ],
     ],
   ])('%s', (_, values, expected) => {
-    const got = lines(hostFamilies([{ hostname: 'pi', values }])).filter((l) => !l.startsWith(LAST_REPORT_FAMILY));
+    const got = lines(hostFamilies([{ hostname: 'pi', values: samplesOf(values) }])).filter(
+      (l) => !l.startsWith(LAST_REPORT_FAMILY),
+    );
     expect(got.sort()).toEqual([...expected].sort());
   });
 
   it('gives each host’s last report in seconds, hosts in name order, a host without values its time only', () => {
     const families = hostFamilies([
-      { hostname: 'pi2', lastReportMs: T + 500, values: { cpu_percent: 2 } },
-      { hostname: 'pi10', lastReportMs: T, values: { cpu_percent: 10 } },
+      { hostname: 'pi2', lastReportMs: T + 500, values: samplesOf({ cpu_percent: 2 }) },
+      { hostname: 'pi10', lastReportMs: T, values: samplesOf({ cpu_percent: 10 }) },
       { hostname: 'expected-but-silent', lastReportMs: T - 3_600_000 },
     ]);
     expect(lines(families)).toEqual([

@@ -1,5 +1,13 @@
 import type { HostAlertView } from '@janitor/alerting';
-import type { GaugeFamily, Labels, Sample } from '@janitor/prometheus';
+import {
+  createSampleColumns,
+  type GaugeFamily,
+  type Labels,
+  type RenderedLabels,
+  renderLabels,
+  type Sample,
+  type SampleColumns,
+} from '@janitor/prometheus';
 import { PublishError } from '@janitor/publisher';
 import {
   type AlertPlan,
@@ -103,7 +111,7 @@ export interface HostSnapshot {
   /** Its last report, epoch ms (the alert engine's, or the history's newest point, whichever is later). */
   lastReportMs?: number | undefined;
   /** Its last report's values by series key (`cpu_percent`, `disk_usage_percent@/data`, `net_rx_bytes_per_second@eth0`). */
-  values?: Readonly<Record<string, number>> | undefined;
+  values?: readonly { readonly key: string; readonly value: number }[] | undefined;
 }
 
 /**
@@ -113,45 +121,52 @@ export interface HostSnapshot {
  * interfaces) is given without `interface` only when the host reports no interface of it, so that a `sum` adds each
  * byte once. Keys not in the table go to {@link OTHER_VALUE_FAMILY}, labelled `metric`. Pure.
  *
- * @example hostFamilies([{ hostname: 'pi', lastReportMs: 1_700_000_000_000, values: { 'disk_usage_percent@/data': 41 } }])
+ * @example hostFamilies([{ hostname: 'pi', lastReportMs: 1_700_000_000_000, values: [{ key: 'disk_usage_percent@/data', value: 41 }] }])
  * // janitor_host_last_report_timestamp_seconds{host="pi"} 1700000000, janitor_host_filesystem_used_percent{host="pi",mount="/data"} 41
  */
 export function hostFamilies(hosts: readonly HostSnapshot[]): GaugeFamily[] {
-  const samples = new Map<string, Sample[]>();
-  for (const metric of HOST_METRICS.values()) samples.set(metric.name, []);
-  const other: Sample[] = [];
-  const lastReport: Sample[] = [];
-  for (const host of [...hosts].sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0))) {
+  // Thousands of samples: in columns, labels rendered once per host and scope, no object per sample.
+  // Room for a sample per host: most families have one (the V8 of a hub run --optimize-for-size allocates for every
+  // iterator and every growth, so the loops below are indexed).
+  const capacity = hosts.length;
+  const columns = new Map<string, SampleColumns>();
+  for (const metric of HOST_METRICS.values()) {
+    columns.set(metric.name, createSampleColumns({ type: 'gauge', name: metric.name }, capacity));
+  }
+  const other = createSampleColumns({ type: 'gauge', name: OTHER_VALUE_FAMILY });
+  const lastReport = createSampleColumns({ type: 'gauge', name: LAST_REPORT_FAMILY }, capacity);
+  const sorted = isSortedByName(hosts) ? hosts : [...hosts].sort((a, b) => compareNames(a.hostname, b.hostname));
+  for (let h = 0; h < sorted.length; h++) {
+    const host = sorted[h]!;
     const { hostname, values } = host;
-    // One labels object for all of the host's flat values (a sample only reads its labels).
-    const hostLabels: Labels = { host: hostname };
-    if (host.lastReportMs !== undefined) lastReport.push({ labels: hostLabels, value: host.lastReportMs / 1000 });
+    const rendered = renderedOf(hostname);
+    const hostLabels = rendered.host;
+    if (host.lastReportMs !== undefined) lastReport.add(hostLabels, host.lastReportMs / 1000);
     if (values === undefined) continue;
-    for (const key in values) {
-      const value = values[key]!;
+    for (let i = 0; i < values.length; i++) {
+      const { key, value } = values[i]!;
       const plan = planOf(key);
       switch (plan.kind) {
         case 'flat':
-          samples.get(plan.family!)!.push({ labels: hostLabels, value });
+          columns.get(plan.family!)!.add(hostLabels, value);
           break;
         case 'mount':
-          samples.get(plan.family!)!.push({ labels: { host: hostname, mount: plan.scope! }, value });
+          columns.get(plan.family!)!.add(rendered.scoped('mount', plan.scope!), value);
           break;
         case 'interface':
-          samples.get(plan.family!)!.push({ labels: { host: hostname, interface: plan.scope! }, value });
+          columns.get(plan.family!)!.add(rendered.scoped('interface', plan.scope!), value);
           break;
         case 'root-filesystem':
           // The root filesystem's value under its own key is said already.
-          if (values[plan.scopedTwin!] === undefined) {
-            samples.get(plan.family!)!.push({ labels: { host: hostname, mount: '/' }, value });
+          if (!hasKey(values, plan.scopedTwin!)) {
+            columns.get(plan.family!)!.add(rendered.scoped('mount', '/'), value);
           }
           break;
         case 'all-interfaces':
-          if (!hasKeyStartingWith(values, plan.scopedTwin!))
-            samples.get(plan.family!)!.push({ labels: hostLabels, value });
+          if (!hasKeyStartingWith(values, plan.scopedTwin!)) columns.get(plan.family!)!.add(hostLabels, value);
           break;
         default:
-          other.push({ labels: otherLabels(hostname, plan.metric, plan.scope), value });
+          other.add(renderLabels(otherLabels(hostname, plan.metric, plan.scope)), value);
       }
     }
   }
@@ -169,7 +184,7 @@ export function hostFamilies(hosts: readonly HostSnapshot[]): GaugeFamily[] {
         name: m.name,
         help: m.help,
         ...(m.unit ? { unit: m.unit } : {}),
-        samples: samples.get(m.name)!,
+        samples: columns.get(m.name)!,
       }),
     ),
     {
@@ -179,6 +194,41 @@ export function hostFamilies(hosts: readonly HostSnapshot[]): GaugeFamily[] {
       samples: other,
     },
   ];
+}
+
+/** A host's labels rendered once: `{host="…"}`, and with each mount or interface it reports. */
+interface RenderedHost {
+  host: RenderedLabels;
+  scoped(label: 'mount' | 'interface', scope: string): RenderedLabels;
+}
+
+const renderedHosts = new Map<string, RenderedHost>();
+/** Past this many hosts the rendered labels are forgotten and rendered again (forgotten hosts must not pile up). */
+const MAX_RENDERED_HOSTS = 20_000;
+
+/** The host's rendered labels, kept between scrapes: the same labels are rendered once, not at every scrape. */
+function renderedOf(hostname: string): RenderedHost {
+  let found = renderedHosts.get(hostname);
+  if (found !== undefined) return found;
+  const mounts = new Map<string, RenderedLabels>();
+  const interfaces = new Map<string, RenderedLabels>();
+  found = {
+    host: renderLabels({ host: hostname }),
+    scoped(label, scope) {
+      const byScope = label === 'mount' ? mounts : interfaces;
+      let labels = byScope.get(scope);
+      if (labels === undefined) {
+        labels = renderLabels(
+          label === 'mount' ? { host: hostname, mount: scope } : { host: hostname, interface: scope },
+        );
+        byScope.set(scope, labels);
+      }
+      return labels;
+    },
+  };
+  if (renderedHosts.size >= MAX_RENDERED_HOSTS) renderedHosts.clear();
+  renderedHosts.set(hostname, found);
+  return found;
 }
 
 /** What a series key is exposed as, worked out once per key (hosts share their keys). */
@@ -232,9 +282,22 @@ function planOf(key: string): KeyPlan {
   return plan;
 }
 
-function hasKeyStartingWith(values: Readonly<Record<string, number>>, prefix: string): boolean {
-  for (const key in values) if (key.startsWith(prefix)) return true;
+function hasKeyStartingWith(values: readonly { readonly key: string }[], prefix: string): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i]!.key.startsWith(prefix)) return true;
   return false;
+}
+
+function hasKey(values: readonly { readonly key: string }[], key: string): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i]!.key === key) return true;
+  return false;
+}
+
+const compareNames = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The alert engine lists hosts sorted already: no copy to sort then. */
+function isSortedByName(hosts: readonly HostSnapshot[]): boolean {
+  for (let i = 1; i < hosts.length; i++) if (compareNames(hosts[i - 1]!.hostname, hosts[i]!.hostname) > 0) return false;
+  return true;
 }
 
 function otherLabels(host: string, metric: string, scope: string | undefined): Labels {
@@ -274,7 +337,10 @@ export interface AlertFamilyOptions {
  * `disk_usage_percent@/data`, `host_silent`), `level` and `state` ({@link exposedAlertState}), as Prometheus' own
  * `ALERTS` series are: `count by (state) (janitor_alert_state)` counts them. Pure.
  */
-export function alertFamily(views: readonly HostAlertView[], options: AlertFamilyOptions): GaugeFamily {
+export function alertFamily(
+  views: readonly HostAlertView[],
+  options: AlertFamilyOptions,
+): GaugeFamily & { samples: Sample[] } {
   const { plan, silences, nowMs } = options;
   const samples: Sample[] = [];
   for (const view of views) {
