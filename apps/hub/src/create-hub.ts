@@ -86,8 +86,8 @@ export interface HubDeps {
  * The hub as a Hono app: `POST /sysinfo` (the original's `{"sys_data": …}` and the v2 report, through the alert
  * lifecycle), `POST /message` (form or JSON, as the original's clients and curl send it), `GET /health`, and
  * silences (`POST /silences`, `GET /silences`, `DELETE /silences/:id`), the agent it hands out (`GET /install.sh`,
- * `GET /agent/janitor-agent.mjs` and its `.sha256`), and `GET /metrics` for Prometheus. Everything accepted is in the durable
- * outbox before the sender gets its 200. Bad input gets a 4xx with `{ error, field }`; nothing is a 500.
+ * `GET /agent/janitor-agent.mjs` and its `.sha256`), and `GET /metrics` for Prometheus. Everything accepted is in the
+ * durable outbox before the sender gets its 200. Bad input gets a 4xx with `{ error, field }`; nothing is a 500.
  *
  * Each group of routes is a sub-app of its own (`routes/`), mounted here with no middleware: a request runs its one
  * handler, wrapped for the request line. Other methods on a served path get a 405 with `Allow`, other paths a 404.
