@@ -1,3 +1,7 @@
+export type { PingKind } from './check-ping.ts';
+export { MAX_EXIT_STATUS, parsePingSegment, pingPath } from './check-ping.ts';
+export type { CheckStatus, ChecksView, CheckView, PingKindName } from './check-view.ts';
+export { CHECK_SLUG_PATTERN, CHECK_STATUSES, PING_KINDS, parseChecksView } from './check-view.ts';
 export { describeValue } from './describe-value.ts';
 export type { DurationRead } from './duration.ts';
 export { parseDuration, readDuration } from './duration.ts';
