@@ -18,11 +18,13 @@ import { methodTable } from './http/method-table.ts';
 import { createRequestLine } from './http/request-line.ts';
 import { createAgentRoutes } from './routes/agent.ts';
 import { createApiRoutes } from './routes/api.ts';
+import { type CheckListRoutesDeps, createCheckListRoutes } from './routes/checks.ts';
 import { createDashboardRoutes } from './routes/dashboard.ts';
 import { createHealthRoutes, type HealthOutbox, type PublisherState } from './routes/health.ts';
 import { createIngestRoutes, type IngestAlerts, type IngestRoutesDeps } from './routes/ingest.ts';
 import { createLogRoutes, type LogsStore } from './routes/logs.ts';
 import { createMessageRoutes, type MessageLogPort, type MessageOutbox } from './routes/message.ts';
+import { createPingRoutes, type PingRoutesDeps } from './routes/ping.ts';
 import { createSilenceRoutes, type SilenceAlerts } from './routes/silences.ts';
 
 export type { PublisherState } from './routes/health.ts';
@@ -72,12 +74,15 @@ export interface HubDeps {
   read?: ReadModel;
   /** The agent bundle the hub hands out. @default the packed hub's dist/agent/, else one built into node_modules/.cache */
   agentDist?: AgentDist;
+  /** Job check-ins (createCheckEngine): without them, `/ping/*` and `/api/v1/checks` are not served. */
+  checks?: PingRoutesDeps['checks'] & CheckListRoutesDeps['checks'];
 }
 
 /**
  * The hub as a Hono app: `POST /sysinfo` (the original's `{"sys_data": …}` and the v2 report, through the alert
  * lifecycle), `POST /message` (form or JSON, as the original's clients and curl send it), `GET /health`, and
- * silences (`POST /silences`, `GET /silences`, `DELETE /silences/:id`), and the agent it hands out (`GET /install.sh`,
+ * silences (`POST /silences`, `GET /silences`, `DELETE /silences/:id`), job check-ins (`/ping/{slug}` and
+ * `GET /api/v1/checks`), and the agent it hands out (`GET /install.sh`,
  * `GET /agent/janitor-agent.mjs` and its `.sha256`). Everything accepted is in the durable
  * outbox before the sender gets its 200. Bad input gets a 4xx with `{ error, field }`; nothing is a 500.
  *
@@ -141,6 +146,10 @@ export function createHub(deps: HubDeps): HubApp {
       ...(deps.maxSilences ? { maxActive: deps.maxSilences } : {}),
     }),
   );
+  if (deps.checks) {
+    app.route('/ping', createPingRoutes({ checks: deps.checks, access, logged, storeProblem }));
+    app.route('/api/v1', createCheckListRoutes({ checks: deps.checks, access, logged }));
+  }
   if (deps.read) {
     app.route(
       '/api/v1',

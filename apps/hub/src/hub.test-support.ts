@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
+import { type AlertEngine, type CheckEngine, createAlertEngine, createCheckEngine } from '@janitor/alerting';
 import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
@@ -74,6 +74,8 @@ export interface HubFixture {
   app: HubApp;
   store: Store;
   alerts: AlertEngine;
+  /** Job check-ins, from the config's `checks` and `checks_auto_create`. */
+  checks: CheckEngine;
   config: LoadedConfig;
   logger: ReturnType<typeof captureLogger>;
   /** `app.request` from `remote` (default 127.0.0.1). */
@@ -106,6 +108,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
   const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
   const alerts = createAlertEngine({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
   const now = options.now ?? Date.now;
+  const checks = createCheckEngine({ checks: config.checks, store, logger, now });
   const app = createHub({
     config,
     outbox: store.outbox,
@@ -117,12 +120,14 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
     now,
     ...(config.history.enabled ? { history: store.history } : {}),
     read: createReadModel({ store, alerts, reportFormat: config.reportFormat, now }),
+    checks,
     ...options.deps,
   });
   return {
     app,
     store,
     alerts,
+    checks,
     config,
     logger,
     request: async (path, init, remote = '127.0.0.1') => app.request(path, init, { remote }),
