@@ -15,6 +15,10 @@ export { AGENT_FILE, createAgentDist } from './agent-dist.ts';
 // (remote mode: collect, send, spool), `@janitor/runtime/tasks` (the task runner of `app.schedules`).
 export type { AgentInstallCommand, AgentInstallCommandOptions } from './agent-install.ts';
 export { agentInstallCommand } from './agent-install.ts';
+export type { ChecksCommandOptions } from './check-commands.ts';
+export { checksCommand } from './check-commands.ts';
+export type { CheckTableOptions } from './check-table.ts';
+export { formatCheckTable } from './check-table.ts';
 export type { Component, ComponentsOptions, IntervalOptions, RunningComponents } from './components.ts';
 export { ComponentStartError, intervalComponent, settlesWithin, startComponents } from './components.ts';
 export type { MigrateConfigOptions } from './config-commands.ts';
