@@ -17,6 +17,7 @@ afterEach(async () => {
 
 async function hubWithChecks(
   checks: unknown[],
+  checkIntervalMs = 0,
 ): Promise<{ hub: HubService; fake: FakeMastodon; clock: { now: number } }> {
   const fake = await startFakeMastodon({ flavour: 'pleroma', accessTokens: ['test-token'] });
   const dir = tempDir();
@@ -28,7 +29,7 @@ async function hubWithChecks(
     remoteAddress: remoteFromEnv,
     env: { JANITOR_MASTODON_ACCESS_TOKEN: 'test-token' },
     now: () => clock.now,
-    checkIntervalMs: 0,
+    checkIntervalMs,
     storeCheckIntervalMs: 0,
   });
   cleanups.push(
@@ -89,5 +90,12 @@ describe('job check-ins on the Fediverse', () => {
     expect(failed!.status).not.toContain('@admin@example.social');
     expect(back!.inReplyToId).toBe(failed!.id);
     expect(fake.statuses).toHaveLength(2);
+  });
+
+  it('is looked at by the service’s own timer: a check past its deadline is posted without anyone asking', async () => {
+    const { fake, clock } = await hubWithChecks([{ slug: 'certbot', period: '12h', grace: '1h' }], 20);
+    clock.now += 13 * 60 * MINUTE + 1;
+    await until(() => fake.statuses.length === 1, 'the late post from the timer');
+    expect(fake.statuses[0]!.status).toMatch(/^certbot is late: expected by 15:00 UTC, never pinged\n/);
   });
 });

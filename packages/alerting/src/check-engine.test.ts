@@ -240,7 +240,7 @@ describe('a restart', () => {
       ['certbot', 'new', null],
       ['made-up', 'running', 'start'],
     ]);
-    expect((await second.engine.ping('backup', 'fail')).queued).toEqual([]);
+    expect(await second.engine.ping('backup', 'fail')).toMatchObject({ accepted: true, queued: [] });
     await second.engine.ping('backup');
     expect(second.posts().map(([reason, , , start]) => [reason, start])).toEqual([
       ['firing', T0],

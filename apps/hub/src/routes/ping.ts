@@ -21,8 +21,9 @@ export interface PingRoutesDeps {
 
 /**
  * Mounted at `/ping`: job check-ins, at the URLs of Healthchecks (a script switches by changing the host).
- * `GET|POST /{slug}` (success), `/{slug}/start`, `/{slug}/fail`, `/{slug}/{exit-status}` (0 success, 1-255 failure),
- * with an optional body, the run's output, of which the last 10 KB are kept. Answered `OK` (text/plain) once the ping
+ * `GET|POST /{slug}` (success; HEAD too, as Hono answers it with GET's handler), `/{slug}/start`, `/{slug}/fail`,
+ * `/{slug}/{exit-status}` (0 success, 1-255 failure), with an optional body, the run's output, of which the last
+ * 10 KB are kept. Answered `OK` (text/plain) once the ping
  * and what it changed (its post, its log rows) are durable. Scope `write`, as `/message`; a token limited to hosts
  * may ping only the checks of those hosts. An unknown slug is a 404 on `slug` (unless `checks_auto_create`), a bad
  * exit status a 400 on `exit-status`.
