@@ -81,8 +81,22 @@ export function lateDeadline(
   const from = state.lastSuccessMs ?? state.createdMs;
   const { timing, graceMs } = definition;
   if (timing.kind === 'period') return from + timing.periodMs + graceMs;
-  const [next] = nextRuns({ when: timing.schedule, timezone: timing.timezone }, from, 1);
-  return next === undefined ? Number.POSITIVE_INFINITY : next.getTime() + graceMs;
+  return nextScheduled(timing.schedule, timing.timezone, from) + graceMs;
+}
+
+/** Recent answers of {@link nextScheduled}: each check asks the same question at every periodic check. */
+const scheduled = new Map<string, number>();
+
+/** The first time of `schedule` in `zone` after `from` (`Infinity` if none), remembered: a cron iteration is slow. */
+function nextScheduled(schedule: string, zone: string, from: number): number {
+  const key = `${schedule}\u0000${zone}\u0000${from}`;
+  let next = scheduled.get(key);
+  if (next === undefined) {
+    next = nextRuns({ when: schedule, timezone: zone }, from, 1)[0]?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (scheduled.size >= 4096) scheduled.clear();
+    scheduled.set(key, next);
+  }
+  return next;
 }
 
 /**

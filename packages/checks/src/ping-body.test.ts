@@ -8,7 +8,7 @@ describe('pingBodyTail', () => {
     // "é" is two bytes: a cut in its middle starts after it.
     expect(pingBodyTail(bytes('aé-end'), 5)).toBe('-end');
     expect(pingBodyTail(bytes('aé-end'), 6)).toBe('é-end');
-    expect(pingBodyTail(bytes('x'.repeat(50_000) + 'last line'), 10_240)).toHaveLength(10_240);
+    expect(pingBodyTail(bytes(`${'x'.repeat(50_000)}last line`), 10_240)).toHaveLength(10_240);
   });
 
   it('reads bytes that are not UTF-8 as U+FFFD rather than refusing the ping', () => {
