@@ -70,6 +70,8 @@ export interface HubDeps {
   now?: () => number;
   /** The read side (createReadModel): without it, `/api/v1/hosts*` is not served. */
   read?: ReadModel;
+  /** Forgets a host everywhere (alerts, silence watch, history): `DELETE /api/v1/hosts/{hostname}`. */
+  forgetHost?: (hostname: string) => Promise<boolean>;
   /** The agent bundle the hub hands out. @default the packed hub's dist/agent/, else one built into node_modules/.cache */
   agentDist?: AgentDist;
 }
@@ -144,7 +146,13 @@ export function createHub(deps: HubDeps): HubApp {
   if (deps.read) {
     app.route(
       '/api/v1',
-      createApiRoutes({ read: deps.read, historyEnabled: deps.history !== undefined, access, logged }),
+      createApiRoutes({
+        read: deps.read,
+        historyEnabled: deps.history !== undefined,
+        access,
+        logged,
+        ...(deps.forgetHost ? { forgetHost: deps.forgetHost } : {}),
+      }),
     );
   }
   app.route(

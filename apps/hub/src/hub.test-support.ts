@@ -10,7 +10,7 @@ import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
 import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
-import { createAccessPolicy } from '@janitor/runtime/hub';
+import { createAccessPolicy, createHostForgetter } from '@janitor/runtime/hub';
 import { createReadModel } from '@janitor/runtime/read';
 import { openStore, type Store } from '@janitor/store';
 import type { Context } from 'hono';
@@ -117,6 +117,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
     now,
     ...(config.history.enabled ? { history: store.history } : {}),
     read: createReadModel({ store, alerts, reportFormat: config.reportFormat, now }),
+    forgetHost: createHostForgetter({ alerts, history: store.history }),
     ...options.deps,
   });
   return {

@@ -13,6 +13,7 @@ import {
 import {
   createAccessPolicy,
   createChartMedia,
+  createHostForgetter,
   createMentionListener,
   createSessions,
   createStoreWatch,
@@ -150,6 +151,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       storeWatch,
       ...(config.history.enabled ? { history: store.history, now } : { now }),
       read,
+      forgetHost: createHostForgetter({ alerts, history: store.history }),
       storeWritable: () => {
         // A real write, cheap enough for every health check (integrity_check would scan the whole file).
         try {
