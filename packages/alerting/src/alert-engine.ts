@@ -174,6 +174,9 @@ export const REPORT_TIMES_KEPT = 12;
 /** The states of a host forgotten in the batch being written (an empty record, told apart by identity). */
 const FORGOTTEN: Readonly<Record<string, AlertState>> = Object.freeze({});
 
+/** The most hosts whose report times one commit writes (about 10 ms of work). */
+export const SEEN_SLICE = 500;
+
 /** The key under which the first time each expected host was watched is kept (`kv`). */
 const EXPECTED_SINCE_KEY = 'alerts.expected_since';
 
@@ -189,7 +192,8 @@ type Job =
   | { kind: 'report'; host: string; hostname: string | undefined; input: ReportInput; now: number }
   | { kind: 'tick'; now: number }
   | ({ kind: 'ack'; now: number } & AckRequest)
-  | { kind: 'forget'; host: string; now: number };
+  | { kind: 'forget'; host: string; now: number }
+  | { kind: 'seen' };
 
 /**
  * Wires the alert lifecycle to the store. Loads every host's states, the hosts that reported and the running
@@ -198,11 +202,12 @@ type Job =
  * closes the store: the next run loads the states afresh.
  *
  * What is kept in memory and written later (at each {@link AlertEngine.tick}, every 30 s in the hub, and at
- * {@link AlertEngine.flush}): the last report time of a known host, and an alert's last value when nothing else of
+ * {@link AlertEngine.flush}): the report times of a host (its first one too), and an alert's last value when nothing else of
  * its state changed (and the incident's peak). A crash loses at most that much: a host looks up to one tick older (a
  * silence alarm comes that much earlier, against minutes of `silent_after`), and the value in a later "recovered" or
- * reminder post is the one the next report brings anyway. A host's first report, every change of phase, level or
- * what followers were told, and every post are written before the report is answered, with their rows in the alert
+ * reminder post is the one the next report brings anyway; a host seen once and never again before a crash of the hub
+ * is not watched for silence. Every change of phase, level or what followers were told, and every post are written
+ * before the report is answered, with their rows in the alert
  * log (`alertLogRows`: pending, firing, escalated, deescalated, repeated, resolved, silenced, host_silent,
  * host_back), each with the outbox entry of the post that told it.
  *
@@ -367,6 +372,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   function runJob(job: Job, batch: Batch): AlertOutcome | AckOutcome | (AlertOutcome & { forgotten: boolean }) {
     if (job.kind === 'tick') return runTick(job.now, batch);
     if (job.kind === 'ack') return runAck(job, batch);
+    if (job.kind === 'seen') {
+      writeSeen(batch);
+      return { queued: [], notifications: [] };
+    }
     if (job.kind === 'forget') return { queued: [], notifications: [], forgotten: forgetHost(job.host, batch) };
     const { overlay, afterCommit } = batch;
     const { host, hostname, input, now } = job;
@@ -531,6 +540,25 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return { queued };
   }
 
+  /**
+   * Writes the report times kept in memory, at most {@link SEEN_SLICE} hosts per commit: a fleet of thousands would
+   * otherwise stop the event loop for the whole write. {@link AlertEngine.tick} commits the rest slice by slice.
+   */
+  function writeSeen(batch: Batch, kept: (host: string) => boolean = () => true): void {
+    const slice: string[] = [];
+    for (const host of unsavedSeen) {
+      if (slice.length === SEEN_SLICE) break;
+      if (kept(host)) slice.push(host);
+    }
+    for (const host of slice) {
+      const record = seen.get(host);
+      if (record !== undefined) store.alerts.putSeen(record);
+    }
+    batch.afterCommit.push(() => {
+      for (const host of slice) unsavedSeen.delete(host);
+    });
+  }
+
   function runTick(now: number, batch: Batch): AlertOutcome {
     const { overlay, afterCommit } = batch;
     const statesOf = (host: string): States => overlay.get(host) ?? states.get(host) ?? {};
@@ -559,15 +587,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       overlay.set(host, after);
     }
     for (const host of toWrite) store.alerts.putHost(host, statesOf(host));
-    const seenWritten = [...unsavedSeen].filter(kept);
-    for (const host of seenWritten) {
-      const record = seen.get(host);
-      if (record !== undefined) store.alerts.putSeen(record);
-    }
     afterCommit.push(() => {
       for (const host of toWrite) unsavedStates.delete(host);
-      for (const host of seenWritten) unsavedSeen.delete(host);
     });
+    writeSeen(batch, kept);
 
     const posts = notifications.flatMap((n) => postsOf([n], n.hostname));
     const entries = posts.length === 0 ? [] : store.outbox.enqueueMany(posts);
@@ -607,9 +630,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     async ingest(hostname, input) {
       const now = clock();
       const host = hostname ?? '';
-      const firstReport = silentHosts && hostname !== undefined && !seen.has(host);
+      // A host's first report is noted like the others (written at the next tick): a fleet of thousands that
+      // restarts, or a hub that restarts, must not cost a synchronous commit per host before each answer.
       if (silentHosts && hostname !== undefined) noteReport(host, now);
-      if (!firstReport && !inFlight.has(host)) {
+      if (!inFlight.has(host)) {
         // The common case: nothing changes but the last values. Evaluated against the committed states; no write.
         const previous = states.get(host) ?? {};
         const result = evaluate(host, input, previous, now);
@@ -632,7 +656,17 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       }
     },
 
-    tick: () => run({ kind: 'tick', now: clock() }),
+    async tick() {
+      const outcome = await run({ kind: 'tick', now: clock() });
+      // The report times the tick's own commit could not hold, a slice per turn of the event loop.
+      while (unsavedSeen.size > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const before = unsavedSeen.size;
+        await commit({ kind: 'seen' });
+        if (unsavedSeen.size >= before) break;
+      }
+      return outcome;
+    },
 
     async forget(hostname) {
       const outcome = (await commit({ kind: 'forget', host: hostname, now: clock() })) as { forgotten: boolean };
