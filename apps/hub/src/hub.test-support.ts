@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
+import { type AlertEngine, createAlertEngine, createForeignAlertEngine } from '@janitor/alerting';
 import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
@@ -111,6 +111,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
     outbox: store.outbox,
     logs: store,
     alerts,
+    foreign: createForeignAlertEngine({ store, logger, now }),
     access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
     remoteAddress: remoteFromEnv,
     logger,

@@ -1,6 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
+import {
+  type AlertEngine,
+  createAlertEngine,
+  createForeignAlertEngine,
+  type ForeignAlertEngine,
+} from '@janitor/alerting';
 import { type AppLogger, type LoadedConfig, resolveAccessToken } from '@janitor/config';
 import type { OutboxWorker } from '@janitor/publisher';
 import {
@@ -54,6 +59,8 @@ export interface HubService {
   store: Store;
   /** The alert lifecycle: `tick()` is what the silent-host timer runs. */
   alerts: AlertEngine;
+  /** Other monitors' alerts (`/webhooks/*`), through the same alert log, threads and outbox. */
+  foreign: ForeignAlertEngine;
   worker: OutboxWorker;
   /** Whether posts are only logged: asked for (`--dry-run`, `app.run_control.dry_run`), or no Mastodon credentials. */
   dryRun: boolean;
@@ -133,6 +140,7 @@ export function createHubService(options: HubServiceOptions): HubService {
     const { worker, publisher } = posting;
     const storeWatch = createStoreWatch({ store, logger });
     const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker.notify() });
+    const foreign = createForeignAlertEngine({ store, now, logger, onQueued: () => worker.notify() });
     const chartMedia = createChartMedia({ history: store.history, plan: alerts.plan, now });
     const read = createReadModel({ store, alerts, reportFormat: config.reportFormat, now });
     const publisherState = (): PublisherState => (worker.status().paused === 'auth' ? 'token-refused' : configured);
@@ -142,6 +150,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       outbox: store.outbox,
       logs: store,
       alerts,
+      foreign,
       access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
       remoteAddress: options.remoteAddress,
       sessions: createSessions({ kv: store.kv, now }),
@@ -233,6 +242,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       app,
       store,
       alerts,
+      foreign,
       worker,
       dryRun: configured === 'dry-run',
       get publisherState() {
