@@ -6,11 +6,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AlertEngine, type CheckEngine, createAlertEngine, createCheckEngine } from '@janitor/alerting';
+import {
+  type AlertEngine,
+  type CheckEngine,
+  createAlertEngine,
+  createCheckEngine,
+  createForeignAlertEngine,
+} from '@janitor/alerting';
 import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
-import { createAccessPolicy } from '@janitor/runtime/hub';
+import { createAccessPolicy, createHostForgetter } from '@janitor/runtime/hub';
 import { createReadModel } from '@janitor/runtime/read';
 import { openStore, type Store } from '@janitor/store';
 import type { Context } from 'hono';
@@ -114,6 +120,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
     outbox: store.outbox,
     logs: store,
     alerts,
+    foreign: createForeignAlertEngine({ store, logger, now }),
     access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
     remoteAddress: remoteFromEnv,
     logger,
@@ -121,6 +128,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
     ...(config.history.enabled ? { history: store.history } : {}),
     read: createReadModel({ store, alerts, reportFormat: config.reportFormat, now }),
     checks,
+    forgetHost: createHostForgetter({ alerts, history: store.history }),
     ...options.deps,
   });
   return {

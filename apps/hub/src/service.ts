@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type AlertEngine, type CheckEngine, createAlertEngine, createCheckEngine } from '@janitor/alerting';
+import {
+  type AlertEngine,
+  type CheckEngine,
+  createAlertEngine,
+  createCheckEngine,
+  createForeignAlertEngine,
+  type ForeignAlertEngine,
+} from '@janitor/alerting';
 import { type AppLogger, type LoadedConfig, resolveAccessToken } from '@janitor/config';
 import type { OutboxWorker } from '@janitor/publisher';
 import {
@@ -13,6 +20,7 @@ import {
 import {
   createAccessPolicy,
   createChartMedia,
+  createHostForgetter,
   createMentionListener,
   createSessions,
   createStoreWatch,
@@ -56,6 +64,8 @@ export interface HubService {
   alerts: AlertEngine;
   /** Job check-ins: `tick()` runs with the silent-host check, finding the late and the too long. */
   checks: CheckEngine;
+  /** Other monitors' alerts (`/webhooks/*`), through the same alert log, threads and outbox. */
+  foreign: ForeignAlertEngine;
   worker: OutboxWorker;
   /** Whether posts are only logged: asked for (`--dry-run`, `app.run_control.dry_run`), or no Mastodon credentials. */
   dryRun: boolean;
@@ -139,6 +149,7 @@ export function createHubService(options: HubServiceOptions): HubService {
     const storeWatch = createStoreWatch({ store, logger });
     const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker.notify() });
     const checks = createCheckEngine({ checks: config.checks, store, now, logger, onQueued: () => worker.notify() });
+    const foreign = createForeignAlertEngine({ store, now, logger, onQueued: () => worker.notify() });
     const chartMedia = createChartMedia({ history: store.history, plan: alerts.plan, now });
     const read = createReadModel({ store, alerts, reportFormat: config.reportFormat, now });
     const publisherState = (): PublisherState => (worker.status().paused === 'auth' ? 'token-refused' : configured);
@@ -148,6 +159,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       outbox: store.outbox,
       logs: store,
       alerts,
+      foreign,
       access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
       remoteAddress: options.remoteAddress,
       sessions: createSessions({ kv: store.kv, now }),
@@ -158,6 +170,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       ...(config.history.enabled ? { history: store.history, now } : { now }),
       read,
       checks,
+      forgetHost: createHostForgetter({ alerts, history: store.history }),
       storeWritable: () => {
         // A real write, cheap enough for every health check (integrity_check would scan the whole file).
         try {
@@ -242,6 +255,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       store,
       alerts,
       checks,
+      foreign,
       worker,
       dryRun: configured === 'dry-run',
       get publisherState() {

@@ -15,6 +15,24 @@ export type { CheckEngine, CheckEngineOptions, CheckEngineStore, PingOutcome } f
 export { createCheckEngine } from './check-engine.ts';
 export type { DryRunStore } from './dry-run-store.ts';
 export { createDryRunStore } from './dry-run-store.ts';
+export type {
+  ForeignAlertEngine,
+  ForeignAlertEngineOptions,
+  ForeignAlertStore,
+  ForeignChange,
+  ForeignFiring,
+  ForeignOutcome,
+} from './foreign-engine.ts';
+export { createForeignAlertEngine } from './foreign-engine.ts';
+export type {
+  ForeignAlertState,
+  ForeignLogRow,
+  ForeignPost,
+  ForeignReason,
+  ForeignStep,
+  ForeignStepContext,
+} from './foreign-lifecycle.ts';
+export { foreignPost, stepForeign } from './foreign-lifecycle.ts';
 export type { LocalCheckDeps, LocalCheckOutcome, LocalStore, LocalWorkerHooks } from './local-check.ts';
 export { runLocalCheck } from './local-check.ts';
 export { sameStates } from './same-states.ts';

@@ -489,6 +489,7 @@ describe('alerting', () => {
         defaultForMs: 0,
         defaultRepeatMs: 3_600_000,
         silentAfterMs: 'auto',
+        forgetAfterMs: 30 * 24 * 3_600_000,
         expectedHosts: [],
         hosts: {},
       });
@@ -519,6 +520,7 @@ describe('alerting', () => {
       defaultForMs: 300_000,
       defaultRepeatMs: 0,
       silentAfterMs: 600_000,
+      forgetAfterMs: 30 * 24 * 3_600_000,
       expectedHosts: ['pi1', 'vps'],
     });
     expect(hosts.pi1?.mute).toEqual(['disk_usage_percent', 'host_silent']);
@@ -578,7 +580,7 @@ describe('alerting', () => {
     [
       'an unknown key',
       'alerting:\n  repeat: 1h\n',
-      'alerting.repeat: unknown key; expected mode, default_for, default_repeat, silent_after, expected_hosts, hosts',
+      'alerting.repeat: unknown key; expected mode, default_for, default_repeat, silent_after, forget_after, expected_hosts, hosts',
     ],
     ['a section that is not a mapping', 'alerting: 5\n', 'alerting: expected an object of alerting settings, got 5'],
   ])('rejects %s at load, with its key path', async (_what, yaml, problem) => {

@@ -70,6 +70,11 @@ export interface JanitorClient {
   silences(): Promise<SilenceView[]>;
   /** Ends a silence now (`DELETE /silences/:id`) and resolves with it; one that is not running is a 404 on `id`. */
   unsilence(id: number): Promise<SilenceView>;
+  /**
+   * Forgets a decommissioned host (`DELETE /api/v1/hosts/{hostname}`, scope `admin`): its alerts, its silence watch
+   * and its history. A host the hub does not know is a 404.
+   */
+  forgetHost(hostname: string): Promise<void>;
   /** A page of the alert log (`GET /api/v1/alerts`), newest first; its `next` is the `cursor` of the next page. */
   alertLog(request?: AlertLogRequest): Promise<AlertLogPage>;
   /** A page of the message log (`GET /api/v1/messages`), newest first; its `next` is the `cursor` of the next page. */
@@ -376,6 +381,12 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
         throw invalid('silence id', { status: 400, error: `expected a positive integer, got ${id}`, field: 'id' });
       }
       return silenceOf(await call('DELETE', `/silences/${id}`));
+    },
+    async forgetHost(hostname) {
+      if (typeof hostname !== 'string' || hostname.trim() === '') {
+        throw invalid('hostname', { status: 400, error: 'expected a hostname', field: 'hostname' });
+      }
+      await call('DELETE', `/api/v1/hosts/${encodeURIComponent(hostname.trim())}`);
     },
     async alertLog(request = {}) {
       const answer = await call('GET', `/api/v1/alerts${queryOf(request)}`);

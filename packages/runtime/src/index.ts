@@ -64,7 +64,7 @@ export { CliError, describeFailure, EXIT, formatDryRunPost, openRuntime } from '
 export type { SeriesSummary } from './series-summary.ts';
 export { alignSeries, summarizeSeries } from './series-summary.ts';
 export type { SilenceCommandOptions } from './silence-commands.ts';
-export { formatSilence, silenceList, silenceRemove, silenceStart } from './silence-commands.ts';
+export { formatSilence, hostsForget, silenceList, silenceRemove, silenceStart } from './silence-commands.ts';
 export { SPARK_BLOCKS, sparkline } from './sparkline.ts';
 export { ensureStateDir, resolveStateDir, stateLine } from './state-dir.ts';
 export { readTokenFile } from './token-file.ts';

@@ -205,6 +205,21 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE alert_log ADD COLUMN actor TEXT;
       `),
   },
+  {
+    name: 'foreign alerts',
+    up: (db) =>
+      db.exec(`
+        -- Alerts of other monitors (Alertmanager, Grafana, Uptime Kuma...): the state of each one still firing, as
+        -- JSON, by its source and its key there (an Alertmanager fingerprint, a monitor id). A resolved one has no row.
+        CREATE TABLE foreign_alert (
+          source TEXT NOT NULL,
+          key TEXT NOT NULL,
+          state TEXT NOT NULL,
+          updated_at_ms INTEGER NOT NULL,
+          PRIMARY KEY (source, key)
+        ) STRICT, WITHOUT ROWID;
+      `),
+  },
 ];
 
 /** The schema version that added the metric history (a file older than this may be converted to incremental vacuum). */
