@@ -37,7 +37,7 @@ export const ALERT_LOG_TRANSITIONS: readonly AlertLogTransition[] = Object.freez
 ]);
 
 /** The transitions that end an incident: `GET /api/v1/alerts?state=resolved` lists these. */
-export const ALERT_LOG_ENDINGS: readonly AlertLogTransition[] = Object.freeze(['resolved', 'host_back']);
+export const ALERT_LOG_ENDINGS: readonly AlertLogTransition[] = Object.freeze(['resolved', 'host_back', 'forgotten']);
 
 /**
  * The transitions after which an incident is still open: `state=firing` lists the alerts whose latest row is one of

@@ -203,6 +203,9 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX notification_by_thread ON notification (thread_key, posted_at_ms, id) WHERE thread_key IS NOT NULL;
         -- Who acknowledged an alert (transition 'acknowledged').
         ALTER TABLE alert_log ADD COLUMN actor TEXT;
+        -- A host forgotten after alerting.forget_after ends its silence incident too.
+        DROP INDEX alert_log_ended;
+        CREATE INDEX alert_log_ended ON alert_log (at_ms, id) WHERE transition IN ('resolved', 'host_back', 'forgotten');
       `),
   },
   {
