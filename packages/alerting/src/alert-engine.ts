@@ -504,7 +504,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     const queued: number[] = [];
     for (const [host, record] of seen) {
       if (record.lastSeenMs >= now - after || plan.settings.expectedHosts.includes(host)) continue;
-      const silent = (batch.overlay.get(host) ?? states.get(host) ?? {})[HOST_SILENT_KEY];
+      const silent = (batch.overlay.get(host) ?? states.get(host))?.[HOST_SILENT_KEY];
       forgetHost(host, batch);
       const away = formatSpan(now - record.lastSeenMs);
       const incidentStartMs = silent?.firingSince ?? record.lastSeenMs;
