@@ -7,11 +7,13 @@ import {
   createDashboardAuth,
   createSessions,
   type DashboardAuthOptions,
+  type HubMetrics,
   neverThrowing,
   type Sessions,
   type StoreWatch,
 } from '@janitor/runtime/hub';
 import type { ReadModel } from '@janitor/runtime/read';
+import type { HistoryAppend } from '@janitor/store';
 import { Hono } from 'hono';
 import { type AccessCheckOptions, createAccessCheck } from './http/access-check.ts';
 import type { ReceiverDeps } from './http/alert-receiver.ts';
@@ -30,6 +32,7 @@ import { createHealthRoutes, type HealthOutbox, type PublisherState } from './ro
 import { createIngestRoutes, type IngestAlerts, type IngestRoutesDeps } from './routes/ingest.ts';
 import { createLogRoutes, type LogsStore } from './routes/logs.ts';
 import { createMessageRoutes, type MessageLogPort, type MessageOutbox } from './routes/message.ts';
+import { createMetricsRoutes } from './routes/metrics.ts';
 import { createPingRoutes, type PingRoutesDeps } from './routes/ping.ts';
 import { createSilenceRoutes, type SilenceAlerts } from './routes/silences.ts';
 import { createUptimeKumaRoutes } from './routes/uptime-kuma.ts';
@@ -87,6 +90,11 @@ export interface HubDeps {
   agentDist?: AgentDist;
   /** Job check-ins (createCheckEngine): without them, `/ping/*` and `/api/v1/checks` are not served. */
   checks?: PingRoutesDeps['checks'] & CheckListRoutesDeps['checks'];
+  /**
+   * The hub's metrics (createHubMetrics): every request is counted by route and status, and `GET /metrics` serves
+   * them. Without it, `/metrics` is not served and nothing is counted.
+   */
+  metrics?: HubMetrics;
 }
 
 /**
@@ -94,7 +102,7 @@ export interface HubDeps {
  * lifecycle), `POST /message` (form or JSON, as the original's clients and curl send it), `GET /health`, and
  * silences (`POST /silences`, `GET /silences`, `DELETE /silences/:id`), other monitors' webhooks
  * (`POST /webhooks/alertmanager`, `/webhooks/grafana`, `/webhooks/uptime-kuma`, `/webhooks/generic`), job check-ins
- * (`/ping/{slug}` and `GET /api/v1/checks`), and the agent it hands out (`GET /install.sh`,
+ * (`/ping/{slug}` and `GET /api/v1/checks`), `GET /metrics` for Prometheus, and the agent it hands out (`GET /install.sh`,
  * `GET /agent/janitor-agent.mjs` and its `.sha256`). Everything accepted is in the durable
  * outbox before the sender gets its 200. Bad input gets a 4xx with `{ error, field }`; nothing is a 500.
  *
@@ -113,11 +121,23 @@ export function createHub(deps: HubDeps): HubApp {
   const logger = neverThrowing(deps.logger ?? silentLogger);
   const sessions = deps.sessions ?? createSessions();
   const access = createAccessCheck({ access: deps.access, remoteAddress, sessions });
-  const { logged, failed } = createRequestLine({ logger, sender: access.sender });
+  const { logged, failed } = createRequestLine({ logger, sender: access.sender, requests: deps.metrics });
   const { publisherState, storeWritable, onQueued, storeWatch } = deps;
   const storeProblem = storeWatch?.problem;
   const checkStoreFile = storeWatch?.check;
   const tokenless = deps.access.tokenless === true;
+
+  // Each report kept as history is also the host's latest values for /metrics (read from memory, not the table).
+  const { history, metrics } = deps;
+  const keptHistory =
+    history && metrics
+      ? {
+          keep(entry: HistoryAppend) {
+            metrics.report(entry);
+            return history.keep(entry);
+          },
+        }
+      : history;
 
   const app = new Hono<HubEnv>();
   app.route(
@@ -140,7 +160,7 @@ export function createHub(deps: HubDeps): HubApp {
       access,
       logged,
       storeProblem,
-      history: deps.history,
+      history: keptHistory,
       now: deps.now,
     }),
   );
@@ -187,6 +207,7 @@ export function createHub(deps: HubDeps): HubApp {
       }),
     );
   }
+  if (deps.metrics) app.route('/metrics', createMetricsRoutes({ metrics: deps.metrics, access, logged }));
   app.route(
     '/',
     createAgentRoutes({

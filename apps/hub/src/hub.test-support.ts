@@ -16,7 +16,7 @@ import {
 import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
-import { createAccessPolicy, createHostForgetter } from '@janitor/runtime/hub';
+import { createAccessPolicy, createHostForgetter, createHubMetrics, type HubMetrics } from '@janitor/runtime/hub';
 import { createReadModel } from '@janitor/runtime/read';
 import { openStore, type Store } from '@janitor/store';
 import type { Context } from 'hono';
@@ -84,6 +84,8 @@ export interface HubFixture {
   checks: CheckEngine;
   config: LoadedConfig;
   logger: ReturnType<typeof captureLogger>;
+  /** What `/metrics` serves (createHubMetrics over the store and the engine, or `deps.metrics`). */
+  metrics: HubMetrics;
   /** `app.request` from `remote` (default 127.0.0.1). */
   request(path: string, init?: RequestInit, remote?: string): Promise<Response>;
   close(): void;
@@ -115,6 +117,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
   const alerts = createAlertEngine({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
   const now = options.now ?? Date.now;
   const checks = createCheckEngine({ checks: config.checks, store, logger, now });
+  const metrics = options.deps?.metrics ?? createHubMetrics({ store, alerts, now });
   const app = createHub({
     config,
     outbox: store.outbox,
@@ -129,6 +132,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
     read: createReadModel({ store, alerts, reportFormat: config.reportFormat, now }),
     checks,
     forgetHost: createHostForgetter({ alerts, history: store.history }),
+    metrics,
     ...options.deps,
   });
   return {
@@ -138,6 +142,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
     checks,
     config,
     logger,
+    metrics,
     request: async (path, init, remote = '127.0.0.1') => app.request(path, init, { remote }),
     close() {
       store.close();

@@ -21,6 +21,7 @@ import {
   createAccessPolicy,
   createChartMedia,
   createHostForgetter,
+  createHubMetrics,
   createMentionListener,
   createSessions,
   createStoreWatch,
@@ -144,12 +145,15 @@ export function createHubService(options: HubServiceOptions): HubService {
     const posting = createPosting({ config, logger, dryRun: configured === 'dry-run' }, store, {
       env,
       ...(charts ? { mediaFor: (payload, about) => chartMedia(payload, about) } : {}),
+      onPosted: (entry, result) => metrics.posted(entry, result),
+      onFailed: (entry, error, fate) => metrics.failed(entry, error, fate),
     });
     const { worker, publisher } = posting;
     const storeWatch = createStoreWatch({ store, logger });
     const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker.notify() });
     const checks = createCheckEngine({ checks: config.checks, store, now, logger, onQueued: () => worker.notify() });
     const foreign = createForeignAlertEngine({ store, now, logger, onQueued: () => worker.notify() });
+    const metrics = createHubMetrics({ store, alerts, now });
     const chartMedia = createChartMedia({ history: store.history, plan: alerts.plan, now });
     const read = createReadModel({ store, alerts, reportFormat: config.reportFormat, now });
     const publisherState = (): PublisherState => (worker.status().paused === 'auth' ? 'token-refused' : configured);
@@ -171,6 +175,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       read,
       checks,
       forgetHost: createHostForgetter({ alerts, history: store.history }),
+      metrics,
       storeWritable: () => {
         // A real write, cheap enough for every health check (integrity_check would scan the whole file).
         try {
