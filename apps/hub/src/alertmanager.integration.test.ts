@@ -6,28 +6,19 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
 import { type FakeMastodon, startFakeMastodon } from '@janitor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger, goldenConfigData, hubConfig, tempDir, until } from './hub.test-support.ts';
+import { freePort } from './programs.test-support.ts';
 import { createHubService, type HubService } from './service.ts';
 
 const ALERTMANAGER = process.env.JANITOR_ALERTMANAGER ?? '/usr/bin/prometheus-alertmanager';
 const AMTOOL = process.env.JANITOR_AMTOOL ?? '/usr/bin/amtool';
 const TOKEN = 'alertmanager-token-0123456789';
 const run = promisify(execFile);
-
-/** A port free now on 127.0.0.1 (Alertmanager takes its listen address as an argument, not port 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the real Alertmanager sending to /webhooks/alertmanager', () => {
   const dir = tempDir('janitor-alertmanager-');

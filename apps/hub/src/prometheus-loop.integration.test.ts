@@ -3,16 +3,15 @@
 // Alertmanager, which delivers it to the hub's /webhooks/alertmanager; the post appears on the fake Mastodon server,
 // and when the value goes back under the rule the resolution is posted as a reply in the same thread. What
 // docs/scale.md describes for fleets beyond one hub.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type FakeMastodon, startFakeMastodon } from '@janitor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger, goldenConfigData, hubConfig, json, tempDir, until } from './hub.test-support.ts';
+import { freePort, type Program, requirePrograms, startProgram, stopProgram } from './programs.test-support.ts';
 import { createHubService, type HubService } from './service.ts';
 
 const PROMETHEUS = process.env.JANITOR_PROMETHEUS ?? '/usr/bin/prometheus';
@@ -21,55 +20,18 @@ const READ_TOKEN = 'prometheus-read-token-0123456789';
 const WRITE_TOKEN = 'alertmanager-write-token-012345';
 const AGENT_TOKEN = 'agent-write-token-0123456789abc';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Starts a program and waits until `readyUrl` answers 200; its output is kept for the error messages. */
-async function startProgram(program: string, args: string[], readyUrl: string) {
-  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = { text: '' };
-  child.stdout?.on('data', (chunk: Buffer) => (out.text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (out.text += chunk.toString()));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const ready = await fetch(readyUrl).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ready) return { child, out };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${program} did not start:\n${out.text}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  const ended = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 5000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
-}
-
 describe('Prometheus -> Alertmanager -> Janitor -> the Fediverse', () => {
   const dir = tempDir('janitor-prometheus-loop-');
   const logger = captureLogger();
   let fake: FakeMastodon;
   let service: HubService;
   let server: Server;
-  let prometheus: { child: ChildProcess; out: { text: string } } | undefined;
-  let alertmanager: { child: ChildProcess; out: { text: string } } | undefined;
+  let prometheus: Program | undefined;
+  let alertmanager: Program | undefined;
   let hubUrl: string;
 
   beforeAll(async () => {
-    for (const program of [PROMETHEUS, ALERTMANAGER]) {
-      if (!existsSync(program))
-        throw new Error(`${program} is missing: apt-get install -y prometheus prometheus-alertmanager`);
-    }
+    requirePrograms(PROMETHEUS, ALERTMANAGER);
     fake = await startFakeMastodon({ flavour: 'mastodon', accessTokens: ['test-token'] });
     const raw = goldenConfigData(dir.path, fake.url);
     raw.app = {
@@ -181,8 +143,8 @@ describe('Prometheus -> Alertmanager -> Janitor -> the Fediverse', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await stop(prometheus?.child);
-    await stop(alertmanager?.child);
+    await stopProgram(prometheus);
+    await stopProgram(alertmanager);
     server?.closeAllConnections();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await service?.close({ graceMs: 500 });
@@ -200,7 +162,7 @@ describe('Prometheus -> Alertmanager -> Janitor -> the Fediverse', () => {
   };
 
   it('posts the rule’s alert, then its resolution as a reply in the same thread', async () => {
-    const output = () => `Prometheus:\n${prometheus?.out.text}\nAlertmanager:\n${alertmanager?.out.text}`;
+    const output = () => `Prometheus:\n${prometheus?.output()}\nAlertmanager:\n${alertmanager?.output()}`;
     await report(97);
     const firing = await fake
       .waitFor(() => fake.statuses.find((s) => /HostCpuHigh/.test(s.status)), {
