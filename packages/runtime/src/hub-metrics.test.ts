@@ -163,6 +163,22 @@ describe('createHubMetrics', () => {
     expect(samples(fromMemory.families(), 'janitor_host_cpu_percent')).toEqual(['{host="pi1"} 40']);
     fromMemory.report({ hostname: 'pi1', atMs: T, samples: [{ key: 'cpu_percent', value: 41 }] });
     expect(samples(fromMemory.families(), 'janitor_host_cpu_percent')).toEqual(['{host="pi1"} 41']);
+    // Another set of keys replaces the last one's.
+    fromMemory.report({
+      hostname: 'pi1',
+      atMs: T,
+      samples: [
+        { key: 'memory_percent', value: 50 },
+        { key: 'cpu_percent', value: 42 },
+      ],
+    });
+    let families = fromMemory.families();
+    expect(samples(families, 'janitor_host_cpu_percent')).toEqual(['{host="pi1"} 42']);
+    expect(samples(families, 'janitor_host_memory_used_percent')).toEqual(['{host="pi1"} 50']);
+    fromMemory.report({ hostname: 'pi1', atMs: T, samples: [{ key: 'cpu_percent', value: 43 }] });
+    families = fromMemory.families();
+    expect(samples(families, 'janitor_host_cpu_percent')).toEqual(['{host="pi1"} 43']);
+    expect(samples(families, 'janitor_host_memory_used_percent')).toEqual([]);
     // A host the engine expects and never heard of has no last report.
     views.push({ hostname: 'never-seen', states: {} });
     expect(samples(fromMemory.families(), 'janitor_host_last_report_timestamp_seconds')).toEqual([

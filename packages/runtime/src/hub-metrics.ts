@@ -8,7 +8,7 @@ import {
   type MetricFamily,
   processFamilies,
 } from '@janitor/prometheus';
-import type { History, LatestValues, Silence } from '@janitor/store';
+import type { History, Silence } from '@janitor/store';
 import type { AlertPlan } from '@janitor/thresholds';
 import { alertFamily, type HostSnapshot, hostFamilies, postFailureReason } from './metric-families.ts';
 
@@ -42,6 +42,20 @@ export interface ReportValues {
   /** When the values were measured, epoch ms. */
   atMs: number;
   samples: readonly { readonly key: string; readonly value: number }[];
+}
+
+/** A host's latest values as kept between scrapes: its keys, and their values in place. */
+interface KeptValues {
+  atMs: number;
+  keys: readonly string[];
+  values: Float64Array;
+}
+
+/** Whether `samples` has `keys`, in order (a report of the same layout as the one before). */
+function sameKeys(keys: readonly string[], samples: ReportValues['samples']): boolean {
+  if (keys.length !== samples.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== samples[i]!.key) return false;
+  return true;
 }
 
 /** Past this many hosts unknown to a scrape, their latest values are read in one query, not one each. */
@@ -165,8 +179,10 @@ export function createHubMetrics(deps: HubMetricsDeps): HubMetrics {
    * Each host's latest values, kept as reports come (`report`), so that a scrape reads no table: a host not seen
    * since the start is read from the store once (all of them in one query when many are missing, as after a
    * restart); a host with no history is remembered as such. A host the engine no longer knows (forgotten) is dropped.
+   * A report with the keys of the one before (nearly all) is copied into its values: nothing of the request is kept,
+   * which would be promoted out of the young generation at every collection while reports pour in.
    */
-  const latest = new Map<string, ReportValues>();
+  const latest = new Map<string, KeptValues>();
   function loadLatest(views: readonly HostAlertView[]): void {
     let missing = 0;
     for (let i = 0; i < views.length; i++) if (!latest.has(views[i]!.hostname)) missing++;
@@ -176,19 +192,20 @@ export function createHubMetrics(deps: HubMetricsDeps): HubMetrics {
       for (const hostname of latest.keys()) if (!known.has(hostname)) latest.delete(hostname);
     }
     if (missing === 0) return;
-    const read = (hostname: string, values: LatestValues | undefined): ReportValues =>
-      values === undefined
-        ? { hostname, atMs: -Infinity, samples: [] }
-        : {
-            hostname,
-            atMs: values.atMs,
-            samples: Object.entries(values.values).map(([key, value]) => ({ key, value })),
-          };
     const all = missing > MANY_MISSING ? store.history.latestAll() : undefined;
     for (const view of views) {
       if (latest.has(view.hostname)) continue;
       const values = all ? all.get(view.hostname) : store.history.latest(view.hostname);
-      latest.set(view.hostname, read(view.hostname, values));
+      latest.set(
+        view.hostname,
+        values === undefined
+          ? { atMs: -Infinity, keys: [], values: new Float64Array(0) }
+          : {
+              atMs: values.atMs,
+              keys: Object.keys(values.values),
+              values: Float64Array.from(Object.values(values.values)),
+            },
+      );
     }
   }
 
@@ -212,7 +229,17 @@ export function createHubMetrics(deps: HubMetricsDeps): HubMetrics {
     report(entry) {
       const known = latest.get(entry.hostname);
       // A report sent again late (an agent's spool) is not the latest.
-      if (known === undefined || entry.atMs >= known.atMs) latest.set(entry.hostname, entry);
+      if (known !== undefined && entry.atMs < known.atMs) return;
+      const { samples } = entry;
+      if (known !== undefined && sameKeys(known.keys, samples)) {
+        known.atMs = entry.atMs;
+        for (let i = 0; i < samples.length; i++) known.values[i] = samples[i]!.value;
+        return;
+      }
+      const keys = samples.map((s) => s.key);
+      const values = new Float64Array(samples.length);
+      for (let i = 0; i < samples.length; i++) values[i] = samples[i]!.value;
+      latest.set(entry.hostname, { atMs: entry.atMs, keys, values });
     },
     families(options = {}) {
       const nowMs = now();
@@ -221,12 +248,12 @@ export function createHubMetrics(deps: HubMetricsDeps): HubMetrics {
       const views = allowed === undefined ? all : all.filter((v) => allowed.has(v.hostname));
       loadLatest(all);
       const hosts = views.map((view): HostSnapshot => {
-        const values = latest.get(view.hostname);
-        const atMs = values !== undefined && values.atMs > -Infinity ? values.atMs : undefined;
+        const kept = latest.get(view.hostname);
+        const atMs = kept !== undefined && kept.atMs > -Infinity ? kept.atMs : undefined;
         const seenMs = view.lastSeenMs;
         // The later of the engine's last report (when it came) and the history's (when it was measured).
         const lastReportMs = seenMs === undefined ? atMs : atMs === undefined ? seenMs : Math.max(seenMs, atMs);
-        return { hostname: view.hostname, lastReportMs, values: values?.samples };
+        return { hostname: view.hostname, lastReportMs, keys: kept?.keys, values: kept?.values };
       });
       return [
         ...hostFamilies(hosts),

@@ -30,8 +30,8 @@ function lines(families: readonly GaugeFamily[]): string[] {
     .map((line) => line.replaceAll('"', ''));
 }
 
-/** A report's values as the ingest route keeps them: `{ key, value }` in order. */
-const samplesOf = (values: Record<string, number>) => Object.entries(values).map(([key, value]) => ({ key, value }));
+/** A report's values as a snapshot holds them: the keys, and the values in the same order. */
+const samplesOf = (values: Record<string, number>) => ({ keys: Object.keys(values), values: Object.values(values) });
 
 describe('hostFamilies', () => {
   it('names every known report key after Prometheus’ conventions, snake_case with the unit last', () => {
@@ -106,7 +106,7 @@ describe('hostFamilies', () => {
       ],
     ],
   ])('%s', (_, values, expected) => {
-    const got = lines(hostFamilies([{ hostname: 'pi', values: samplesOf(values) }])).filter(
+    const got = lines(hostFamilies([{ hostname: 'pi', ...samplesOf(values) }])).filter(
       (l) => !l.startsWith(LAST_REPORT_FAMILY),
     );
     expect(got.sort()).toEqual([...expected].sort());
@@ -114,8 +114,8 @@ describe('hostFamilies', () => {
 
   it('gives each host’s last report in seconds, hosts in name order, a host without values its time only', () => {
     const families = hostFamilies([
-      { hostname: 'pi2', lastReportMs: T + 500, values: samplesOf({ cpu_percent: 2 }) },
-      { hostname: 'pi10', lastReportMs: T, values: samplesOf({ cpu_percent: 10 }) },
+      { hostname: 'pi2', lastReportMs: T + 500, ...samplesOf({ cpu_percent: 2 }) },
+      { hostname: 'pi10', lastReportMs: T, ...samplesOf({ cpu_percent: 10 }) },
       { hostname: 'expected-but-silent', lastReportMs: T - 3_600_000 },
     ]);
     expect(lines(families)).toEqual([

@@ -110,8 +110,12 @@ export interface HostSnapshot {
   hostname: string;
   /** Its last report, epoch ms (the alert engine's, or the history's newest point, whichever is later). */
   lastReportMs?: number | undefined;
-  /** Its last report's values by series key (`cpu_percent`, `disk_usage_percent@/data`, `net_rx_bytes_per_second@eth0`). */
-  values?: readonly { readonly key: string; readonly value: number }[] | undefined;
+  /**
+   * Its last report's series keys (`cpu_percent`, `disk_usage_percent@/data`, `net_rx_bytes_per_second@eth0`), and
+   * {@link HostSnapshot.values} their values in the same order.
+   */
+  keys?: readonly string[] | undefined;
+  values?: ArrayLike<number> | undefined;
 }
 
 /**
@@ -121,7 +125,7 @@ export interface HostSnapshot {
  * interfaces) is given without `interface` only when the host reports no interface of it, so that a `sum` adds each
  * byte once. Keys not in the table go to {@link OTHER_VALUE_FAMILY}, labelled `metric`. Pure.
  *
- * @example hostFamilies([{ hostname: 'pi', lastReportMs: 1_700_000_000_000, values: [{ key: 'disk_usage_percent@/data', value: 41 }] }])
+ * @example hostFamilies([{ hostname: 'pi', lastReportMs: 1_700_000_000_000, keys: ['disk_usage_percent@/data'], values: [41] }])
  * // janitor_host_last_report_timestamp_seconds{host="pi"} 1700000000, janitor_host_filesystem_used_percent{host="pi",mount="/data"} 41
  */
 export function hostFamilies(hosts: readonly HostSnapshot[]): GaugeFamily[] {
@@ -138,13 +142,14 @@ export function hostFamilies(hosts: readonly HostSnapshot[]): GaugeFamily[] {
   const sorted = isSortedByName(hosts) ? hosts : [...hosts].sort((a, b) => compareNames(a.hostname, b.hostname));
   for (let h = 0; h < sorted.length; h++) {
     const host = sorted[h]!;
-    const { hostname, values } = host;
+    const { hostname, keys, values } = host;
     const rendered = renderedOf(hostname);
     const hostLabels = rendered.host;
     if (host.lastReportMs !== undefined) lastReport.add(hostLabels, host.lastReportMs / 1000);
-    if (values === undefined) continue;
-    for (let i = 0; i < values.length; i++) {
-      const { key, value } = values[i]!;
+    if (keys === undefined || values === undefined) continue;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const value = values[i]!;
       const plan = planOf(key);
       switch (plan.kind) {
         case 'flat':
@@ -158,12 +163,12 @@ export function hostFamilies(hosts: readonly HostSnapshot[]): GaugeFamily[] {
           break;
         case 'root-filesystem':
           // The root filesystem's value under its own key is said already.
-          if (!hasKey(values, plan.scopedTwin!)) {
+          if (!keys.includes(plan.scopedTwin!)) {
             columns.get(plan.family!)!.add(rendered.scoped('mount', '/'), value);
           }
           break;
         case 'all-interfaces':
-          if (!hasKeyStartingWith(values, plan.scopedTwin!)) columns.get(plan.family!)!.add(hostLabels, value);
+          if (!hasKeyStartingWith(keys, plan.scopedTwin!)) columns.get(plan.family!)!.add(hostLabels, value);
           break;
         default:
           other.add(renderLabels(otherLabels(hostname, plan.metric, plan.scope)), value);
@@ -282,13 +287,8 @@ function planOf(key: string): KeyPlan {
   return plan;
 }
 
-function hasKeyStartingWith(values: readonly { readonly key: string }[], prefix: string): boolean {
-  for (let i = 0; i < values.length; i++) if (values[i]!.key.startsWith(prefix)) return true;
-  return false;
-}
-
-function hasKey(values: readonly { readonly key: string }[], key: string): boolean {
-  for (let i = 0; i < values.length; i++) if (values[i]!.key === key) return true;
+function hasKeyStartingWith(keys: readonly string[], prefix: string): boolean {
+  for (let i = 0; i < keys.length; i++) if (keys[i]!.startsWith(prefix)) return true;
   return false;
 }
 
