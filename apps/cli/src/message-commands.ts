@@ -1,6 +1,6 @@
 // janitor send and janitor exec: the alarm line of scripts, through the hub.
-import { MESSAGE_TYPES, type MessageType } from '@janitor/protocol';
-import { type Command, Option } from 'commander';
+import { CHECK_SLUG_PATTERN, MESSAGE_TYPES, type MessageType } from '@janitor/protocol';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type HubFlags, out, rt, runtimeOptions, warn, withHubOptions } from './common.ts';
 
 type ExecFlags = HubFlags & {
@@ -9,6 +9,7 @@ type ExecFlags = HubFlags & {
   thread?: string;
   tailLines: number;
   hostname?: string;
+  check?: string;
 };
 
 /** Adds `janitor send` and `janitor exec` to `program`. */
@@ -44,6 +45,18 @@ export function addMessageCommands(program: Command): void {
     )
     .option('--summary <text>', 'the summary of the report (default: "`cmd` failed (exit 3) after 1.2 s on host")')
     .option('--thread <key>', 'the thread key of its reports (default: the host and the command line)')
+    .addOption(
+      new Option(
+        '--check <slug>',
+        'ping this job check-in instead of sending a message: /ping/SLUG/start, then /ping/SLUG/<exit status> with the output’s last lines',
+      )
+        .argParser((v) => {
+          if (!CHECK_SLUG_PATTERN.test(v))
+            throw new InvalidArgumentError('expected a slug of 1-64 of a-z, 0-9, - and _');
+          return v;
+        })
+        .conflicts(['summary', 'thread']),
+    )
     .option(
       '--tail-lines <n>',
       'lines of output in the report',
@@ -55,6 +68,11 @@ export function addMessageCommands(program: Command): void {
       20,
     )
     .action(async (words: string[], o: ExecFlags, cmd: Command) => {
+      if (o.check !== undefined && o.onSuccess !== 'none') {
+        cmd.error('error: --on-success reports through a message; with --check, a success is a ping already', {
+          exitCode: 2,
+        });
+      }
       process.exitCode = await (await rt()).execCommand(runtimeOptions(cmd), { ...o, words, warn });
     });
 }

@@ -13,7 +13,7 @@ import { addReadCommands } from './read-commands.ts';
 import { addRunCommands } from './run-commands.ts';
 import { addScheduleCommands } from './schedule-commands.ts';
 import { addSetupCommands } from './setup-commands.ts';
-import { silenceCommand } from './silence.ts';
+import { hostsCommand, silenceCommand } from './silence.ts';
 
 const program = new Command('janitor')
   .description('Janitor watches machines and speaks through the Fediverse.')
@@ -28,6 +28,7 @@ addHubCommands(program);
 addAgentCommands(program);
 addScheduleCommands(program);
 program.addCommand(silenceCommand());
+program.addCommand(hostsCommand());
 addReadCommands(program);
 program.addCommand(outboxCommand());
 

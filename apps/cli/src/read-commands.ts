@@ -23,7 +23,7 @@ function withReadOptions(cmd: Command): Command {
     .option('--json', 'print the read API’s JSON');
 }
 
-/** Adds `janitor status` and `janitor history` to `program`. */
+/** Adds `janitor status`, `janitor history` and `janitor checks` to `program`. */
 export function addReadCommands(program: Command): void {
   withReadOptions(
     program
@@ -48,5 +48,18 @@ export function addReadCommands(program: Command): void {
     .option('--since <duration>', 'how far back: 90m, 24h, 7d', '24h')
     .action(async (host: string, metric: string, o: ReadFlags & { since: string }, cmd: Command) =>
       (await rt()).historyCommand(runtimeOptions(cmd), { host, metric }, { ...o, out, ...terminal() }),
+    );
+
+  program
+    .command('checks')
+    .description('the hub’s job check-ins: each one’s state, last ping, next deadline and schedule')
+    .option('--hub <url>', 'the hub to read (default: app.service.remote_url)', parseHubUrl)
+    .option(
+      '--token <token>',
+      'a hub token with the read scope (default: $JANITOR_HUB_TOKEN, app.service.remote_token)',
+    )
+    .option('--json', 'print the read API’s JSON')
+    .action(async (o: ReadFlags, cmd: Command) =>
+      (await rt()).checksCommand(runtimeOptions(cmd), { ...o, out, ...terminal() }),
     );
 }

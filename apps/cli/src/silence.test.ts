@@ -53,3 +53,32 @@ describe('janitor silence', { timeout: 30_000 }, () => {
     }
   });
 });
+
+describe('janitor hosts forget', { timeout: 30_000 }, () => {
+  it('makes the real hub forget a host; a host it does not know is an error naming it', async () => {
+    await using dir = await tempDir();
+    const hub = await startRealHub(dir.path);
+    try {
+      const sent = await fetch(`${hub.url}/sysinfo`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${HUB_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ sys_data: { hostname: 'old-pi', cpu_percent: 3 } }),
+      });
+      expect(sent.status).toBe(200);
+      const cli = (args: string[]) =>
+        runNode(JANITOR_MAIN, args, { cwd: dir.path, env: { JANITOR_HUB_TOKEN: HUB_TOKEN } });
+      const forgotten = await cli(['hosts', 'forget', 'old-pi', '--hub', hub.url]);
+      expect(forgotten.code, forgotten.stderr).toBe(0);
+      expect(forgotten.stdout).toBe('forgotten: old-pi\n');
+      const fleet = (await (
+        await fetch(`${hub.url}/api/v1/hosts`, { headers: { authorization: `Bearer ${HUB_TOKEN}` } })
+      ).json()) as { hosts: unknown[] };
+      expect(fleet.hosts).toEqual([]);
+      const unknown = await cli(['hosts', 'forget', 'old-pi', '--hub', hub.url]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/404 no host "old-pi" is known \(field hostname\)/);
+    } finally {
+      await hub.stop();
+    }
+  });
+});

@@ -35,3 +35,18 @@ export function silenceCommand(): Command {
   ).action(async (raw: string, _o, cmd: Command) => (await rt()).silenceRemove(runtimeOptions(cmd), raw, flags(cmd)));
   return silence;
 }
+
+/** `janitor hosts forget HOST`: a decommissioned host, forgotten by the hub. */
+export function hostsCommand(): Command {
+  const hosts = new Command('hosts').description('the hub’s hosts');
+  hosts
+    .command('forget')
+    .description('forget a decommissioned host: its alerts, its silence watch and its history (admin scope)')
+    .argument('<host>', 'the hostname')
+    .option('--hub <url>', 'the hub’s address (default: app.service.remote_url)', parseHubUrl)
+    .option('--token <token>', 'the hub’s bearer token (default: $JANITOR_HUB_TOKEN, app.service.remote_token)')
+    .action(async (host: string, _o, cmd: Command) =>
+      (await rt()).hostsForget(runtimeOptions(cmd), host, { ...cmd.optsWithGlobals<HubFlags>(), out }),
+    );
+  return hosts;
+}

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ForeignAlertEngine } from '@janitor/alerting';
 import type { LoadedConfig } from '@janitor/config';
 import { type Logger, silentLogger } from '@janitor/protocol';
 import { AGENT_FILE, type AgentDist, createAgentDist, installScript } from '@janitor/runtime';
@@ -15,18 +16,26 @@ import type { ReadModel } from '@janitor/runtime/read';
 import type { HistoryAppend } from '@janitor/store';
 import { Hono } from 'hono';
 import { type AccessCheckOptions, createAccessCheck } from './http/access-check.ts';
+import type { ReceiverDeps } from './http/alert-receiver.ts';
 import type { HubApp, HubContext, HubEnv } from './http/hub-env.ts';
+import { createMessageQueue } from './http/message-queue.ts';
 import { methodTable } from './http/method-table.ts';
 import { createRequestLine } from './http/request-line.ts';
 import { createAgentRoutes } from './routes/agent.ts';
+import { createAlertmanagerRoutes } from './routes/alertmanager.ts';
 import { createApiRoutes } from './routes/api.ts';
+import { type CheckListRoutesDeps, createCheckListRoutes } from './routes/checks.ts';
 import { createDashboardRoutes } from './routes/dashboard.ts';
+import { createGenericRoutes } from './routes/generic.ts';
+import { createGrafanaRoutes } from './routes/grafana.ts';
 import { createHealthRoutes, type HealthOutbox, type PublisherState } from './routes/health.ts';
 import { createIngestRoutes, type IngestAlerts, type IngestRoutesDeps } from './routes/ingest.ts';
 import { createLogRoutes, type LogsStore } from './routes/logs.ts';
 import { createMessageRoutes, type MessageLogPort, type MessageOutbox } from './routes/message.ts';
 import { createMetricsRoutes } from './routes/metrics.ts';
+import { createPingRoutes, type PingRoutesDeps } from './routes/ping.ts';
 import { createSilenceRoutes, type SilenceAlerts } from './routes/silences.ts';
+import { createUptimeKumaRoutes } from './routes/uptime-kuma.ts';
 
 export type { PublisherState } from './routes/health.ts';
 
@@ -42,6 +51,8 @@ export interface HubDeps {
   logs: MessageLogPort & LogsStore;
   /** The alert lifecycle over the store: what a report posts, silences (createAlertEngine fits). */
   alerts: IngestAlerts & SilenceAlerts;
+  /** The alerts of other monitors, `/webhooks/*` (createForeignAlertEngine over the same store fits). */
+  foreign: Pick<ForeignAlertEngine, 'ingest'>;
   /**
    * Who may speak to the hub (createAccessPolicy). `tokenless`: no token is configured, and the agent and its install
    * script are then served only to the networks the hub takes anonymous requests from.
@@ -73,8 +84,12 @@ export interface HubDeps {
   now?: () => number;
   /** The read side (createReadModel): without it, `/api/v1/hosts*` is not served. */
   read?: ReadModel;
+  /** Forgets a host everywhere (alerts, silence watch, history): `DELETE /api/v1/hosts/{hostname}`. */
+  forgetHost?: (hostname: string) => Promise<boolean>;
   /** The agent bundle the hub hands out. @default the packed hub's dist/agent/, else one built into node_modules/.cache */
   agentDist?: AgentDist;
+  /** Job check-ins (createCheckEngine): without them, `/ping/*` and `/api/v1/checks` are not served. */
+  checks?: PingRoutesDeps['checks'] & CheckListRoutesDeps['checks'];
   /**
    * The hub's metrics (createHubMetrics): every request is counted by route and status, and `GET /metrics` serves
    * them. Without it, `/metrics` is not served and nothing is counted.
@@ -85,16 +100,19 @@ export interface HubDeps {
 /**
  * The hub as a Hono app: `POST /sysinfo` (the original's `{"sys_data": …}` and the v2 report, through the alert
  * lifecycle), `POST /message` (form or JSON, as the original's clients and curl send it), `GET /health`, and
- * silences (`POST /silences`, `GET /silences`, `DELETE /silences/:id`), the agent it hands out (`GET /install.sh`,
- * `GET /agent/janitor-agent.mjs` and its `.sha256`), and `GET /metrics` for Prometheus. Everything accepted is in the
- * durable outbox before the sender gets its 200. Bad input gets a 4xx with `{ error, field }`; nothing is a 500.
+ * silences (`POST /silences`, `GET /silences`, `DELETE /silences/:id`), other monitors' webhooks
+ * (`POST /webhooks/alertmanager`, `/webhooks/grafana`, `/webhooks/uptime-kuma`, `/webhooks/generic`), job check-ins
+ * (`/ping/{slug}` and `GET /api/v1/checks`), `GET /metrics` for Prometheus, and the agent it hands out
+ * (`GET /install.sh`, `GET /agent/janitor-agent.mjs` and its `.sha256`). Everything accepted is in the durable
+ * outbox before the sender gets its 200. Bad input gets a 4xx with `{ error, field }`; nothing is a 500.
  *
  * Each group of routes is a sub-app of its own (`routes/`), mounted here with no middleware: a request runs its one
  * handler, wrapped for the request line. Other methods on a served path get a 405 with `Allow`, other paths a 404.
  *
  * @example
  * const alerts = createAlertEngine({ config, store });
- * const app = createHub({ config, outbox: store.outbox, alerts, access, remoteAddress: () => '127.0.0.1' });
+ * const foreign = createForeignAlertEngine({ store });
+ * const app = createHub({ config, outbox: store.outbox, alerts, foreign, access, remoteAddress: () => '127.0.0.1' });
  * const res = await app.request('/message', { method: 'POST', body: new URLSearchParams({ hostname: 'h', message: 'hi' }) });
  */
 export function createHub(deps: HubDeps): HubApp {
@@ -150,6 +168,18 @@ export function createHub(deps: HubDeps): HubApp {
     '/message',
     createMessageRoutes({ outbox, log: deps.logs, onQueued, access, logged, logger, storeProblem }),
   );
+  const receivers: ReceiverDeps = {
+    foreign: deps.foreign,
+    messages: createMessageQueue(outbox, deps.logs),
+    onQueued,
+    access,
+    logged,
+    storeProblem,
+  };
+  app.route('/webhooks/alertmanager', createAlertmanagerRoutes(receivers));
+  app.route('/webhooks/grafana', createGrafanaRoutes(receivers));
+  app.route('/webhooks/uptime-kuma', createUptimeKumaRoutes(receivers));
+  app.route('/webhooks/generic', createGenericRoutes(receivers));
   app.route('/api/v1', createLogRoutes({ logs: deps.logs, access, logged }));
   app.route(
     '/silences',
@@ -161,10 +191,20 @@ export function createHub(deps: HubDeps): HubApp {
       ...(deps.maxSilences ? { maxActive: deps.maxSilences } : {}),
     }),
   );
+  if (deps.checks) {
+    app.route('/ping', createPingRoutes({ checks: deps.checks, access, logged, storeProblem }));
+    app.route('/api/v1', createCheckListRoutes({ checks: deps.checks, access, logged }));
+  }
   if (deps.read) {
     app.route(
       '/api/v1',
-      createApiRoutes({ read: deps.read, historyEnabled: deps.history !== undefined, access, logged }),
+      createApiRoutes({
+        read: deps.read,
+        historyEnabled: deps.history !== undefined,
+        access,
+        logged,
+        ...(deps.forgetHost ? { forgetHost: deps.forgetHost } : {}),
+      }),
     );
   }
   if (deps.metrics) app.route('/metrics', createMetricsRoutes({ metrics: deps.metrics, access, logged }));

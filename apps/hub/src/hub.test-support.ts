@@ -6,11 +6,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
+import {
+  type AlertEngine,
+  type CheckEngine,
+  createAlertEngine,
+  createCheckEngine,
+  createForeignAlertEngine,
+} from '@janitor/alerting';
 import type { AppLogger, LoadedConfig } from '@janitor/config';
 import { parseConfig } from '@janitor/config';
 import type { LogFields } from '@janitor/protocol';
-import { createAccessPolicy, createHubMetrics, type HubMetrics } from '@janitor/runtime/hub';
+import { createAccessPolicy, createHostForgetter, createHubMetrics, type HubMetrics } from '@janitor/runtime/hub';
 import { createReadModel } from '@janitor/runtime/read';
 import { openStore, type Store } from '@janitor/store';
 import type { Context } from 'hono';
@@ -74,6 +80,8 @@ export interface HubFixture {
   app: HubApp;
   store: Store;
   alerts: AlertEngine;
+  /** Job check-ins, from the config's `checks` and `checks_auto_create`. */
+  checks: CheckEngine;
   config: LoadedConfig;
   logger: ReturnType<typeof captureLogger>;
   /** What `/metrics` serves (createHubMetrics over the store and the engine, or `deps.metrics`). */
@@ -108,18 +116,22 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
   const { tokens, allow_networks, trusted_proxies } = config.data.app.service;
   const alerts = createAlertEngine({ config, store, logger, ...(options.now ? { now: options.now } : {}) });
   const now = options.now ?? Date.now;
+  const checks = createCheckEngine({ checks: config.checks, store, logger, now });
   const metrics = options.deps?.metrics ?? createHubMetrics({ store, alerts, now });
   const app = createHub({
     config,
     outbox: store.outbox,
     logs: store,
     alerts,
+    foreign: createForeignAlertEngine({ store, logger, now }),
     access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
     remoteAddress: remoteFromEnv,
     logger,
     now,
     ...(config.history.enabled ? { history: store.history } : {}),
     read: createReadModel({ store, alerts, reportFormat: config.reportFormat, now }),
+    checks,
+    forgetHost: createHostForgetter({ alerts, history: store.history }),
     metrics,
     ...options.deps,
   });
@@ -127,6 +139,7 @@ export function startHub(options: HubFixtureOptions = {}): HubFixture {
     app,
     store,
     alerts,
+    checks,
     config,
     logger,
     metrics,

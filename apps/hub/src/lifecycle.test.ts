@@ -2,7 +2,7 @@
 // back from the outbox (no worker drains it). Flapping, for, resolution, escalation, a restart, silent and expected
 // hosts, silences over HTTP, mutes and overrides, and the original's every_report mode.
 import { DatabaseSync } from 'node:sqlite';
-import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
+import { type AlertEngine, createAlertEngine, createForeignAlertEngine } from '@janitor/alerting';
 import type { OutboxPayload } from '@janitor/publisher';
 import { createAccessPolicy } from '@janitor/runtime/hub';
 import { openStore, type Store } from '@janitor/store';
@@ -87,6 +87,7 @@ function openHub(
     outbox: store.outbox,
     logs: store,
     alerts,
+    foreign: createForeignAlertEngine({ store, now: () => clock.now }),
     access: createAccessPolicy({ tokens, allowNetworks: allow_networks }),
     remoteAddress: remoteFromEnv,
   });

@@ -9,20 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubProcess, killLeftoverHubs, startHubProcess, tempDir } from './hub.test-support.ts';
+import { freePort } from './programs.test-support.ts';
 
 const PROMETHEUS = process.env.JANITOR_PROMETHEUS ?? '/usr/bin/prometheus';
 const READ_TOKEN = 'prometheus-read-token-0123456789';
 const WRITE_TOKEN = 'agents-write-token-0123456789ab';
 const BROKEN_OPENMETRICS = '# TYPE janitor_broken gauge\njanitor_broken 1\n';
-
-/** A port nobody listens on now (Prometheus takes it a moment later). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Target {
   labels: { job: string };

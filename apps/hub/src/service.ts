@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type AlertEngine, createAlertEngine } from '@janitor/alerting';
+import {
+  type AlertEngine,
+  type CheckEngine,
+  createAlertEngine,
+  createCheckEngine,
+  createForeignAlertEngine,
+  type ForeignAlertEngine,
+} from '@janitor/alerting';
 import { type AppLogger, type LoadedConfig, resolveAccessToken } from '@janitor/config';
 import type { OutboxWorker } from '@janitor/publisher';
 import {
@@ -13,6 +20,7 @@ import {
 import {
   createAccessPolicy,
   createChartMedia,
+  createHostForgetter,
   createHubMetrics,
   createMentionListener,
   createSessions,
@@ -37,7 +45,8 @@ export interface HubServiceOptions {
   /** The clock of the alert lifecycle (reports, silences, silent hosts). @default Date.now */
   now?: () => number;
   /**
-   * How often silent hosts are checked (and last reports written); 0 for never (tests call `alerts.tick()`).
+   * How often silent hosts and job check-ins are checked (and last reports written); 0 for never (tests call
+   * `alerts.tick()` and `checks.tick()`).
    * @default 30000
    */
   checkIntervalMs?: number;
@@ -54,13 +63,20 @@ export interface HubService {
   store: Store;
   /** The alert lifecycle: `tick()` is what the silent-host timer runs. */
   alerts: AlertEngine;
+  /** Job check-ins: `tick()` runs with the silent-host check, finding the late and the too long. */
+  checks: CheckEngine;
+  /** Other monitors' alerts (`/webhooks/*`), through the same alert log, threads and outbox. */
+  foreign: ForeignAlertEngine;
   worker: OutboxWorker;
   /** Whether posts are only logged: asked for (`--dry-run`, `app.run_control.dry_run`), or no Mastodon credentials. */
   dryRun: boolean;
   publisherState: PublisherState;
   /** Why the hub takes nothing now: its database file was deleted or replaced under it (`undefined` while fine). */
   storeProblem(): string | undefined;
-  /** What runs until the hub stops, in start order: the outbox worker, the silent-host check, the log's retention. */
+  /**
+   * What runs until the hub stops, in start order: the outbox worker, the silent-host check, the check-in deadlines,
+   * the log's retention.
+   */
   components: readonly Component[];
   /**
    * Starts the components in order; one that fails stops those before it and throws a ComponentStartError naming it
@@ -135,6 +151,8 @@ export function createHubService(options: HubServiceOptions): HubService {
     const { worker, publisher } = posting;
     const storeWatch = createStoreWatch({ store, logger });
     const alerts = createAlertEngine({ config, store, now, logger, onQueued: () => worker.notify() });
+    const checks = createCheckEngine({ checks: config.checks, store, now, logger, onQueued: () => worker.notify() });
+    const foreign = createForeignAlertEngine({ store, now, logger, onQueued: () => worker.notify() });
     const metrics = createHubMetrics({ store, alerts, now });
     const chartMedia = createChartMedia({ history: store.history, plan: alerts.plan, now });
     const read = createReadModel({ store, alerts, reportFormat: config.reportFormat, now });
@@ -145,6 +163,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       outbox: store.outbox,
       logs: store,
       alerts,
+      foreign,
       access: createAccessPolicy({ tokens, allowNetworks: allow_networks, trustedProxies: trusted_proxies }),
       remoteAddress: options.remoteAddress,
       sessions: createSessions({ kv: store.kv, now }),
@@ -154,6 +173,8 @@ export function createHubService(options: HubServiceOptions): HubService {
       storeWatch,
       ...(config.history.enabled ? { history: store.history, now } : { now }),
       read,
+      checks,
+      forgetHost: createHostForgetter({ alerts, history: store.history }),
       metrics,
       storeWritable: () => {
         // A real write, cheap enough for every health check (integrity_check would scan the whole file).
@@ -211,6 +232,8 @@ export function createHubService(options: HubServiceOptions): HubService {
               logger,
               last: () => alerts.flush(),
             }),
+            // A check that misses its window is posted within one interval of its deadline.
+            intervalComponent('check-in deadlines', checkIntervalMs, () => checks.tick(), { logger }),
             ...(config.history.enabled
               ? [intervalComponent('history upkeep', HISTORY_UPKEEP_INTERVAL_MS, upkeep, { logger })]
               : []),
@@ -236,6 +259,8 @@ export function createHubService(options: HubServiceOptions): HubService {
       app,
       store,
       alerts,
+      checks,
+      foreign,
       worker,
       dryRun: configured === 'dry-run',
       get publisherState() {

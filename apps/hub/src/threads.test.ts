@@ -106,6 +106,24 @@ describe('incidents as threads', () => {
   });
 });
 
+describe('a silent host', () => {
+  it('posts its silence alarm and its return as one thread', async () => {
+    const { hub, fake, clock } = await threadedHub({ alerting: { silent_after: '5m' } });
+    await report(hub, 20);
+    clock.now += 10 * MINUTE;
+    await hub.alerts.tick();
+    await until(() => fake.statuses.length === 1, 'the silence alarm');
+    clock.now += MINUTE;
+    await report(hub, 20);
+    await hub.alerts.tick();
+    await until(() => fake.statuses.length === 2, 'the back post');
+    const [silent, back] = fake.statuses;
+    expect(silent!.status).toMatch(/not reported/);
+    expect(back!.status).toMatch(/reporting again/);
+    expect(back!.inReplyToId).toBe(silent!.id);
+  });
+});
+
 describe('message thread keys', () => {
   it('replies to the first message of a key within threads.window; other keys and no key stand alone', async () => {
     const { hub, fake } = await threadedHub({ threads: { window: '1h' } });

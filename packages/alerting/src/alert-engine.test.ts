@@ -306,3 +306,49 @@ describe('acknowledge', () => {
     });
   });
 });
+
+describe('forgetting hosts', () => {
+  it('forget() drops a host’s states and report times, in memory and in the store', async () => {
+    const path = storePath();
+    const r = rig({ path });
+    await r.report('pi1', 93);
+    await r.report('pi2', 10);
+    expect(await r.engine.forget('pi1')).toBe(true);
+    expect(await r.engine.forget('nobody')).toBe(false);
+    expect(r.engine.hosts().map((h) => h.hostname)).toEqual(['pi2']);
+    r.clock.now += HOUR;
+    await r.engine.tick();
+    // No silence alarm for the forgotten host, and a restarted engine does not know it either.
+    expect(r.posts().filter((p) => /pi1 has not reported/.test(p))).toEqual([]);
+    expect(
+      rig({ path, clock: r.clock })
+        .engine.hosts()
+        .map((h) => h.hostname),
+    ).toEqual(['pi2']);
+  });
+
+  it('alerting.forget_after drops a host away that long with one post in its silence thread', async () => {
+    const r = rig({ alerting: { silent_after: '5m', forget_after: '2d', expected_hosts: ['vps'] } });
+    await r.report('pi1', 10);
+    await r.report('vps', 10);
+    r.clock.now += 10 * MINUTE;
+    await r.engine.tick();
+    const silence = r.store.outbox.list().find((e) => e.about?.kind === 'alert' && e.about.host === 'pi1')!;
+    r.clock.now += 2 * 24 * HOUR;
+    await r.engine.tick();
+    await r.engine.tick();
+    const forgotten = r.posts().filter((p) => /no longer watched/.test(p));
+    expect(forgotten).toEqual([expect.stringMatching(/^: pi1 has not reported for 2d/)]);
+    const last = r.store.outbox
+      .list()
+      .find((e) => (e.about as { reason?: string } | undefined)?.reason === 'forgotten')!;
+    expect(last.about).toMatchObject({ kind: 'alert', host: 'pi1', key: 'host_silent', reason: 'forgotten' });
+    expect((last.about as { incidentStartMs: number }).incidentStartMs).toBe(
+      (silence.about as { incidentStartMs: number }).incidentStartMs,
+    );
+    expect(r.engine.hosts().map((h) => h.hostname)).toEqual(['vps']);
+    expect(r.store.alertLog.list().entries.filter((e) => e.transition === 'forgotten')).toEqual([
+      expect.objectContaining({ hostname: 'pi1', key: 'host_silent' }),
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '@janitor/config';
-import { type Logger, type PostAbout, silentLogger } from '@janitor/protocol';
+import { formatSpan, type Logger, type PostAbout, silentLogger } from '@janitor/protocol';
 import type { OutboxPayload } from '@janitor/publisher';
 import {
   type AlertLog,
@@ -42,7 +42,7 @@ import { sameStates } from './same-states.ts';
 export interface AlertEngineStore {
   /** Runs `fn` in one write transaction (synchronous). */
   transaction<T>(fn: () => T): T;
-  readonly alerts: Pick<AlertStore, 'allStates' | 'hosts' | 'putHost' | 'putSeen'>;
+  readonly alerts: Pick<AlertStore, 'allStates' | 'hosts' | 'putHost' | 'putSeen' | 'forgetHost'>;
   /** Where every transition is recorded, in the transaction of the states and posts it goes with. */
   readonly alertLog: Pick<AlertLog, 'recordMany'>;
   readonly silences: Pick<Silences, 'active' | 'purge' | 'add' | 'get' | 'remove'>;
@@ -144,6 +144,12 @@ export interface AlertEngine {
    * log and a short "acknowledged by" post in the incident's thread, written with the states in one transaction.
    */
   acknowledge(request: AckRequest): Promise<AckOutcome>;
+  /**
+   * Forgets a host (decommissioned): its alert states and report times, so that it is no longer watched for silence
+   * and its alerts are gone; its next report, if one ever comes, starts afresh. Its history is the store's to forget.
+   * @returns whether the engine knew it.
+   */
+  forget(hostname: string): Promise<boolean>;
   /** Writes what is kept in memory (last reports, last values) now. */
   flush(): void;
   /**
@@ -165,6 +171,12 @@ export interface HostAlertView {
 /** How many recent report times are kept per host, for its usual interval (the median gap between them). */
 export const REPORT_TIMES_KEPT = 12;
 
+/** The states of a host forgotten in the batch being written (an empty record, told apart by identity). */
+const FORGOTTEN: Readonly<Record<string, AlertState>> = Object.freeze({});
+
+/** The most hosts whose report times one commit writes (about 10 ms of work). */
+export const SEEN_SLICE = 500;
+
 /** The key under which the first time each expected host was watched is kept (`kv`). */
 const EXPECTED_SINCE_KEY = 'alerts.expected_since';
 
@@ -179,7 +191,9 @@ interface Batch {
 type Job =
   | { kind: 'report'; host: string; hostname: string | undefined; input: ReportInput; now: number }
   | { kind: 'tick'; now: number }
-  | ({ kind: 'ack'; now: number } & AckRequest);
+  | ({ kind: 'ack'; now: number } & AckRequest)
+  | { kind: 'forget'; host: string; now: number }
+  | { kind: 'seen' };
 
 /**
  * Wires the alert lifecycle to the store. Loads every host's states, the hosts that reported and the running
@@ -188,11 +202,12 @@ type Job =
  * closes the store: the next run loads the states afresh.
  *
  * What is kept in memory and written later (at each {@link AlertEngine.tick}, every 30 s in the hub, and at
- * {@link AlertEngine.flush}): the last report time of a known host, and an alert's last value when nothing else of
+ * {@link AlertEngine.flush}): the report times of a host (its first one too), and an alert's last value when nothing else of
  * its state changed (and the incident's peak). A crash loses at most that much: a host looks up to one tick older (a
  * silence alarm comes that much earlier, against minutes of `silent_after`), and the value in a later "recovered" or
- * reminder post is the one the next report brings anyway. A host's first report, every change of phase, level or
- * what followers were told, and every post are written before the report is answered, with their rows in the alert
+ * reminder post is the one the next report brings anyway; a host seen once and never again before a crash of the hub
+ * is not watched for silence. Every change of phase, level or what followers were told, and every post are written
+ * before the report is answered, with their rows in the alert
  * log (`alertLogRows`: pending, firing, escalated, deescalated, repeated, resolved, silenced, host_silent,
  * host_back), each with the outbox entry of the post that told it.
  *
@@ -219,7 +234,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   /** Reports of a host waiting for their commit: later ones of the same host wait in line, in order. */
   const inFlight = new Map<string, number>();
 
-  const commit = createGroupCommit((jobs: readonly Job[]): (AlertOutcome | AckOutcome)[] => {
+  const commit = createGroupCommit((jobs: readonly Job[]): ReturnType<typeof runJob>[] => {
     const batch: Batch = { overlay: new Map(), afterCommit: [] };
     const results = store.transaction(() => jobs.map((job) => runJob(job, batch)));
     // Committed: the cache takes the new states, and what was written is no longer unsaved.
@@ -285,6 +300,19 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     });
   }
 
+  /** Deletes what the store keeps of the host's alerts, and from memory once committed. */
+  function forgetHost(host: string, batch: Batch): boolean {
+    const known = states.has(host) || seen.has(host) || batch.overlay.has(host);
+    store.alerts.forgetHost(host);
+    batch.overlay.set(host, FORGOTTEN);
+    batch.afterCommit.push(() => {
+      seen.delete(host);
+      unsavedSeen.delete(host);
+      unsavedStates.delete(host);
+    });
+    return known;
+  }
+
   function runAck(job: AckRequest & { now: number }, batch: Batch): AckOutcome {
     const { hostname: host, key, by, now } = job;
     const previous = batch.overlay.get(host) ?? states.get(host) ?? {};
@@ -341,9 +369,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     };
   }
 
-  function runJob(job: Job, batch: Batch): AlertOutcome | AckOutcome {
+  function runJob(job: Job, batch: Batch): AlertOutcome | AckOutcome | (AlertOutcome & { forgotten: boolean }) {
     if (job.kind === 'tick') return runTick(job.now, batch);
     if (job.kind === 'ack') return runAck(job, batch);
+    if (job.kind === 'seen') {
+      writeSeen(batch);
+      return { queued: [], notifications: [] };
+    }
+    if (job.kind === 'forget') return { queued: [], notifications: [], forgotten: forgetHost(job.host, batch) };
     const { overlay, afterCommit } = batch;
     const { host, hostname, input, now } = job;
     const previous = overlay.get(host) ?? states.get(host) ?? {};
@@ -419,8 +452,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   }
 
   /** The silent-host check: the next `host_silent` states by hostname and the posts due. */
-  function checkSilence(now: number, silentStates: Record<string, AlertState>) {
-    const due = silentHostsDue(seen.values(), {
+  function checkSilence(now: number, silentStates: Record<string, AlertState>, batch: Batch) {
+    // A host forgotten in this tick is not watched any more (it leaves `seen` once the tick commits).
+    const watched = [...seen.values()].filter((record) => batch.overlay.get(record.hostname) !== FORGOTTEN);
+    const due = silentHostsDue(watched, {
       settings: plan.settings,
       states: silentStates,
       expectedSince,
@@ -459,10 +494,77 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return { next, notifications };
   }
 
+  /**
+   * `alerting.forget_after`: the hosts away that long (never an expected one) are forgotten, each with one post in
+   * its silence thread and a `forgotten` row in the alert log.
+   */
+  function forgetAway(now: number, batch: Batch): { queued: number[] } {
+    const after = plan.settings.forgetAfterMs;
+    if (after === 'never') return { queued: [] };
+    const queued: number[] = [];
+    for (const [host, record] of seen) {
+      if (record.lastSeenMs >= now - after || plan.settings.expectedHosts.includes(host)) continue;
+      const silent = (batch.overlay.get(host) ?? states.get(host))?.[HOST_SILENT_KEY];
+      forgetHost(host, batch);
+      const away = formatSpan(now - record.lastSeenMs);
+      const incidentStartMs = silent?.firingSince ?? record.lastSeenMs;
+      const [entry] = store.outbox.enqueueMany([
+        {
+          payload: {
+            kind: 'report',
+            report: {
+              spoiler: '',
+              text: `${host} has not reported for ${away}: it is no longer watched (a new report brings it back).`,
+              type: 'info',
+              hostname: host,
+            },
+          },
+          groupKey: host,
+          about: { kind: 'alert', host, key: HOST_SILENT_KEY, incidentStartMs, reason: 'forgotten' },
+        },
+      ]);
+      store.alertLog.recordMany([
+        {
+          atMs: now,
+          hostname: host,
+          key: HOST_SILENT_KEY,
+          label: describe(HOST_SILENT_KEY, undefined).label,
+          transition: 'forgotten',
+          value: now - record.lastSeenMs,
+          incidentStartMs,
+          outboxId: entry!.id,
+        },
+      ]);
+      queued.push(entry!.id);
+    }
+    return { queued };
+  }
+
+  /**
+   * Writes the report times kept in memory, at most {@link SEEN_SLICE} hosts per commit: a fleet of thousands would
+   * otherwise stop the event loop for the whole write. {@link AlertEngine.tick} commits the rest slice by slice.
+   */
+  function writeSeen(batch: Batch, kept: (host: string) => boolean = () => true): void {
+    const slice: string[] = [];
+    for (const host of unsavedSeen) {
+      if (slice.length === SEEN_SLICE) break;
+      if (kept(host)) slice.push(host);
+    }
+    for (const host of slice) {
+      const record = seen.get(host);
+      if (record !== undefined) store.alerts.putSeen(record);
+    }
+    batch.afterCommit.push(() => {
+      for (const host of slice) unsavedSeen.delete(host);
+    });
+  }
+
   function runTick(now: number, batch: Batch): AlertOutcome {
     const { overlay, afterCommit } = batch;
     const statesOf = (host: string): States => overlay.get(host) ?? states.get(host) ?? {};
     if (store.silences.purge(now) > 0) running = running.filter((s) => s.untilMs > now);
+
+    const forgotten = silentHosts ? forgetAway(now, batch) : { queued: [] as number[] };
 
     const silentStates: Record<string, AlertState> = {};
     for (const host of new Set([...states.keys(), ...overlay.keys()])) {
@@ -470,11 +572,12 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (state !== undefined) silentStates[host] = state;
     }
     const { next, notifications } = silentHosts
-      ? checkSilence(now, silentStates)
+      ? checkSilence(now, silentStates, batch)
       : { next: silentStates, notifications: [] };
 
     // The tick is also the flush: every host whose states differ from the store's is written.
-    const toWrite = new Set(unsavedStates);
+    const kept = (host: string) => overlay.get(host) !== FORGOTTEN;
+    const toWrite = new Set([...unsavedStates].filter(kept));
     for (const host of new Set([...Object.keys(silentStates), ...Object.keys(next)])) {
       const before = statesOf(host);
       const after: States = { ...before };
@@ -484,15 +587,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       overlay.set(host, after);
     }
     for (const host of toWrite) store.alerts.putHost(host, statesOf(host));
-    const seenWritten = [...unsavedSeen];
-    for (const host of seenWritten) {
-      const record = seen.get(host);
-      if (record !== undefined) store.alerts.putSeen(record);
-    }
     afterCommit.push(() => {
       for (const host of toWrite) unsavedStates.delete(host);
-      for (const host of seenWritten) unsavedSeen.delete(host);
     });
+    writeSeen(batch, kept);
 
     const posts = notifications.flatMap((n) => postsOf([n], n.hostname));
     const entries = posts.length === 0 ? [] : store.outbox.enqueueMany(posts);
@@ -514,7 +612,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       );
     });
     if (rows.length > 0) store.alertLog.recordMany(rows);
-    return { queued: entries.map((e) => e.id), notifications };
+    return { queued: [...forgotten.queued, ...entries.map((e) => e.id)], notifications };
   }
 
   async function run(job: Job): Promise<AlertOutcome> {
@@ -532,9 +630,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     async ingest(hostname, input) {
       const now = clock();
       const host = hostname ?? '';
-      const firstReport = silentHosts && hostname !== undefined && !seen.has(host);
+      // A host's first report is noted like the others (written at the next tick): a fleet of thousands that
+      // restarts, or a hub that restarts, must not cost a synchronous commit per host before each answer.
       if (silentHosts && hostname !== undefined) noteReport(host, now);
-      if (!firstReport && !inFlight.has(host)) {
+      if (!inFlight.has(host)) {
         // The common case: nothing changes but the last values. Evaluated against the committed states; no write.
         const previous = states.get(host) ?? {};
         const result = evaluate(host, input, previous, now);
@@ -557,7 +656,23 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       }
     },
 
-    tick: () => run({ kind: 'tick', now: clock() }),
+    async tick() {
+      const outcome = await run({ kind: 'tick', now: clock() });
+      // The report times the tick's own commit could not hold, a slice per turn of the event loop.
+      while (unsavedSeen.size > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const before = unsavedSeen.size;
+        await commit({ kind: 'seen' });
+        if (unsavedSeen.size >= before) break;
+      }
+      return outcome;
+    },
+
+    async forget(hostname) {
+      const outcome = (await commit({ kind: 'forget', host: hostname, now: clock() })) as { forgotten: boolean };
+      if (outcome.forgotten) logger.info('host forgotten', { host: hostname });
+      return outcome.forgotten;
+    },
 
     async acknowledge(request) {
       const outcome = (await commit({ kind: 'ack', now: clock(), ...request })) as AckOutcome;

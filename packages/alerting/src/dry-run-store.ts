@@ -31,6 +31,7 @@ export function createDryRunStore(store?: AlertEngineStore): DryRunStore {
         hosts: () => store?.alerts.hosts() ?? [],
         putHost: () => {},
         putSeen: () => {},
+        forgetHost: () => false,
       },
       silences: {
         active: (nowMs) => store?.silences.active(nowMs) ?? [],

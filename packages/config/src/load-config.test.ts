@@ -104,6 +104,31 @@ describe('config.yaml.dist', () => {
     await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/history\.retention\.raw/);
   });
 
+  it('shows no checks and no auto-creation; a file declares checks, and a wrong one is named by its key path', async () => {
+    copyFileSync(distPath, join(dir, 'config.yaml'));
+    const config = await loadConfig({ cwd: dir, env: {} });
+    expect(config.checks).toEqual({ list: [], autoCreate: false });
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      'checks:\n  - { slug: backup, schedule: "0 2 * * *", grace: 30m }\ncheks_auto_create: true\n',
+    );
+    const declared = await loadConfig({ cwd: dir, env: {} });
+    expect(declared.checks.list).toEqual([
+      {
+        slug: 'backup',
+        timing: { kind: 'cron', schedule: '0 2 * * *', timezone: 'UTC' },
+        graceMs: 1_800_000,
+        repeatMs: 0,
+      },
+    ]);
+    expect(declared.warnings).toEqual(['cheks_auto_create: unknown setting, ignored']);
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      'checks_auto_create: true\nchecks:\n  - { slug: a, period: 1d }\n  - { slug: b, period: 1d }\n  - { slug: c, schedule: "0 25 * * *" }\n',
+    );
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/checks\[2\]\.schedule: invalid cron expression/);
+  });
+
   it('documents every key the schema knows', () => {
     const dist = readFileSync(distPath, 'utf8');
     const missing = schemaKeys(configSchema).filter((key) => !new RegExp(`^\\s*#?\\s*${key}:`, 'm').test(dist));
@@ -464,6 +489,7 @@ describe('alerting', () => {
         defaultForMs: 0,
         defaultRepeatMs: 3_600_000,
         silentAfterMs: 'auto',
+        forgetAfterMs: 30 * 24 * 3_600_000,
         expectedHosts: [],
         hosts: {},
       });
@@ -494,6 +520,7 @@ describe('alerting', () => {
       defaultForMs: 300_000,
       defaultRepeatMs: 0,
       silentAfterMs: 600_000,
+      forgetAfterMs: 30 * 24 * 3_600_000,
       expectedHosts: ['pi1', 'vps'],
     });
     expect(hosts.pi1?.mute).toEqual(['disk_usage_percent', 'host_silent']);
@@ -553,7 +580,7 @@ describe('alerting', () => {
     [
       'an unknown key',
       'alerting:\n  repeat: 1h\n',
-      'alerting.repeat: unknown key; expected mode, default_for, default_repeat, silent_after, expected_hosts, hosts',
+      'alerting.repeat: unknown key; expected mode, default_for, default_repeat, silent_after, forget_after, expected_hosts, hosts',
     ],
     ['a section that is not a mapping', 'alerting: 5\n', 'alerting: expected an object of alerting settings, got 5'],
   ])('rejects %s at load, with its key path', async (_what, yaml, problem) => {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { type BotSettings, readBotSettings } from '@janitor/bot';
+import { type CheckSettings, parseChecks } from '@janitor/checks';
 import { type HistorySettings, parseHistorySettings } from '@janitor/history';
 import { parseSchedules, type Task } from '@janitor/scheduler/parse';
 import {
@@ -52,6 +53,8 @@ export interface LoadedConfig {
   readonly bot: BotSettings;
   /** The scheduled tasks of `app.schedules`, validated by @janitor/scheduler (empty when there are none). */
   readonly tasks: readonly Task[];
+  /** The job check-ins of `checks`, validated by @janitor/checks, and `checks_auto_create`. */
+  readonly checks: CheckSettings;
   /** The file it came from (`config/main.yaml` for the original's split layout); undefined on embedded defaults. */
   readonly filepath: string | undefined;
   /** Every file read, in order: the one file, or each file of the original's split layout; empty on defaults. */
@@ -229,6 +232,8 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
   problems.push(...history.problems);
   const bot = readBotSettings(input.bot);
   problems.push(...bot.problems);
+  const checks = parseChecks(input.checks);
+  problems.push(...checks.problems);
 
   // Tasks of actions only the original had are left out with a warning; the others keep their index in key paths.
   const disabled = disableOriginalOnlyTasks((input.app as { schedules?: unknown } | undefined)?.schedules);
@@ -289,6 +294,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LoadedCo
     history: history.settings,
     bot: bot.settings,
     tasks: schedules.tasks,
+    checks: { list: checks.checks, autoCreate: data.checks_auto_create },
     filepath,
     sources,
     baseDir,

@@ -72,6 +72,11 @@ const FULL = {
   threads: { window: '12h' },
   bot: { enabled: true, allowed_accounts: ['owner@example.social'], poll_interval: '30s' },
   history: { enabled: false, retention: { raw: '24h' } },
+  checks: [
+    { slug: 'backup', schedule: '0 2 * * *', timezone: 'Europe/Madrid', grace: '30m', repeat: '1d', host: 'nas' },
+    { slug: 'certbot', period: 43_200, grace: 600, repeat: 0 },
+  ],
+  checks_auto_create: true,
   formatting: {
     system_info: {
       report_item_names_map: { memory_percent: 'RAM' },

@@ -187,6 +187,16 @@ const schedule = entry({
   timeout: field((v) => (isString(v) || Number.isFinite(v) ? v : DEFER)),
 });
 
+const check = entry({
+  slug: required(text()),
+  period: field((v) => (isString(v) || Number.isFinite(v) ? v : DEFER)),
+  schedule: text(),
+  timezone: text(),
+  grace: field((v) => (isString(v) || Number.isFinite(v) ? v : DEFER)),
+  repeat: field((v) => (isString(v) || Number.isFinite(v) ? v : DEFER)),
+  host: text(),
+});
+
 const token = entry({
   name: required(nonEmpty()),
   token: required(field((v) => (isString(v) && v.length >= MIN_HUB_TOKEN_LENGTH ? v : DEFER))),
@@ -284,6 +294,8 @@ const CONFIG = group({
   ),
   bot: anything(),
   history: anything(),
+  checks: list(check, () => []),
+  checks_auto_create: bool(false),
   formatting: group(
     {
       system_info: group(

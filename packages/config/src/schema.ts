@@ -61,6 +61,24 @@ const scheduleEntry = z.object({
   timeout: z.union([z.string(), z.number()]).optional(),
 });
 
+/** One entry of `checks`: a job check-in. */
+const checkEntry = z.object({
+  /** The `{slug}` of `/ping/{slug}`: 1-64 of a-z, 0-9, - and _. */
+  slug: z.string(),
+  /** Pings expected every this long: "1d", "12h", seconds. */
+  period: z.union([z.string(), z.number()]).optional(),
+  /** Pings expected at these times: a cron expression (five fields) or a macro such as `@daily`. */
+  schedule: z.string().optional(),
+  /** The IANA zone `schedule` is read in. @default "UTC" */
+  timezone: z.string().optional(),
+  /** How late a ping may come, and how long a run may take from its start ping. @default "1h" */
+  grace: z.union([z.string(), z.number()]).optional(),
+  /** Reminders while a problem lasts. @default "never" */
+  repeat: z.union([z.string(), z.number()]).optional(),
+  /** The host the job runs on. */
+  host: z.string().optional(),
+});
+
 export const configSchema = z.object({
   app: z
     .object({
@@ -209,6 +227,11 @@ export const configSchema = z.object({
   // The metric history (enabled, retention.{raw,ten_minutes,hour}): validated by @janitor/history's
   // parseHistorySettings, whose problems carry the key paths.
   history: z.unknown().optional(),
+  // Job check-ins: validated by @janitor/checks' parseChecks, whose problems carry the key paths (`checks[2].schedule`):
+  // the shape here names the keys and never reports a problem itself, so none is reported twice.
+  checks: z.array(checkEntry).default([]).catch([]),
+  /** A ping to an unknown slug creates its check (a daily period, an hour's grace) instead of a 404. */
+  checks_auto_create: z.boolean().default(false),
   formatting: z
     .object({
       system_info: z

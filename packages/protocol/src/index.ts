@@ -1,3 +1,15 @@
+export type {
+  AlertmanagerAlert,
+  AlertmanagerAlertsOptions,
+  AlertmanagerWebhook,
+  AlertmanagerWebhookOptions,
+  GrafanaWebhook,
+} from './alertmanager-webhook.ts';
+export { alertmanagerAlerts, parseAlertmanagerWebhook, parseGrafanaWebhook } from './alertmanager-webhook.ts';
+export type { PingKind } from './check-ping.ts';
+export { MAX_EXIT_STATUS, parsePingSegment, pingPath } from './check-ping.ts';
+export type { CheckStatus, ChecksView, CheckView, PingKindName } from './check-view.ts';
+export { CHECK_SLUG_PATTERN, CHECK_STATUSES, PING_KINDS, parseChecksView } from './check-view.ts';
 export { describeValue } from './describe-value.ts';
 export type { DurationRead } from './duration.ts';
 export { parseDuration, readDuration } from './duration.ts';
@@ -12,8 +24,11 @@ export type {
   WorstDiskView,
 } from './fleet-view.ts';
 export { HOST_STATES, parseFleetView, parseHostDetailView, parseHostView } from './fleet-view.ts';
+export type { ForeignAlert, ForeignStatus } from './foreign-alert.ts';
+export { FOREIGN_SOURCES, foreignSourceName, severityType } from './foreign-alert.ts';
 export type { FormBodyOptions, FormFields } from './form-body.ts';
 export { parseFormBody } from './form-body.ts';
+export { parseGenericWebhook, parseGenericWebhookRequest } from './generic-webhook.ts';
 export type {
   AlertLogRequest,
   ClientMessage,
@@ -65,7 +80,7 @@ export { isPostAbout } from './post-about.ts';
 export type { ParsedReport } from './report.ts';
 export { parseReport } from './report.ts';
 export type { BodyKind, RawRequest, RawRequestOptions } from './request-body.ts';
-export { bodyKind, parseMessageRequest, parseReportRequest } from './request-body.ts';
+export { bodyKind, parseJsonRequest, parseMessageRequest, parseReportRequest } from './request-body.ts';
 export type { DiskSample, LegacyMetricKey, LegacySysData, NetworkSample, ReportV2, Sample } from './sample.ts';
 export { EXTRA_METRIC_KEYS, LEGACY_METRIC_KEYS, REPORT_VERSION, toLegacySysData } from './sample.ts';
 export type { SeriesPointsView, SeriesRequest, SeriesTier, SeriesView } from './series-view.ts';
@@ -83,6 +98,8 @@ export type { SilenceView } from './silence-view.ts';
 export { parseSilenceView } from './silence-view.ts';
 export { parseTimeParameter } from './time-parameter.ts';
 export { formatAgo, formatSpan, formatUtcMinute } from './time-words.ts';
+export type { UptimeKumaEvent, UptimeKumaOptions } from './uptime-kuma-webhook.ts';
+export { parseUptimeKumaWebhook, UPTIME_KUMA_STATUS } from './uptime-kuma-webhook.ts';
 export type { ParseResult, WireError, WireErrorBody, WireIssue, WireStatus } from './wire-error.ts';
 export { wireErrorBody } from './wire-error.ts';
 export { METRIC_NAME_PATTERN, WIRE_LIMITS } from './wire-limits.ts';

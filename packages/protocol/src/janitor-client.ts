@@ -1,4 +1,6 @@
 import { hostname as osHostname } from 'node:os';
+import { type PingKind, pingPath } from './check-ping.ts';
+import { type ChecksView, parseChecksView } from './check-view.ts';
 import { type FleetView, type HostDetailView, parseFleetView, parseHostDetailView } from './fleet-view.ts';
 import { type AlertLogPage, type MessageLogPage, parseAlertLogPage, parseMessageLogPage } from './log-entry.ts';
 import { parseMessageFields } from './message-fields.ts';
@@ -68,6 +70,11 @@ export interface JanitorClient {
   silences(): Promise<SilenceView[]>;
   /** Ends a silence now (`DELETE /silences/:id`) and resolves with it; one that is not running is a 404 on `id`. */
   unsilence(id: number): Promise<SilenceView>;
+  /**
+   * Forgets a decommissioned host (`DELETE /api/v1/hosts/{hostname}`, scope `admin`): its alerts, its silence watch
+   * and its history. A host the hub does not know is a 404.
+   */
+  forgetHost(hostname: string): Promise<void>;
   /** A page of the alert log (`GET /api/v1/alerts`), newest first; its `next` is the `cursor` of the next page. */
   alertLog(request?: AlertLogRequest): Promise<AlertLogPage>;
   /** A page of the message log (`GET /api/v1/messages`), newest first; its `next` is the `cursor` of the next page. */
@@ -85,6 +92,14 @@ export interface JanitorClient {
    * `metrics`.
    */
   series(hostname: string, request: SeriesRequest): Promise<SeriesView>;
+  /**
+   * A job check-in (`POST /ping/{slug}`, `/start`, `/fail` or `/{exit-status}`) with an optional body, the run's
+   * output (the hub keeps its last 10 KB). An unknown slug is a 404 on `slug` (unless the hub creates checks on their
+   * first ping); a slug or exit status no hub takes is refused locally, naming `slug` or `exit-status`.
+   */
+  ping(slug: string, kind?: PingKind, body?: string): Promise<void>;
+  /** The job check-ins (`GET /api/v1/checks`, scope `read`), checked with `parseChecksView`. */
+  checks(): Promise<ChecksView>;
 }
 
 /** Which rows of a log to read: the parameters of `GET /api/v1/messages`, checked by the hub. */
@@ -266,10 +281,12 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
   }
   const root = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
 
+  /** `payload` goes as JSON, or as it is when it is a {@link PlainText}. */
   async function call(method: Method, path: string, payload?: unknown): Promise<Answer> {
     const endpoint = `${root}${path}`;
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (payload !== undefined) headers['content-type'] = 'application/json';
+    const plain = payload instanceof PlainText;
+    if (payload !== undefined) headers['content-type'] = plain ? 'text/plain; charset=utf-8' : 'application/json';
     if (token !== undefined && token !== '') headers.authorization = `Bearer ${token}`;
     const signal = AbortSignal.timeout(timeoutMs);
     const failure = (cause: unknown) => {
@@ -281,7 +298,7 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
       response = await fetchImpl(endpoint, {
         method,
         headers,
-        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
+        ...(payload === undefined ? {} : { body: plain ? payload.text : JSON.stringify(payload) }),
         signal,
       });
     } catch (cause) {
@@ -365,6 +382,12 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
       }
       return silenceOf(await call('DELETE', `/silences/${id}`));
     },
+    async forgetHost(hostname) {
+      if (typeof hostname !== 'string' || hostname.trim() === '') {
+        throw invalid('hostname', { status: 400, error: 'expected a hostname', field: 'hostname' });
+      }
+      await call('DELETE', `/api/v1/hosts/${encodeURIComponent(hostname.trim())}`);
+    },
     async alertLog(request = {}) {
       const answer = await call('GET', `/api/v1/alerts${queryOf(request)}`);
       const page = parseAlertLogPage(answer.body);
@@ -387,7 +410,23 @@ export function createJanitorClient(options: JanitorClientOptions): JanitorClien
       const path = `${hostPath(name)}/series?${seriesQuery(request)}`;
       return viewOf(await call('GET', path), parseSeriesView);
     },
+    async ping(slug, kind = 'success', body) {
+      const path = pingPath(slug, kind);
+      if (!path.ok) throw invalid('ping', path.error);
+      await call('POST', path.value, body === undefined ? undefined : new PlainText(body));
+    },
+    async checks() {
+      return viewOf(await call('GET', '/api/v1/checks'), parseChecksView);
+    },
   };
+}
+
+/** A request body sent as it is (`text/plain`), not as JSON. */
+class PlainText {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
 }
 
 /** A 2xx answer's JSON body; `undefined` when there is none or it is not JSON. */

@@ -6,7 +6,7 @@ import { isFiniteNumber, isRecord, own } from './wire-text.ts';
  * What happened to an alert, as the alert log records it: it began to wait for its `for` (`pending`), fired, changed
  * level (`escalated`, `deescalated`), was reminded (`repeated`), ended (`resolved`); a change held back by a silence
  * or a mute (`silenced`); a host stopped reporting (`host_silent`) or came back (`host_back`); someone acknowledged it
- * (`acknowledged`).
+ * (`acknowledged`); a host away for `alerting.forget_after` is no longer watched (`forgotten`).
  */
 export type AlertLogTransition =
   | 'pending'
@@ -18,7 +18,8 @@ export type AlertLogTransition =
   | 'silenced'
   | 'host_silent'
   | 'host_back'
-  | 'acknowledged';
+  | 'acknowledged'
+  | 'forgotten';
 
 /** Every {@link AlertLogTransition}. */
 export const ALERT_LOG_TRANSITIONS: readonly AlertLogTransition[] = Object.freeze([
@@ -32,10 +33,11 @@ export const ALERT_LOG_TRANSITIONS: readonly AlertLogTransition[] = Object.freez
   'host_silent',
   'host_back',
   'acknowledged',
+  'forgotten',
 ]);
 
 /** The transitions that end an incident: `GET /api/v1/alerts?state=resolved` lists these. */
-export const ALERT_LOG_ENDINGS: readonly AlertLogTransition[] = Object.freeze(['resolved', 'host_back']);
+export const ALERT_LOG_ENDINGS: readonly AlertLogTransition[] = Object.freeze(['resolved', 'host_back', 'forgotten']);
 
 /**
  * The transitions after which an incident is still open: `state=firing` lists the alerts whose latest row is one of

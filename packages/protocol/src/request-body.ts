@@ -85,3 +85,14 @@ export function parseReportRequest(request: RawRequest, options: RawRequestOptio
   if (!json.ok) return json;
   return parseReport(json.value);
 }
+
+/**
+ * Reads a whole JSON request, never throwing: `application/json` (another content type is a 415), strictly UTF-8,
+ * then {@link parseJsonBody}. For the webhooks of other monitors, whose payload parsers take the parsed value.
+ */
+export function parseJsonRequest(request: RawRequest, options: RawRequestOptions = {}): ParseResult<unknown> {
+  if (bodyKind(request.contentType) !== 'json') return unsupported('application/json');
+  const text = decodeUtf8Strict(request.body, { maxBytes: options.maxBytes ?? WIRE_LIMITS.bodyBytes });
+  if (!text.ok) return text;
+  return parseJsonBody(text.value);
+}

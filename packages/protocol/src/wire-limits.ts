@@ -27,6 +27,11 @@ export const WIRE_LIMITS = Object.freeze({
   pathLength: 4096,
   /** Longest filesystem type or interface name. */
   nameLength: 255,
+  /**
+   * Most alerts in one webhook payload (Alertmanager, Grafana). A bigger group is refused whole (413): the sender's
+   * `max_alerts` keeps it under, and the alerts it leaves out are said in a post.
+   */
+  webhookAlerts: 1000,
   /** Most problems listed in one rejection. */
   issues: 20,
 });

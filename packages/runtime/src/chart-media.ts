@@ -80,6 +80,11 @@ export function createChartMedia(deps: ChartMediaDeps) {
   return async (payload: OutboxPayload, about: unknown): Promise<MediaUpload[]> => {
     const request = requestOf(payload, about);
     if (request === undefined) return [];
+    // The report that fired the alert is written by the history's group commit (`store.history.keep`) at the end of
+    // its turn of the event loop, while the alert's own commit, earlier in that turn, has already woken the worker:
+    // read now, the chart would miss the very point that crossed the limit (its alt text saying "not exceeded").
+    // An immediate set now runs after the commits already scheduled.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const points = pointsOf(request);
     if (points === undefined) return [];
     const chart = renderChart({

@@ -14,6 +14,7 @@ export type { RequestOrigin } from './cross-site.ts';
 export { isCrossSite } from './cross-site.ts';
 export type { DashboardAnswer, DashboardAuth, DashboardAuthOptions, SessionView } from './dashboard-auth.ts';
 export { cameOverHttps, createDashboardAuth } from './dashboard-auth.ts';
+export { createHostForgetter } from './host-forgetter.ts';
 export { shutdown, trackConnections } from './http-shutdown.ts';
 export type { HubMetrics, HubMetricsDeps, ReportValues, RouteMeter } from './hub-metrics.ts';
 export { createHubMetrics } from './hub-metrics.ts';

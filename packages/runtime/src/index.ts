@@ -15,6 +15,10 @@ export { AGENT_FILE, createAgentDist } from './agent-dist.ts';
 // (remote mode: collect, send, spool), `@janitor/runtime/tasks` (the task runner of `app.schedules`).
 export type { AgentInstallCommand, AgentInstallCommandOptions } from './agent-install.ts';
 export { agentInstallCommand } from './agent-install.ts';
+export type { ChecksCommandOptions } from './check-commands.ts';
+export { checksCommand } from './check-commands.ts';
+export type { CheckTableOptions } from './check-table.ts';
+export { formatCheckTable } from './check-table.ts';
 export type { Component, ComponentsOptions, IntervalOptions, RunningComponents } from './components.ts';
 export { ComponentStartError, intervalComponent, settlesWithin, startComponents } from './components.ts';
 export type { MigrateConfigOptions } from './config-commands.ts';
@@ -60,7 +64,7 @@ export { CliError, describeFailure, EXIT, formatDryRunPost, openRuntime } from '
 export type { SeriesSummary } from './series-summary.ts';
 export { alignSeries, summarizeSeries } from './series-summary.ts';
 export type { SilenceCommandOptions } from './silence-commands.ts';
-export { formatSilence, silenceList, silenceRemove, silenceStart } from './silence-commands.ts';
+export { formatSilence, hostsForget, silenceList, silenceRemove, silenceStart } from './silence-commands.ts';
 export { SPARK_BLOCKS, sparkline } from './sparkline.ts';
 export { ensureStateDir, resolveStateDir, stateLine } from './state-dir.ts';
 export { readTokenFile } from './token-file.ts';

@@ -76,8 +76,10 @@ export interface MentionListenerDeps {
   timeZone?: string;
   /** Longest wait before a stream that dropped is opened again. @default 60000 */
   maxReconnectMs?: number;
-  /** A catch-up this often even while streaming (a notification the stream missed). @default 300000 */
+  /** A catch-up this often even while streaming (a notification the stream missed). @default bot.poll_interval */
   safetyPollMs?: number;
+  /** After the stream could not be opened (not a refused token), how long before trying again. @default 600000 */
+  streamRetryMs?: number;
 }
 
 /** The listener: a component, and one catch-up pass on demand (tests, a poll). */
@@ -103,7 +105,9 @@ export const FIRST_START_WINDOW_MS = 10 * 60_000;
  */
 export function createMentionListener(deps: MentionListenerDeps): MentionListener {
   const { source, settings, store, alerts, read, logger = silentLogger, now = Date.now } = deps;
-  const { maxReconnectMs = 60_000, safetyPollMs = 300_000, timeZone = 'UTC', charts = true } = deps;
+  const { maxReconnectMs = 60_000, timeZone = 'UTC', charts = true } = deps;
+  // Mastodon does not stream the private mentions it filters: they come by polling, even while streaming.
+  const { safetyPollMs = settings.pollIntervalMs, streamRetryMs = 600_000 } = deps;
   let me: { acct: string; domain: string } | undefined;
   let maxChars: number | undefined;
   let stopped = true;
@@ -276,7 +280,13 @@ export function createMentionListener(deps: MentionListenerDeps): MentionListene
   async function run(): Promise<void> {
     let backoffMs = 1000;
     let streamFailed = !settings.streaming;
+    // A stream the server could not open (not a refused token): tried again after a while.
+    let streamRetryAtMs: number | undefined;
     while (!stopped) {
+      if (streamFailed && streamRetryAtMs !== undefined && Date.now() >= streamRetryAtMs) {
+        streamFailed = false;
+        streamRetryAtMs = undefined;
+      }
       try {
         await catchUp();
       } catch (error) {
@@ -301,6 +311,7 @@ export function createMentionListener(deps: MentionListenerDeps): MentionListene
               stream = undefined;
               if (error instanceof AuthError) {
                 streamFailed = true;
+                streamRetryAtMs = undefined;
                 logger.error('the server refused the notification stream: polling only', { error: error.message });
               }
               if (!stopped)
@@ -319,6 +330,7 @@ export function createMentionListener(deps: MentionListenerDeps): MentionListene
             error: error instanceof Error ? error.message : String(error),
           });
           streamFailed = true;
+          if (!(error instanceof AuthError)) streamRetryAtMs = Date.now() + streamRetryMs;
         }
       }
       if (stopped) break;

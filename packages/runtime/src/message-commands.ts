@@ -1,7 +1,7 @@
 // `janitor send` and `janitor exec`: the alarm line of scripts, through the hub. Light at load: the scheduler's
 // client and remote mode are imported when a command runs.
 import { hostname as osHostname } from 'node:os';
-import type { MessageType } from '@janitor/protocol';
+import type { JanitorClient, MessageType, PingKind } from '@janitor/protocol';
 import { describeFailure, openRuntime, type RuntimeOptions } from './runtime.ts';
 
 /** The most bytes `janitor send -` reads from stdin: above the hub's 64 KiB message limit, so the check names it. */
@@ -76,6 +76,13 @@ export interface ExecCommandOptions extends HubChoice {
   /** The thread key of the report. @default the host and the command line */
   thread?: string;
   tailLines: number;
+  /**
+   * `--check SLUG`: ping this job check-in instead of sending a message: `/ping/SLUG/start` before the command, then
+   * `/ping/SLUG/<exit status>` (0 a success) with the output's last lines as the body.
+   */
+  check?: string;
+  /** How long to wait before each new try of a check's last ping that the hub did not take (retryable). @default [1000, 3000] */
+  retryDelaysMs?: readonly number[];
   /** Where the command's start failure and a lost report are said (stderr). */
   warn: (line: string) => void;
 }
@@ -86,6 +93,7 @@ export interface ExecCommandOptions extends HubChoice {
  * The config is read after the command, so a broken config.yaml never stops the job itself.
  */
 export async function execCommand(runtimeOptions: RuntimeOptions, options: ExecCommandOptions): Promise<number> {
+  if (options.check !== undefined) return execWithCheck(runtimeOptions, { ...options, check: options.check });
   const [command = '', ...args] = options.words;
   const { runCommand } = await import('@janitor/scheduler');
   const result = await runCommand({ command, args, tailLines: options.tailLines });
@@ -106,6 +114,55 @@ export async function execCommand(runtimeOptions: RuntimeOptions, options: ExecC
     if (!report.sent) throw report.error;
   } catch (error) {
     options.warn(`janitor exec: warning: the outcome was not reported: ${describeFailure(error).message}`);
+  }
+  return result.exitCode;
+}
+
+/**
+ * `janitor exec --check SLUG -- CMD`: the start ping, the command, then its end as a ping with the exit status and the
+ * output's last lines. Neither a broken config nor a hub out of reach stops the job: each is one warning, and the
+ * command's own status is the answer. A hub that refuses the start (an unknown slug, a token it refuses) gets no
+ * second ping; one out of reach gets the last ping anyway, tried again after each of `retryDelaysMs`.
+ */
+async function execWithCheck(
+  runtimeOptions: RuntimeOptions,
+  options: ExecCommandOptions & { check: string },
+): Promise<number> {
+  const { check: slug, warn, retryDelaysMs = [1000, 3000] } = options;
+  const [command = '', ...args] = options.words;
+  const failure = (error: unknown) => describeFailure(error).message;
+  let client: JanitorClient | undefined;
+  try {
+    const [{ createJanitorClient }, { remoteTarget }] = await Promise.all([
+      import('@janitor/protocol'),
+      import('./remote-mode.ts'),
+    ]);
+    const target = remoteTarget(await openRuntime(runtimeOptions), hubFlags(options));
+    client = createJanitorClient({ url: target.url, ...(target.token ? { token: target.token } : {}) });
+    await client.ping(slug, 'start');
+  } catch (error) {
+    const retryable = (error as { retryable?: unknown }).retryable === true;
+    warn(`janitor exec: warning: the start of check ${slug} was not reported: ${failure(error)}`);
+    if (!retryable) client = undefined;
+  }
+  const { runCommand } = await import('@janitor/scheduler');
+  const result = await runCommand({ command, args, tailLines: options.tailLines });
+  if (result.end.kind === 'not-started') warn(`janitor exec: ${command}: ${result.end.reason}`);
+  if (client === undefined) return result.exitCode;
+  const kind: PingKind = { exit: result.exitCode };
+  const body = result.tail.join('\n');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.ping(slug, kind, body === '' ? undefined : body);
+      break;
+    } catch (error) {
+      const delay = retryDelaysMs[attempt];
+      if ((error as { retryable?: unknown }).retryable !== true || delay === undefined) {
+        warn(`janitor exec: warning: the end of check ${slug} was not reported: ${failure(error)}`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
   return result.exitCode;
 }

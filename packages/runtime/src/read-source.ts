@@ -3,7 +3,7 @@
 // care which one they have. Light at load: the client and the store are imported when a command runs.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FleetView, JanitorClient, SeriesRequest, SeriesView } from '@janitor/protocol';
+import type { ChecksView, FleetView, JanitorClient, SeriesRequest, SeriesView } from '@janitor/protocol';
 import { JanitorClientError } from '@janitor/protocol';
 import { CliError, EXIT, openRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 import { resolveStateDir } from './state-dir.ts';
@@ -21,6 +21,12 @@ export interface ReadSource {
   series(hostname: string, request: SeriesRequest): Promise<SeriesView>;
   /** Lets go of what it holds (the store). */
   close(): void;
+}
+
+/** A hub's read API as a source: the fleet and series, and its job check-ins. */
+export interface HubReadSource extends ReadSource {
+  /** The job check-ins, as `GET /api/v1/checks` answers them. */
+  checks(): Promise<ChecksView>;
 }
 
 /** `--hub` and `--token`: where to read when not from the local store. */
@@ -49,12 +55,17 @@ export async function openReadSource(runtimeOptions: RuntimeOptions, choice: Rea
   return hubSource(runtime, choice, choice.hub === undefined ? storePath : undefined);
 }
 
+/** The hub given with `--hub`, else the one at `app.service.remote_url`: what `janitor checks` reads. */
+export async function openHubSource(runtimeOptions: RuntimeOptions, choice: ReadSourceChoice): Promise<HubReadSource> {
+  return hubSource(await openRuntime(runtimeOptions), choice, undefined);
+}
+
 /** Reads from a hub through @janitor/protocol's client, with the hub and token of `janitor silence`. */
 async function hubSource(
   runtime: Runtime,
   choice: ReadSourceChoice,
   noStoreAt: string | undefined,
-): Promise<ReadSource> {
+): Promise<HubReadSource> {
   const [{ createJanitorClient }, { remoteTarget }] = await Promise.all([
     import('@janitor/protocol'),
     import('./remote-mode.ts'),
@@ -76,6 +87,7 @@ async function hubSource(
     fleet: (options) => client.fleet(options).catch((error: unknown) => fail(error)),
     series: (hostname, request) =>
       client.series(hostname, request).catch((error: unknown) => fail(error, { hostname, request })),
+    checks: () => client.checks().catch((error: unknown) => fail(error)),
     close: () => {},
   };
 }

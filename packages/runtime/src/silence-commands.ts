@@ -54,6 +54,16 @@ export async function silenceList(runtimeOptions: RuntimeOptions, options: Silen
 }
 
 /** `janitor silence remove ID` (`3` or `#3`): ends a silence now. */
+/** `janitor hosts forget HOST`: the hub forgets a decommissioned host (its alerts, silence watch and history). */
+export async function hostsForget(
+  runtimeOptions: RuntimeOptions,
+  hostname: string,
+  options: SilenceCommandOptions,
+): Promise<void> {
+  await (await hubClient(runtimeOptions, options)).forgetHost(hostname);
+  options.out(`forgotten: ${hostname}`);
+}
+
 export async function silenceRemove(
   runtimeOptions: RuntimeOptions,
   raw: string,
@@ -68,7 +78,7 @@ export async function silenceRemove(
 }
 
 /** The hub's client, through `app.service.remote_url` and the hub token, like `janitor send`. */
-async function hubClient(runtimeOptions: RuntimeOptions, o: SilenceCommandOptions): Promise<JanitorClient> {
+export async function hubClient(runtimeOptions: RuntimeOptions, o: SilenceCommandOptions): Promise<JanitorClient> {
   const [{ createJanitorClient }, { remoteTarget }] = await Promise.all([
     import('@janitor/protocol'),
     import('./remote-mode.ts'),

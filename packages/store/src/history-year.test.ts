@@ -48,6 +48,8 @@ const pagesAt = new Map<number, number>();
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'janitor-history-year-'));
   store = openStore({ path: join(dir, 'janitor.db'), now: () => now, synchronous: 'NORMAL' });
+  // The empty file: its schema's pages, which every other table adds to, are not history.
+  pagesAt.set(0, store.history.stats().pageCount);
   const perHour = HOUR / INTERVAL;
   for (let hour = 0; hour < DAYS * 24; hour++) {
     const batch = [];
@@ -138,7 +140,8 @@ describe(`${DAYS} days of history, ${HOSTS.length} hosts reporting every 5 minut
 
   it('stops growing the file once the longest retention is reached', () => {
     // Growing while the tiers fill up...
-    expect(pagesAt.get(300)!).toBeGreaterThan(pagesAt.get(100)! * 1.5);
+    const history = (day: number) => pagesAt.get(day)! - pagesAt.get(0)!;
+    expect(history(300)).toBeGreaterThan(history(100) * 1.5);
     // ...then no more than a few pages once 400 days are kept: deleted pages are used again.
     expect(pagesAt.get(425)!).toBeLessThanOrEqual(pagesAt.get(405)! * 1.01);
     expect(pagesAt.get(DAYS)!).toBeLessThanOrEqual(pagesAt.get(405)! * 1.01);

@@ -2,6 +2,7 @@ export type { AlertLogEntry, AlertLogTransition, MessageLogEntry, PostAbout } fr
 export type { AlertLog, AlertLogFilter, AlertLogInput } from './alert-log.ts';
 export type { AlertStore, HostRecord } from './alert-store.ts';
 export type { SynchronousMode } from './database.ts';
+export type { ForeignAlertRow, ForeignAlerts } from './foreign-alerts.ts';
 export { createGroupCommit, createTurn } from './group-commit.ts';
 export type { MaintainOptions, MaintainResult } from './history-maintain.ts';
 export type { HistorySeries, SeriesPoints, SeriesQuery } from './history-series.ts';

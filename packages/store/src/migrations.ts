@@ -203,6 +203,24 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX notification_by_thread ON notification (thread_key, posted_at_ms, id) WHERE thread_key IS NOT NULL;
         -- Who acknowledged an alert (transition 'acknowledged').
         ALTER TABLE alert_log ADD COLUMN actor TEXT;
+        -- A host forgotten after alerting.forget_after ends its silence incident too.
+        DROP INDEX alert_log_ended;
+        CREATE INDEX alert_log_ended ON alert_log (at_ms, id) WHERE transition IN ('resolved', 'host_back', 'forgotten');
+      `),
+  },
+  {
+    name: 'foreign alerts',
+    up: (db) =>
+      db.exec(`
+        -- Alerts of other monitors (Alertmanager, Grafana, Uptime Kuma...): the state of each one still firing, as
+        -- JSON, by its source and its key there (an Alertmanager fingerprint, a monitor id). A resolved one has no row.
+        CREATE TABLE foreign_alert (
+          source TEXT NOT NULL,
+          key TEXT NOT NULL,
+          state TEXT NOT NULL,
+          updated_at_ms INTEGER NOT NULL,
+          PRIMARY KEY (source, key)
+        ) STRICT, WITHOUT ROWID;
       `),
   },
 ];

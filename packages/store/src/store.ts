@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { type AlertLog, createAlertLog } from './alert-log.ts';
 import { type AlertStore, createAlertStore } from './alert-store.ts';
 import { convertToIncrementalVacuum, createContext, openDatabase, type SynchronousMode } from './database.ts';
+import { createForeignAlerts, type ForeignAlerts } from './foreign-alerts.ts';
 import { createHistory, type History, type HistoryOptions } from './history-store.ts';
 import { createKeyValue, type KeyValue } from './key-value.ts';
 import { createMessageLog, type MessageLog } from './message-log.ts';
@@ -48,6 +49,8 @@ export interface Store {
   readonly alertLog: AlertLog;
   /** The message log: every `/message` accepted, and its post once made. */
   readonly messageLog: MessageLog;
+  /** The alerts of other monitors (Alertmanager, Grafana, Uptime Kuma) still firing, and their states. */
+  readonly foreignAlerts: ForeignAlerts;
   /** The absolute path of the database file (or `:memory:`). */
   readonly path: string;
   /**
@@ -122,6 +125,7 @@ export function openStore(options: StoreOptions): Store {
     history,
     alertLog: createAlertLog(context),
     messageLog: createMessageLog(context),
+    foreignAlerts: createForeignAlerts(context),
     path,
     transaction: (fn) => context.guard('transaction', () => context.transaction(fn)),
     checkIntegrity: () =>

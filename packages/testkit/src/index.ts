@@ -31,3 +31,5 @@ export type { Answer, Recorded, RecordingHub } from './recording-hub.ts';
 export { startRecordingHub } from './recording-hub.ts';
 export type { Params, UploadedFile } from './request-body.ts';
 export type { RecordedMedia, RecordedStatus } from './statuses.ts';
+export type { WebhookFixture } from './webhook-fixtures.ts';
+export { webhookFixture } from './webhook-fixtures.ts';

@@ -55,9 +55,18 @@ describe('parseAlerting', () => {
       defaultForMs: 0,
       defaultRepeatMs: 3_600_000,
       silentAfterMs: 'auto',
+      forgetAfterMs: 30 * 24 * 3_600_000,
       expectedHosts: [],
       hosts: {},
     });
+  });
+
+  it('reads forget_after: a duration of at least an hour, or never', () => {
+    expect(parseAlerting({ forget_after: '7d' }).settings.forgetAfterMs).toBe(7 * 24 * 3_600_000);
+    expect(parseAlerting({ forget_after: 'never' }).settings.forgetAfterMs).toBe('never');
+    expect(parseAlerting({ forget_after: '5m' }).problems).toEqual([
+      { path: 'alerting.forget_after', message: 'must be at least 1h (or "never")' },
+    ]);
   });
 
   it.each<[string, unknown, { path: string; message: string }[]]>([
@@ -72,7 +81,8 @@ describe('parseAlerting', () => {
       [
         {
           path: `${A}.repeat`,
-          message: 'unknown key; expected mode, default_for, default_repeat, silent_after, expected_hosts, hosts',
+          message:
+            'unknown key; expected mode, default_for, default_repeat, silent_after, forget_after, expected_hosts, hosts',
         },
       ],
     ],

@@ -30,6 +30,11 @@ export interface AlertingSettings {
    * at least 3 minutes; `never` turns the check off. @default 'auto'
    */
   silentAfterMs: number | 'auto' | 'never';
+  /**
+   * A host not seen for this long is no longer watched for silence (one post says so; its next report brings it
+   * back); `never` keeps watching. Expected hosts are never dropped. @default 30 days
+   */
+  forgetAfterMs: number | 'never';
   /** Hosts watched for silence even before their first report. @default [] */
   expectedHosts: readonly string[];
   /** Per-host overrides and mutes, by hostname. @default {} */
@@ -42,17 +47,29 @@ export interface ParsedAlerting {
   problems: ThresholdProblem[];
 }
 
+/** How long a host may be away before it is no longer watched (`alerting.forget_after`): 30 days. */
+export const DEFAULT_FORGET_AFTER_MS = 30 * 24 * 3_600_000;
+
 /** The settings of a config without an `alerting` section. */
 export const DEFAULT_ALERTING: Readonly<AlertingSettings> = Object.freeze({
   mode: 'lifecycle',
   defaultForMs: 0,
   defaultRepeatMs: DEFAULT_REPEAT_MS,
   silentAfterMs: 'auto',
+  forgetAfterMs: DEFAULT_FORGET_AFTER_MS,
   expectedHosts: Object.freeze([]),
   hosts: Object.freeze({}),
 });
 
-const ALERTING_KEYS = ['mode', 'default_for', 'default_repeat', 'silent_after', 'expected_hosts', 'hosts'] as const;
+const ALERTING_KEYS = [
+  'mode',
+  'default_for',
+  'default_repeat',
+  'silent_after',
+  'forget_after',
+  'expected_hosts',
+  'hosts',
+] as const;
 const HOST_KEYS = ['thresholds', 'mute'] as const;
 const MUTABLE = new Set([...KNOWN_METRICS, HOST_SILENT_KEY]);
 
@@ -121,6 +138,17 @@ export function parseAlerting(raw: unknown, path = 'alerting'): ParsedAlerting {
       if (read.problem !== undefined) problem('silent_after', `${read.problem} (or "auto", or "never")`);
       else if (read.ms === 0) problem('silent_after', 'must be more than 0 (or "auto", or "never")');
       else settings.silentAfterMs = read.ms;
+    }
+  }
+
+  if (Object.hasOwn(raw, 'forget_after')) {
+    const value = raw.forget_after;
+    if (isWord(value, 'never')) settings.forgetAfterMs = 'never';
+    else {
+      const read = readDuration(value);
+      if (read.problem !== undefined) problem('forget_after', `${read.problem} (or "never")`);
+      else if (read.ms < 3_600_000) problem('forget_after', 'must be at least 1h (or "never")');
+      else settings.forgetAfterMs = read.ms;
     }
   }
 

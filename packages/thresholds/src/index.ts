@@ -17,7 +17,7 @@ export { ALERT_MODES } from './alert-state.ts';
 export type { NotificationFormatOptions } from './alert-text.ts';
 export { alertLabel, formatNotification, formatNotifications, isReportLike, RECOVERY_TYPE } from './alert-text.ts';
 export type { AlertingSettings, HostAlerting, ParsedAlerting } from './alerting-config.ts';
-export { DEFAULT_ALERTING, parseAlerting } from './alerting-config.ts';
+export { DEFAULT_ALERTING, DEFAULT_FORGET_AFTER_MS, parseAlerting } from './alerting-config.ts';
 export type { DurationRead } from './duration.ts';
 export { parseDuration, readDuration } from './duration.ts';
 export type { Breach, Evaluation } from './evaluation.ts';

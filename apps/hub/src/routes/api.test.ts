@@ -250,3 +250,40 @@ describe('GET /api/v1/hosts/{hostname}/series', () => {
     expect(h.store.history.hosts()).toEqual([]);
   });
 });
+
+describe('DELETE /api/v1/hosts/{hostname}', () => {
+  const ADMIN = 'admin-token-0123456789abcdef';
+  const tokens = () => ({
+    service: {
+      tokens: [
+        { name: 'admin', token: ADMIN, scopes: ['admin'] },
+        { name: 'reader', token: READ_TOKEN, scopes: ['read'] },
+        { name: 'writer', token: WRITE_TOKEN, scopes: ['write'] },
+      ],
+    },
+  });
+
+  it('forgets a host’s alerts and history with the admin scope; the fleet no longer lists it', async () => {
+    const h = hub(tokens());
+    await report(h, 'old-pi', { cpu_percent: 97 }, auth(WRITE_TOKEN));
+    await report(h, 'pi2', { cpu_percent: 10 }, auth(WRITE_TOKEN));
+    const refused = await h.request('/api/v1/hosts/old-pi', { method: 'DELETE', ...auth(READ_TOKEN) });
+    expect(refused.status).toBe(403);
+    const res = await h.request('/api/v1/hosts/old-pi', { method: 'DELETE', ...auth(ADMIN) });
+    expect(res.status).toBe(200);
+    expect(await jsonOf(res)).toEqual({ status: 'forgotten', hostname: 'old-pi' });
+    const fleet = await jsonOf(await h.request('/api/v1/hosts', auth(READ_TOKEN)));
+    expect((fleet.hosts as { hostname: string }[]).map((x) => x.hostname)).toEqual(['pi2']);
+    expect(h.store.history.hosts()).toEqual(['pi2']);
+    const again = await h.request('/api/v1/hosts/old-pi', { method: 'DELETE', ...auth(ADMIN) });
+    expect(again.status).toBe(404);
+    expect(await jsonOf(again)).toMatchObject({ field: 'hostname' });
+  });
+
+  it('refuses a hostname that cannot be one, naming the parameter', async () => {
+    const h = hub(tokens());
+    const res = await h.request('/api/v1/hosts/a..b', { method: 'DELETE', ...auth(ADMIN) });
+    expect(res.status).toBe(400);
+    expect(await jsonOf(res)).toMatchObject({ field: 'hostname' });
+  });
+});

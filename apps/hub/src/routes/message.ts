@@ -1,30 +1,16 @@
-import { type Logger, type MessageParseResult, type PostAbout, parseMessageRequest } from '@janitor/protocol';
-import type { OutboxPayload } from '@janitor/publisher';
-import { createGroupCommit, type MessageLog, type MessageLogInput } from '@janitor/store';
+import { type Logger, type MessageParseResult, parseMessageRequest } from '@janitor/protocol';
 import { Hono } from 'hono';
 import type { AccessCheck } from '../http/access-check.ts';
 import { header } from '../http/header.ts';
 import type { HubApp, HubContext, HubEnv } from '../http/hub-env.ts';
+import { createMessageQueue, type MessageLogPort, type MessageOutbox, messageSource } from '../http/message-queue.ts';
 import { isMultipart, parseMultipartMessage } from '../http/multipart-message.ts';
 import { type Refusal, readBody, readBytes } from '../http/read-body.ts';
 import type { RequestLine } from '../http/request-line.ts';
 import { storeLost } from '../http/store-lost.ts';
 import { refuse } from '../http/wire-refusal.ts';
 
-/** The outbox as `/message` uses it: durable enqueue of many entries in one transaction. */
-export interface MessageOutbox {
-  enqueueMany(inputs: readonly { payload: unknown; groupKey?: string | null }[]): readonly { id: number }[];
-}
-
-/**
- * Where an accepted message is recorded, in the transaction of its enqueue, so that it is in the log exactly when it
- * is in the outbox (@janitor/store's `Store` fits, over the same connection as the outbox).
- */
-export interface MessageLogPort {
-  /** Runs `fn` in one write transaction (synchronous). */
-  transaction<T>(fn: () => T): T;
-  readonly messageLog: Pick<MessageLog, 'recordMany'>;
-}
+export type { MessageLogPort, MessageOutbox } from '../http/message-queue.ts';
 
 /** What {@link createMessageRoutes} needs. */
 export interface MessageRoutesDeps {
@@ -50,17 +36,7 @@ export interface MessageRoutesDeps {
  */
 export function createMessageRoutes(deps: MessageRoutesDeps): HubApp {
   const { outbox, log, onQueued, access, logged, logger, storeProblem = () => undefined } = deps;
-  type Accepted = {
-    entry: { payload: OutboxPayload; groupKey: string; about: PostAbout };
-    record: Omit<MessageLogInput, 'outboxId'>;
-  };
-  const enqueue = createGroupCommit((inputs: readonly Accepted[]) =>
-    log.transaction(() => {
-      const entries = outbox.enqueueMany(inputs.map((input) => input.entry));
-      log.messageLog.recordMany(inputs.map((input, i) => ({ ...input.record, outboxId: entries[i]!.id })));
-      return entries;
-    }),
-  );
+  const queue = createMessageQueue(outbox, log);
   return new Hono<HubEnv>().post(
     '/',
     logged(async (c) => {
@@ -72,26 +48,7 @@ export function createMessageRoutes(deps: MessageRoutesDeps): HubApp {
       const message = parsed.value;
       const hostDenied = access.checkHost(c, message.hostname);
       if (hostDenied) return hostDenied;
-      const tokenName = c.get('tokenName');
-      const entry = await enqueue({
-        entry: {
-          payload: { kind: 'message', message },
-          groupKey: message.hostname ?? '',
-          about: {
-            kind: 'message',
-            ...(message.hostname ? { host: message.hostname } : {}),
-            groupKey: message.hostname ?? '',
-            ...(message.thread ? { thread: message.thread } : {}),
-          },
-        },
-        record: {
-          hostname: message.hostname ?? null,
-          source: tokenName === undefined ? (access.sender(c).address ?? 'unknown') : `token:${tokenName}`,
-          type: message.type,
-          summary: message.summary ?? null,
-          text: message.text,
-        },
-      });
+      const entry = await queue(message, messageSource(c, access));
       onQueued?.();
       const { ignored } = parsed;
       if (ignored === undefined) return c.json({ status: 'queued', id: entry.id });

@@ -1,0 +1,190 @@
+// Hub scale: the hub driven the way a real fleet loads it, at a FIXED rate from many distinct hostnames (keep-alive,
+// dry run, log level warn, history on), long enough to include the silent-host checks (every 30 s) and the history
+// upkeep (every minute). Reports hub CPU per report, latency p50/p99/max, the event loop's longest stall (measured in
+// the hub by a preloaded probe), RSS, and the store's size per host.
+//
+//   node bench/hub-scale.ts [--hosts 10000] [--rate 167] [--seconds 150] [--warmup 20] [--connections 64] [--hub PATH]
+//
+// Hosts report in turn (host i at every HOSTS/rate seconds); even hosts send the original's {"sys_data": ...}, odd
+// ones the v2 report. 3 % of the hosts cross the CPU limit on every other pass, so alerts fire and resolve. A bare
+// `node -e 0` start is timed in the same run as the reference for the restart figure: `--restart` then restarts the
+// hub on the store it filled and times how long until it listens.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { goldens } from '../packages/testkit/src/index.ts';
+import {
+  type AutocannonResult,
+  args,
+  autocannon,
+  freePort,
+  hubArgs,
+  loadAverageLine,
+  option,
+  root,
+  type Server,
+  startServer,
+  stopServer,
+} from './hub-harness.ts';
+import { fmt, machine } from './stats.ts';
+
+const HOSTS = option('--hosts', 10_000);
+const RATE = option('--rate', 167);
+const SECONDS = option('--seconds', 150);
+const WARMUP = option('--warmup', 20);
+const CONNECTIONS = option('--connections', 64);
+const CROSSING_SHARE = 0.03;
+const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
+const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-scale-'));
+const probeOut = join(dir, 'probe.jsonl');
+const probe = join(dir, 'stall-probe.mjs');
+writeFileSync(
+  probe,
+  `import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { appendFileSync } from 'node:fs';
+const h = monitorEventLoopDelay({ resolution: 5 });
+h.enable();
+process.on('SIGUSR2', () => h.reset());
+process.on('exit', () => appendFileSync(${JSON.stringify(probeOut)},
+  JSON.stringify({ maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, meanMs: h.mean / 1e6 }) + '\\n'));
+`,
+);
+
+const legacy = (JSON.parse(goldens.remote_client_request.body) as { sys_data: Record<string, number | string> })
+  .sys_data;
+const crossing = (host: number) => host % Math.round(1 / CROSSING_SHARE) === 0;
+
+let sent = 0;
+/** The n-th report: host n % HOSTS; pass n / HOSTS decides whether a crossing host is over its limit. */
+function report(n: number): string {
+  const host = n % HOSTS;
+  const hostname = `host-${String(host).padStart(6, '0')}`;
+  const pass = Math.floor(n / HOSTS);
+  const cpu = crossing(host) && pass % 2 === 0 ? 95 : 10 + (n % 300) / 10;
+  if (host % 2 === 0) return JSON.stringify({ sys_data: { ...legacy, hostname, cpu_percent: cpu } });
+  return JSON.stringify({
+    version: 2,
+    sample: {
+      hostname,
+      collectedAtMs: Date.now(),
+      metrics: { cpu_percent: cpu, memory_percent: 25, memory_total: 8e9, memory_used: 2e9, load_1: 0.4 },
+      disks: [
+        {
+          mount: '/',
+          device: '/dev/sda1',
+          fsType: 'ext4',
+          totalBytes: 100e9,
+          usedBytes: 30e9,
+          freeBytes: 70e9,
+          usedPercent: 30,
+        },
+      ],
+      network: [{ iface: 'eth0', rxBytesPerSecond: 1200, txBytesPerSecond: 800 }],
+    },
+  });
+}
+
+/** user + system CPU ticks of a process, and its VmRSS in MiB. */
+function usage(pid: number): { ticks: number; rssMiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
+  return { ticks: Number(fields[11]) + Number(fields[12]), rssMiB: rssKb / 1024 };
+}
+const TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+function load(server: Server, seconds: number): Promise<AutocannonResult> {
+  return autocannon({
+    url: `${server.url}/sysinfo`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    connections: CONNECTIONS,
+    overallRate: RATE,
+    duration: seconds,
+    timeout: 10,
+    requests: [{ setupRequest: (req: object) => ({ ...req, body: report(sent++) }) }],
+  });
+}
+
+const storeBytes = () =>
+  ['janitor.db', 'janitor.db-wal'].reduce((n, f) => {
+    try {
+      return n + statSync(join(dir, 'state', f)).size;
+    } catch {
+      return n;
+    }
+  }, 0);
+
+let hub: Server | undefined;
+try {
+  const port = await freePort();
+  const config = join(dir, 'config.yaml');
+  writeFileSync(
+    config,
+    [
+      `app: { run_control: { dry_run: true }, state_dir: ${JSON.stringify(join(dir, 'state'))} }`,
+      'logger: { loglevel: warn }',
+      'alerting: { default_for: 0 }',
+    ].join('\n'),
+  );
+  hub = await startServer('hub', ['--import', probe, ...hubArgs(hubMain, config, port)], port);
+  const pid = hub.child.pid!;
+  await load(hub, WARMUP);
+  hub.child.kill('SIGUSR2');
+  const before = usage(pid);
+  const result = await load(hub, SECONDS);
+  const after = usage(pid);
+  const cpuS = (after.ticks - before.ticks) / TICKS_PER_S;
+  const reports = result.requests.total;
+  const hostsSeen = Math.min(HOSTS, sent);
+  const bytes = storeBytes();
+  await stopServer(hub);
+  const stall = JSON.parse(readFileSync(probeOut, 'utf8').trim().split('\n').at(-1)!) as {
+    maxMs: number;
+    p99Ms: number;
+  };
+  hub = undefined;
+
+  let restart = '';
+  if (args.includes('--restart')) {
+    const bare = timeStart(process.execPath, ['-e', '0']);
+    const port2 = await freePort();
+    const t0 = performance.now();
+    const again = await startServer('hub (restart)', hubArgs(hubMain, config, port2), port2);
+    const listenMs = performance.now() - t0;
+    await stopServer(again);
+    restart = `restart on the filled store (${hostsSeen} hosts): listening after ${fmt(listenMs)} ms (bare node start ${fmt(await bare)} ms)`;
+  }
+
+  console.log(`machine: ${await machine()}`);
+  console.log(loadAverageLine());
+  console.log(
+    `${HOSTS} hosts at ${RATE} reports/s (fixed rate), ${CONNECTIONS} connections, ${SECONDS} s measured after ${WARMUP} s of warm-up; legacy and v2 in turn, ${CROSSING_SHARE * 100} % of hosts crossing on every other pass; dry run, log level warn, history on`,
+  );
+  console.log(
+    [
+      `reports answered: ${reports} (${fmt(reports / SECONDS)}/s), non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
+      `latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`,
+      `hub CPU: ${fmt((cpuS / SECONDS) * 100)} % of one core, ${fmt((cpuS * 1e6) / Math.max(1, reports))} µs per report`,
+      `event loop: longest stall ${fmt(stall.maxMs)} ms, p99 delay ${fmt(stall.p99Ms)} ms (monitorEventLoopDelay, 5 ms resolution)`,
+      `RSS after the load: ${fmt(after.rssMiB)} MiB`,
+      `store: ${fmt(bytes / 2 ** 20)} MiB for ${hostsSeen} hosts (${fmt(bytes / hostsSeen / 1024)} KiB per host after ${fmt((reports + WARMUP * RATE) / hostsSeen)} reports each)`,
+      ...(restart ? [restart] : []),
+    ].join('\n'),
+  );
+} finally {
+  if (hub) await stopServer(hub);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** How long `command args` takes from spawn to exit, in ms. */
+function timeStart(command: string, commandArgs: string[]): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', () => resolve(performance.now() - t0));
+  });
+}
