@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --optimize-for-size
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=10
 // janitor-hub: receives metrics (POST /sysinfo) and messages (POST /message), checks them and publishes.
 // The only place that starts an HTTP server.
 import type { IncomingMessage, Server } from 'node:http';

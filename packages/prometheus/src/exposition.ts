@@ -252,7 +252,7 @@ class Columns implements SampleColumns {
 /**
  * UTF-8 bytes in one growing buffer, written without a string per line: a megabyte of exposition built as strings
  * (by `+=`, by lines, or by chunks) costs the hub more in garbage collection than in building it, as its
- * `--optimize-for-size` keeps the young generation at 1 MB. ASCII is copied a character at a time, integers are
+ * young generation is small (a few MiB, see the hub's Node flags). ASCII is copied a character at a time, integers are
  * written digit by digit; anything else goes through `Buffer.write`.
  */
 class ByteSink {

@@ -130,8 +130,8 @@ export interface HostSnapshot {
  */
 export function hostFamilies(hosts: readonly HostSnapshot[]): GaugeFamily[] {
   // Thousands of samples: in columns, labels rendered once per host and scope, no object per sample.
-  // Room for a sample per host: most families have one (the V8 of a hub run --optimize-for-size allocates for every
-  // iterator and every growth, so the loops below are indexed).
+  // Room for a sample per host: most families have one (every iterator and every growth is garbage in a hub's small
+  // young generation, so the loops below are indexed).
   const capacity = hosts.length;
   const columns = new Map<string, SampleColumns>();
   for (const metric of HOST_METRICS.values()) {
