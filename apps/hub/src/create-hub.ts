@@ -17,7 +17,7 @@ import type { HistoryAppend } from '@janitor/store';
 import { Hono } from 'hono';
 import { type AccessCheckOptions, createAccessCheck } from './http/access-check.ts';
 import type { ReceiverDeps } from './http/alert-receiver.ts';
-import type { HubApp, HubContext, HubEnv } from './http/hub-env.ts';
+import type { HubApp, HubContext, HubEnv, HubHandler } from './http/hub-env.ts';
 import { createMessageQueue } from './http/message-queue.ts';
 import { methodTable } from './http/method-table.ts';
 import { createRequestLine } from './http/request-line.ts';
@@ -73,6 +73,12 @@ export interface HubDeps {
   /** True when the store accepts writes. @default () => true */
   storeWritable?: () => boolean;
   /**
+   * Resolves once what the store committed survives a power cut (`store.synced`, for a store whose durability is
+   * `background`): every request but a GET waits for it before it is answered, and the alert engine before an ingest
+   * resolves. @default resolved at once
+   */
+  synced?: () => Promise<void>;
+  /**
    * Whether the store's file is still the one the hub writes to (createStoreWatch): `/health` looks at it, and the
    * routes that write answer 503 once it is gone.
    */
@@ -121,7 +127,11 @@ export function createHub(deps: HubDeps): HubApp {
   const logger = neverThrowing(deps.logger ?? silentLogger);
   const sessions = deps.sessions ?? createSessions();
   const access = createAccessCheck({ access: deps.access, remoteAddress, sessions });
-  const { logged, failed } = createRequestLine({ logger, sender: access.sender, requests: deps.metrics });
+  const requestLine = createRequestLine({ logger, sender: access.sender, requests: deps.metrics });
+  const { failed } = requestLine;
+  // A request that may have written is answered once the write survives a power cut. Not ingest: its alert engine
+  // waits after a write, and a report's history point need not survive one (History.keep).
+  const logged = durably(requestLine.logged, deps.synced);
   const { publisherState, storeWritable, onQueued, storeWatch } = deps;
   const storeProblem = storeWatch?.problem;
   const checkStoreFile = storeWatch?.check;
@@ -158,7 +168,7 @@ export function createHub(deps: HubDeps): HubApp {
       alerts,
       reportKeys: config.data.system_info.report_keys,
       access,
-      logged,
+      logged: requestLine.logged,
       storeProblem,
       history: keptHistory,
       now: deps.now,
@@ -238,4 +248,18 @@ export function createHub(deps: HubDeps): HubApp {
     return response;
   });
   return app;
+}
+
+/** `logged` whose handlers, for any method but GET and HEAD, resolve only once `synced` resolved. */
+function durably(
+  logged: (handler: HubHandler) => HubHandler,
+  synced: (() => Promise<void>) | undefined,
+): (handler: HubHandler) => HubHandler {
+  if (synced === undefined) return logged;
+  return (handler) =>
+    logged(async (c) => {
+      const response = await handler(c);
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await synced();
+      return response;
+    });
 }

@@ -119,7 +119,12 @@ export function createHubService(options: HubServiceOptions): HubService {
   const logger = neverThrowing(options.logger);
   const storePath = options.storePath ?? join(config.data.app.state_dir, 'janitor.db');
   mkdirSync(dirname(storePath), { recursive: true, mode: 0o700 });
-  const store = openStore({ path: storePath, history: { retention: config.history.retention } });
+  // A server: commits never make the event loop wait for the disk; answers wait for store.synced() instead.
+  const store = openStore({
+    path: storePath,
+    durability: 'background',
+    history: { retention: config.history.retention },
+  });
   try {
     return wire(store);
   } catch (error) {
@@ -176,6 +181,7 @@ export function createHubService(options: HubServiceOptions): HubService {
       checks,
       forgetHost: createHostForgetter({ alerts, history: store.history }),
       metrics,
+      synced: store.synced,
       storeWritable: () => {
         // A real write, cheap enough for every health check (integrity_check would scan the whole file).
         try {

@@ -99,6 +99,31 @@ describe('createAlertEngine', () => {
     ]);
   });
 
+  it("resolves an ingest that wrote only once the store synced (durability 'background')", async () => {
+    const store = open(storePath());
+    let release = () => {};
+    let syncs = 0;
+    const synced = () => {
+      syncs++;
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    };
+    const engine = createAlertEngine({ config: configOf(), store: Object.assign(Object.create(store), { synced }) });
+    // Nothing to write: answered at once, no sync asked.
+    expect((await engine.ingest('pi1', fromLegacy({ hostname: 'pi1', cpu_percent: 10 }))).queued).toEqual([]);
+    expect(syncs).toBe(0);
+    let done = false;
+    const firing = engine.ingest('pi1', fromLegacy({ hostname: 'pi1', cpu_percent: 93 })).then((outcome) => {
+      done = true;
+      return outcome;
+    });
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect([done, syncs, store.outbox.counts().pending]).toEqual([false, 1, 1]);
+    release();
+    expect((await firing).queued).toHaveLength(1);
+  });
+
   it('writes the new state and its post before ingest resolves, for another connection to read', async () => {
     const path = storePath();
     const r = rig({ path });

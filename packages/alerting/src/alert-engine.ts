@@ -42,6 +42,11 @@ import { sameStates } from './same-states.ts';
 export interface AlertEngineStore {
   /** Runs `fn` in one write transaction (synchronous). */
   transaction<T>(fn: () => T): T;
+  /**
+   * Resolves once what was committed survives a power cut (a store with `durability: 'background'`): awaited after
+   * each commit, before an ingest resolves. @default resolved at once
+   */
+  synced?(): Promise<void>;
   readonly alerts: Pick<AlertStore, 'allStates' | 'hosts' | 'putHost' | 'putSeen' | 'forgetHost'>;
   /** Where every transition is recorded, in the transaction of the states and posts it goes with. */
   readonly alertLog: Pick<AlertLog, 'recordMany'>;
@@ -617,6 +622,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   async function run(job: Job): Promise<AlertOutcome> {
     const outcome = (await commit(job)) as AlertOutcome;
+    await store.synced?.();
     for (const n of outcome.notifications) {
       logger.info('alert', { host: n.hostname, key: n.key, reason: n.reason, level: n.level, value: n.value });
     }
@@ -670,12 +676,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
     async forget(hostname) {
       const outcome = (await commit({ kind: 'forget', host: hostname, now: clock() })) as { forgotten: boolean };
+      await store.synced?.();
       if (outcome.forgotten) logger.info('host forgotten', { host: hostname });
       return outcome.forgotten;
     },
 
     async acknowledge(request) {
       const outcome = (await commit({ kind: 'ack', now: clock(), ...request })) as AckOutcome;
+      await store.synced?.();
       if (outcome.acknowledged) onQueued?.();
       return outcome;
     },

@@ -38,6 +38,11 @@ export interface OutboxPort {
    * deleted and in the same transaction (@janitor/store does). An outbox without a log may ignore it.
    */
   complete(id: number, idempotencyKey?: string, posted?: ConfirmedStatuses): boolean;
+  /**
+   * Resolves once what was committed survives a power cut (@janitor/store's outbox has it): the worker awaits it after
+   * each post, so that a power cut cannot make it post again what it saw as done. @default resolved at once
+   */
+  synced?(): Promise<void>;
   retry(id: number, input: { notBeforeMs: number; error: string; rotateKey?: boolean }): boolean;
   kill(id: number, error: string): boolean;
   /** Rewrites a pending entry's payload (the worker's progress), only while it has `idempotencyKey` when given. */
@@ -534,6 +539,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         ...(posted.parts.length > 1 ? { parts: posted.parts.length } : {}),
       });
       onPosted?.(entry, posted);
+      await outbox.synced?.();
       // A dry run (or a very fast server) answers without I/O: let the process serve its requests between posts.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

@@ -15,6 +15,8 @@ export interface StoreContext {
   readonly db: DatabaseSync;
   readonly path: string;
   readonly now: () => number;
+  /** Resolves once everything committed so far survives a power cut (Store.synced). */
+  readonly synced: () => Promise<void>;
   /** Runs `fn`, turning a SQLite or file-system failure into a {@link StoreError} naming `operation` and the path. */
   guard<T>(operation: string, fn: () => T): T;
   /** Runs `fn` in one write transaction (a savepoint when one is already open). */
@@ -76,7 +78,12 @@ export function convertToIncrementalVacuum(db: DatabaseSync): boolean {
 }
 
 /** Builds the shared context of a store over an open connection. */
-export function createContext(db: DatabaseSync, path: string, now: () => number): StoreContext {
+export function createContext(
+  db: DatabaseSync,
+  path: string,
+  now: () => number,
+  synced: () => Promise<void> = () => Promise.resolve(),
+): StoreContext {
   let savepoints = 0;
   const rollbackListeners: (() => void)[] = [];
   const rolledBack = () => {
@@ -135,7 +142,7 @@ export function createContext(db: DatabaseSync, path: string, now: () => number)
   const onRollback = (listener: () => void) => {
     rollbackListeners.push(listener);
   };
-  return { db, path, now, guard, transaction, onRollback };
+  return { db, path, now, synced, guard, transaction, onRollback };
 }
 
 function makeFolder(folder: string): void {

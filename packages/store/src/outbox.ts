@@ -98,8 +98,13 @@ export interface OutboxCounts {
 
 /** The durable queue of posts: written before the sender is acknowledged, emptied only on the server's confirmation. */
 export interface Outbox {
-  /** Adds a post. Durable when it returns (a committed transaction): safe to acknowledge the sender after this. */
+  /**
+   * Adds a post. Committed when it returns; safe to acknowledge the sender once {@link Outbox.synced} resolved (at once
+   * unless the store's durability is `background`).
+   */
   enqueue(input: EnqueueInput): OutboxEntry;
+  /** Resolves once everything committed so far survives a power cut (the store's `synced`). */
+  synced(): Promise<void>;
   /** Adds several posts in ONE transaction (group commit for bursts), in the order given. */
   enqueueMany(inputs: readonly EnqueueInput[]): OutboxEntry[];
   /** The entry with this id, whatever its state. */
@@ -305,6 +310,7 @@ export function createOutbox(context: StoreContext, log: Pick<Notifications, 're
   return {
     // One statement in autocommit mode is its own transaction: committed (and, with synchronous FULL, fsynced) when
     // run() returns.
+    synced: context.synced,
     enqueue: (input) => guard('outbox.enqueue', () => insertOne(input)),
     enqueueMany: (inputs) => guard('outbox.enqueueMany', () => transaction(() => inputs.map(insertOne))),
     get: (id) => guard('outbox.get', () => getOne(id)),

@@ -12,6 +12,7 @@ import { createNotifications, type Notifications } from './notifications.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
 import { createSilences, type Silences } from './silences.ts';
 import { describeCause, StoreError } from './store-error.ts';
+import { createWalSync } from './wal-sync.ts';
 
 /** Where and how to open a store. */
 export interface StoreOptions {
@@ -26,6 +27,14 @@ export interface StoreOptions {
    * necessarily a power loss; commits are cheaper. @default 'FULL'
    */
   synchronous?: SynchronousMode;
+  /**
+   * When a commit reaches the disk. `commit`: within the commit, as `synchronous` says. `background` (a server's
+   * choice): a commit only writes the WAL (`synchronous` is then NORMAL: a crash or SIGKILL of the process loses
+   * nothing), and {@link Store.synced} pushes it to the disk with `fdatasync` on libuv's thread pool, so that the event
+   * loop never waits for the disk; everything that tells a sender "kept" awaits `synced()` first, and then survives a
+   * power cut as with FULL. @default 'commit'
+   */
+  durability?: 'commit' | 'background';
   /** The metric history's retention and tiering. @default raw 48 h, 10-minute buckets 35 days, hour buckets 400 days */
   history?: HistoryOptions;
 }
@@ -59,6 +68,12 @@ export interface Store {
    * await inside.
    */
   transaction<T>(fn: () => T): T;
+  /**
+   * Resolves once everything committed before the call survives a power cut. With `durability: 'background'`, a sync
+   * of the WAL off the event loop (calls in a burst share one); otherwise at once (the commit waited for the disk as
+   * `synchronous` says). Rejects with the disk's error.
+   */
+  synced(): Promise<void>;
   /** Whether SQLite's `PRAGMA integrity_check` finds the file sound. */
   checkIntegrity(): boolean;
   /**
@@ -87,9 +102,10 @@ export interface Store {
  * store.notifications.about('1099'); // { statusId: '1099', outboxId: 1, groupKey: 'pi', about: { kind: 'report' }, ... }
  */
 export function openStore(options: StoreOptions): Store {
-  const { now = Date.now, busyTimeoutMs = 5000, synchronous = 'FULL' } = options;
+  const { now = Date.now, busyTimeoutMs = 5000, durability = 'commit' } = options;
   const path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
-  const db = openDatabase(path, busyTimeoutMs, synchronous);
+  const background = durability === 'background' && path !== ':memory:';
+  const db = openDatabase(path, busyTimeoutMs, background ? 'NORMAL' : (options.synchronous ?? 'FULL'));
   try {
     const { fromVersion } = migrate(db);
     // A file from before the history: worth converting now, while it holds little (see convertToIncrementalVacuum).
@@ -106,7 +122,9 @@ export function openStore(options: StoreOptions): Store {
     db.close();
     throw new StoreError(`cannot open store at ${path}: ${describeCause(error)}`, { path, cause: error });
   }
-  const context = createContext(db, path, now);
+  const wal = background ? createWalSync(path) : undefined;
+  const synced = wal ? () => wal.synced() : () => Promise.resolve();
+  const context = createContext(db, path, now, synced);
   const integrity = db.prepare('PRAGMA integrity_check');
   const notifications = createNotifications(context);
   let history: History;
@@ -127,6 +145,7 @@ export function openStore(options: StoreOptions): Store {
     messageLog: createMessageLog(context),
     foreignAlerts: createForeignAlerts(context),
     path,
+    synced,
     transaction: (fn) => context.guard('transaction', () => context.transaction(fn)),
     checkIntegrity: () =>
       context.guard('checkIntegrity', () => {
@@ -147,6 +166,7 @@ export function openStore(options: StoreOptions): Store {
         return now.dev === opened.dev && now.ino === opened.ino ? 'ok' : 'replaced';
       }),
     close: () => {
+      wal?.close();
       if (db.isOpen) db.close();
     },
   };
