@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const here = import.meta.dirname;
-const skip = new Set(['run.ts', 'stats.ts', 'rusage-hook.ts', 'hub-harness.ts']);
+const skip = new Set(['run.ts', 'stats.ts', 'rusage-hook.ts', 'hub-harness.ts', 'paced-load.ts']);
 const available = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && !skip.has(f))
   .map((f) => f.slice(0, -3));
