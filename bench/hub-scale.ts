@@ -19,7 +19,7 @@
 // `node -e 0` start is timed in the same run as the reference for the restart figure: `--restart` then restarts the
 // hub on the store it filled and times how long until it listens.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { goldens } from '../packages/testkit/src/index.ts';
@@ -93,13 +93,35 @@ function report(n: number): string {
   });
 }
 
-/** user + system CPU ticks of a process, and its VmRSS in MiB. */
-function usage(pid: number): { ticks: number; rssMiB: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+/** user + system CPU ticks of a process (in all, and by thread name: `MainThread`, `V8Worker`, `libuv-worker`...), and its VmRSS in MiB. */
+function usage(pid: number): { ticks: number; byThread: Map<string, number>; rssMiB: number } {
+  const ticksOf = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const byThread = new Map<string, number>();
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim();
+      const ticks = ticksOf(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8'));
+      byThread.set(name, (byThread.get(name) ?? 0) + ticks);
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
-  return { ticks: Number(fields[11]) + Number(fields[12]), rssMiB: rssKb / 1024 };
+  return { ticks: ticksOf(readFileSync(`/proc/${pid}/stat`, 'utf8')), byThread, rssMiB: rssKb / 1024 };
+}
+
+/** `MainThread 12.1 %, V8Worker 3.2 %, ...`: each kind of thread's share of one core between two usages. */
+function threadShares(before: Map<string, number>, after: Map<string, number>, seconds: number): string {
+  return [...after]
+    .map(([name, ticks]) => [name, (ticks - (before.get(name) ?? 0)) / TICKS_PER_S / seconds] as const)
+    .filter(([, share]) => share >= 0.001)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, share]) => `${name} ${fmt(share * 100)} %`)
+    .join(', ');
 }
 const TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -180,7 +202,7 @@ try {
       `load generator: sent ${result.sent} at ${fmt(result.sendRate)}/s (target ${RATE}/s); a send's lateness behind its due time p50 ${result.lag.p50} ms, p99 ${result.lag.p99} ms, max ${result.lag.max} ms`,
       `latency (due time to response end): p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, p99.9 ${result.latency.p999} ms, max ${result.latency.max} ms`,
       `service (socket assigned to response end): p50 ${result.service.p50} ms, p99 ${result.service.p99} ms, p99.9 ${result.service.p999} ms, max ${result.service.max} ms`,
-      `hub CPU: ${fmt((cpuS / durationS) * 100)} % of one core, ${fmt((cpuS * 1e6) / Math.max(1, reports))} µs per report`,
+      `hub CPU: ${fmt((cpuS / durationS) * 100)} % of one core, ${fmt((cpuS * 1e6) / Math.max(1, reports))} µs per report (by thread: ${threadShares(before.byThread, after.byThread, durationS)})`,
       `event loop: longest stall ${fmt(stall.maxMs)} ms, p99 delay ${fmt(stall.p99Ms)} ms (monitorEventLoopDelay, 5 ms resolution)`,
       `RSS after the load: ${fmt(after.rssMiB)} MiB`,
       `store: ${fmt(bytes / 2 ** 20)} MiB for ${hostsSeen} hosts (${fmt(bytes / hostsSeen / 1024)} KiB per host after ${fmt((reports + warm.answered) / hostsSeen)} reports each)`,
