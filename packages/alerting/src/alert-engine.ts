@@ -29,10 +29,13 @@ import {
   matchSilences,
   type ReportInput,
   SILENCE_ALL,
+  silentAfterMs,
   silentHostsDue,
   UNKNOWN_HOST,
+  usualIntervalMs,
 } from '@janitor/thresholds';
 import { type AlertChange, type AlertDescription, alertLogRows } from './alert-log-rows.ts';
+import { createDeadlines } from './deadlines.ts';
 import { sameStates } from './same-states.ts';
 
 /**
@@ -191,6 +194,8 @@ type States = Record<string, AlertState>;
 interface Batch {
   overlay: Map<string, States>;
   afterCommit: (() => void)[];
+  /** What to undo in memory when the transaction rolls back. */
+  afterRollback: (() => void)[];
 }
 
 type Job =
@@ -232,6 +237,18 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   );
   let running: Silence[] = store.silences.active(startedAt);
   const expectedSince = silentHosts ? loadExpectedSince() : {};
+  const expectedHosts = new Set(plan.settings.expectedHosts);
+
+  // Each tick finds the hosts that fell silent or are to be forgotten by their deadlines (a host's last report plus
+  // its silent time, or forget_after), and follows the hosts whose silence it told: never a pass over the fleet.
+  const silenceDue = createDeadlines();
+  const forgetDue = createDeadlines();
+  /** The hosts with a `host_silent` state (told, or held back by a mute or a silence). */
+  const silentStateHosts = new Set<string>();
+  for (const [host, hostStates] of states) {
+    if (hostStates[HOST_SILENT_KEY] !== undefined) silentStateHosts.add(host);
+  }
+  for (const record of seen.values()) schedule(record);
 
   /** Hosts whose last report (in `seen`) or last values (in `states`) are newer in memory than in the store. */
   const unsavedSeen = new Set<string>();
@@ -240,8 +257,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const inFlight = new Map<string, number>();
 
   const commit = createGroupCommit((jobs: readonly Job[]): ReturnType<typeof runJob>[] => {
-    const batch: Batch = { overlay: new Map(), afterCommit: [] };
-    const results = store.transaction(() => jobs.map((job) => runJob(job, batch)));
+    const batch: Batch = { overlay: new Map(), afterCommit: [], afterRollback: [] };
+    let results: ReturnType<typeof runJob>[];
+    try {
+      results = store.transaction(() => jobs.map((job) => runJob(job, batch)));
+    } catch (error) {
+      for (const fn of batch.afterRollback) fn();
+      throw error;
+    }
     // Committed: the cache takes the new states, and what was written is no longer unsaved.
     for (const [host, next] of batch.overlay) setStates(host, next);
     for (const fn of batch.afterCommit) fn();
@@ -258,6 +281,23 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   function setStates(host: string, next: States): void {
     if (Object.keys(next).length === 0) states.delete(host);
     else states.set(host, next);
+    if (next[HOST_SILENT_KEY] === undefined) silentStateHosts.delete(host);
+    else silentStateHosts.add(host);
+  }
+
+  /** The silent time of a host (`silent_after`, or three of its usual intervals), undefined for `never`. */
+  function silentAfterOf(record: HostRecord): number | undefined {
+    return silentAfterMs(plan.settings.silentAfterMs, usualIntervalMs(record.reportTimesMs));
+  }
+
+  /** Sets when a host falls silent and when it is forgotten, from its last report. */
+  function schedule(record: HostRecord): void {
+    const afterMs = silentAfterOf(record);
+    if (afterMs !== undefined) silenceDue.set(record.hostname, record.lastSeenMs + afterMs);
+    const forgetAfter = plan.settings.forgetAfterMs;
+    if (forgetAfter !== 'never' && !expectedHosts.has(record.hostname)) {
+      forgetDue.set(record.hostname, record.lastSeenMs + forgetAfter);
+    }
   }
 
   function noteReport(host: string, at: number): void {
@@ -270,6 +310,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       record.reportTimesMs.push(at);
       if (record.reportTimesMs.length > REPORT_TIMES_KEPT) record.reportTimesMs.shift();
     }
+    schedule(seen.get(host)!);
     unsavedSeen.add(host);
   }
 
@@ -312,6 +353,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     batch.overlay.set(host, FORGOTTEN);
     batch.afterCommit.push(() => {
       seen.delete(host);
+      silenceDue.delete(host);
+      forgetDue.delete(host);
       unsavedSeen.delete(host);
       unsavedStates.delete(host);
     });
@@ -458,8 +501,20 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   /** The silent-host check: the next `host_silent` states by hostname and the posts due. */
   function checkSilence(now: number, silentStates: Record<string, AlertState>, batch: Batch) {
-    // A host forgotten in this tick is not watched any more (it leaves `seen` once the tick commits).
-    const watched = [...seen.values()].filter((record) => batch.overlay.get(record.hostname) !== FORGOTTEN);
+    // The hosts past their silent time, and those whose silence was told (followed until they report). A host
+    // forgotten in this tick is not watched any more (it leaves `seen` once the tick commits).
+    const taken = silenceDue.takeDue(now);
+    batch.afterRollback.push(() => {
+      for (const host of taken) {
+        const record = seen.get(host);
+        if (record !== undefined) schedule(record);
+      }
+    });
+    const watched: HostRecord[] = [];
+    for (const host of new Set([...taken, ...Object.keys(silentStates)])) {
+      const record = seen.get(host);
+      if (record !== undefined && batch.overlay.get(host) !== FORGOTTEN) watched.push(record);
+    }
     const due = silentHostsDue(watched, {
       settings: plan.settings,
       states: silentStates,
@@ -481,6 +536,15 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       startedAt,
       silencedUntil,
     });
+    // A host past its silent time that is not judged yet (the hub started less than its silent time ago): due again
+    // once it is.
+    const judged = new Set(due.sightings.map((s) => s.hostname));
+    for (const host of taken) {
+      const record = seen.get(host);
+      const afterMs = record && silentAfterOf(record);
+      if (afterMs !== undefined && !judged.has(host))
+        silenceDue.set(host, Math.max(startedAt, record!.lastSeenMs) + afterMs);
+    }
     let next = checked.states;
     const notifications = [...checked.notifications];
     // Expected hosts that never reported, each timed from when this hub first expected it.
@@ -507,8 +571,17 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     const after = plan.settings.forgetAfterMs;
     if (after === 'never') return { queued: [] };
     const queued: number[] = [];
-    for (const [host, record] of seen) {
-      if (record.lastSeenMs >= now - after || plan.settings.expectedHosts.includes(host)) continue;
+    const taken = forgetDue.takeDue(now);
+    batch.afterRollback.push(() => {
+      for (const host of taken) {
+        const record = seen.get(host);
+        if (record !== undefined) schedule(record);
+      }
+    });
+    for (const host of taken) {
+      const record = seen.get(host);
+      if (record === undefined || batch.overlay.get(host) === FORGOTTEN) continue;
+      if (record.lastSeenMs >= now - after || expectedHosts.has(host)) continue;
       const silent = (batch.overlay.get(host) ?? states.get(host))?.[HOST_SILENT_KEY];
       forgetHost(host, batch);
       const away = formatSpan(now - record.lastSeenMs);
@@ -572,7 +645,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     const forgotten = silentHosts ? forgetAway(now, batch) : { queued: [] as number[] };
 
     const silentStates: Record<string, AlertState> = {};
-    for (const host of new Set([...states.keys(), ...overlay.keys()])) {
+    for (const host of new Set([...silentStateHosts, ...overlay.keys()])) {
       const state = statesOf(host)[HOST_SILENT_KEY];
       if (state !== undefined) silentStates[host] = state;
     }

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { createDeadlines } from './deadlines.ts';
+
+describe('createDeadlines', () => {
+  it('takes the keys whose deadline passed, oldest first, each once', () => {
+    const d = createDeadlines(1000);
+    d.set('b', 5_500);
+    d.set('a', 2_000);
+    d.set('c', 9_000);
+    expect(d.takeDue(2_000)).toEqual([]); // due only once the deadline is behind
+    expect(d.takeDue(6_000)).toEqual(['a', 'b']);
+    expect(d.takeDue(6_000)).toEqual([]);
+    expect(d.size).toBe(1);
+  });
+
+  it('moves a key whose deadline is set again (a host that reported), and forgets a deleted one', () => {
+    const d = createDeadlines(1000);
+    d.set('pi1', 1_000);
+    d.set('pi2', 1_000);
+    d.set('pi1', 50_000);
+    d.delete('pi2');
+    expect(d.takeDue(10_000)).toEqual([]);
+    expect(d.takeDue(50_001)).toEqual(['pi1']);
+  });
+
+  it('tells keys apart within one bucket by their exact deadline', () => {
+    const d = createDeadlines(60_000);
+    d.set('early', 10_000);
+    d.set('late', 50_000);
+    expect(d.takeDue(30_000)).toEqual(['early']);
+    expect(d.takeDue(50_001)).toEqual(['late']);
+  });
+
+  it('holds 100,000 keys and takes a few due ones among them', () => {
+    const d = createDeadlines();
+    for (let i = 0; i < 100_000; i++) d.set(`host-${i}`, 1_000_000 + i * 10);
+    expect(d.takeDue(1_000_025)).toEqual(['host-0', 'host-1', 'host-2']);
+    expect(d.size).toBe(99_997);
+  });
+});
