@@ -1,7 +1,8 @@
 // Hub scale: the hub driven the way a real fleet loads it, at a FIXED rate from many distinct hostnames (keep-alive,
 // dry run, log level warn, history on), long enough to include the silent-host checks (every 30 s) and the history
-// upkeep (every minute). Reports hub CPU per report, latency p50/p99/p99.9/max, the event loop's longest stall
-// (measured in the hub by a preloaded probe), RSS, and the store's size per host.
+// upkeep (every minute). Reports hub CPU per report (and by thread), latency p50/p99/p99.9/max, the event loop's
+// longest stall and the garbage collections (measured in the hub by a preloaded probe, over the measured window only),
+// RSS, and the store's size per host.
 //
 //   node bench/hub-scale.ts [--hosts 10000] [--rate 167] [--seconds 150] [--warmup 20] [--connections 64] [--hub PATH]
 //
@@ -49,13 +50,30 @@ const probeOut = join(dir, 'probe.jsonl');
 const probe = join(dir, 'stall-probe.mjs');
 writeFileSync(
   probe,
-  `import { monitorEventLoopDelay } from 'node:perf_hooks';
+  `import { monitorEventLoopDelay, PerformanceObserver, constants } from 'node:perf_hooks';
 import { appendFileSync } from 'node:fs';
 const h = monitorEventLoopDelay({ resolution: 5 });
 h.enable();
-process.on('SIGUSR2', () => h.reset());
-process.on('exit', () => appendFileSync(${JSON.stringify(probeOut)},
-  JSON.stringify({ maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, meanMs: h.mean / 1e6 }) + '\\n'));
+// Garbage collections, by kind: how many, their total and longest pause.
+const kinds = { [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak' };
+let gc = {};
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = kinds[e.detail?.kind] ?? 'other';
+    const g = (gc[kind] ??= { count: 0, totalMs: 0, maxMs: 0 });
+    g.count++; g.totalMs += e.duration; g.maxMs = Math.max(g.maxMs, e.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
+// The first SIGUSR2 starts the measured window, the second ends it (the figures are written then, not at exit: the
+// hub's shutdown writes what it kept in memory, which is not what a running hub makes a report wait for).
+let signals = 0;
+const write = () => appendFileSync(${JSON.stringify(probeOut)},
+  JSON.stringify({ maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, meanMs: h.mean / 1e6, gc }) + '\\n');
+process.on('SIGUSR2', () => {
+  if (++signals === 1) { h.reset(); gc = {}; } else write();
+});
+process.on('exit', () => { if (signals < 2) write(); });
 `,
 );
 
@@ -168,15 +186,17 @@ try {
   const before = usage(pid);
   const result = await load(hub, SECONDS);
   const after = usage(pid);
+  hub.child.kill('SIGUSR2');
   const cpuS = (after.ticks - before.ticks) / TICKS_PER_S;
   const reports = result.answered;
   const durationS = result.durationS;
   const hostsSeen = Math.min(HOSTS, sent);
   const bytes = storeBytes();
   await stopServer(hub);
-  const stall = JSON.parse(readFileSync(probeOut, 'utf8').trim().split('\n').at(-1)!) as {
+  const stall = JSON.parse(readFileSync(probeOut, 'utf8').trim().split('\n')[0]!) as {
     maxMs: number;
     p99Ms: number;
+    gc: Record<string, { count: number; totalMs: number; maxMs: number }>;
   };
   hub = undefined;
 
@@ -204,6 +224,9 @@ try {
       `service (socket assigned to response end): p50 ${result.service.p50} ms, p99 ${result.service.p99} ms, p99.9 ${result.service.p999} ms, max ${result.service.max} ms`,
       `hub CPU: ${fmt((cpuS / durationS) * 100)} % of one core, ${fmt((cpuS * 1e6) / Math.max(1, reports))} µs per report (by thread: ${threadShares(before.byThread, after.byThread, durationS)})`,
       `event loop: longest stall ${fmt(stall.maxMs)} ms, p99 delay ${fmt(stall.p99Ms)} ms (monitorEventLoopDelay, 5 ms resolution)`,
+      `garbage collection: ${Object.entries(stall.gc)
+        .map(([kind, g]) => `${kind} ${g.count}×, ${fmt(g.totalMs)} ms in all, longest ${fmt(g.maxMs)} ms`)
+        .join('; ')}`,
       `RSS after the load: ${fmt(after.rssMiB)} MiB`,
       `store: ${fmt(bytes / 2 ** 20)} MiB for ${hostsSeen} hosts (${fmt(bytes / hostsSeen / 1024)} KiB per host after ${fmt((reports + warm.answered) / hostsSeen)} reports each)`,
       ...(restart ? [restart] : []),
