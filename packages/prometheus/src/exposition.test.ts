@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  createExpositionEncoder,
   createSampleColumns,
+  type EncodedLabels,
+  encodeExposition,
+  encodeLabels,
   escapeLabelValue,
   formatValue,
+  type Labels,
   type MetricFamily,
   renderLabels,
+  type SampleSource,
   writeExposition,
 } from './exposition.ts';
 
@@ -249,22 +255,129 @@ describe('createSampleColumns and renderLabels', () => {
   });
 });
 
-describe('values written from columns', () => {
-  it('read the same as formatValue’s, integers digit by digit included', () => {
+/** A source writing `values` with `labels` (one set per value), as a fleet's keeper would. */
+function sourceOf(sampleName: string, labels: readonly EncodedLabels[], values: readonly number[]): SampleSource {
+  const column = Float64Array.from(values);
+  return {
+    sampleName,
+    sizeHint: () => 0,
+    write(out) {
+      for (let i = 0; i < column.length; i++) out.sample(labels[i]!, column, i);
+    },
+  };
+}
+
+describe('sample sources and encodeLabels', () => {
+  it('write the same lines as sample objects, in both formats, labels escaped and in UTF-8', () => {
+    const labels: Labels[] = [{ host: 'pi1' }, { host: 'Bücher "日本"\\', mount: '/d' }, {}];
+    const values = [12.5, 3, -0.25];
+    const sets = encodeLabels(labels.map((l) => renderLabels(l)));
+    expect(Buffer.from(sets[0]!).toString()).toBe('{host="pi1"}');
+    expect(Buffer.from(sets[1]!).toString()).toBe('{host="Bücher \\"日本\\"\\\\",mount="/d"}');
+    expect(sets[2]!.length).toBe(0);
+    const objects: MetricFamily = { ...gauge, samples: labels.map((l, i) => ({ labels: l, value: values[i]! })) };
+    const source: MetricFamily = { ...gauge, samples: sourceOf(gauge.name, sets, values) };
+    for (const format of ['text', 'openmetrics'] as const) {
+      expect(writeExposition([source], format)).toBe(writeExposition([objects], format));
+    }
+  });
+
+  it('name a counter’s samples _total, refuse a negative count and samples of another family', () => {
+    const none = encodeLabels([renderLabels(undefined)]);
+    expect(writeExposition([{ ...counter, samples: sourceOf('janitor_posts_total', none, [7]) }], 'openmetrics')).toBe(
+      writeExposition([counter], 'openmetrics'),
+    );
+    expect(() =>
+      writeExposition([{ ...counter, samples: sourceOf('janitor_posts_total', none, [-1]) }], 'text'),
+    ).toThrow('counter janitor_posts: expected a value of 0 or more, got -1');
+    expect(() => writeExposition([{ ...gauge, samples: sourceOf('other_metric', none, [1]) }], 'text')).toThrow(
+      /"janitor_host_cpu_percent": its samples are other_metric's/,
+    );
+  });
+
+  it('grow the buffer past a size hint too small', () => {
+    const sets = encodeLabels([renderLabels({ host: 'x'.repeat(100) })]);
+    const values = Array.from({ length: 2000 }, (_, i) => i + 0.5);
+    const text = writeExposition(
+      [{ ...gauge, samples: sourceOf(gauge.name, Array(2000).fill(sets[0]), values) }],
+      'text',
+    );
+    expect(text.split('\n').slice(2, -1)).toEqual(
+      values.map((v) => `janitor_host_cpu_percent{host="${'x'.repeat(100)}"} ${v}`),
+    );
+  });
+});
+
+describe('createExpositionEncoder', () => {
+  const families = (value: number): MetricFamily[] => [
+    { ...gauge, samples: [{ labels: { host: 'pi1' }, value }] },
+    counter,
+    histogram,
+  ];
+
+  it('writes what encodeExposition writes, into the buffer of an exposition released, a new one while it is out', () => {
+    const encoder = createExpositionEncoder();
+    const first = encoder.encode(families(1), 'text');
+    expect(first.equals(encodeExposition(families(1), 'text'))).toBe(true);
+    const second = encoder.encode(families(2), 'openmetrics');
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(first.equals(encodeExposition(families(1), 'text'))).toBe(true);
+    encoder.release(first);
+    const third = encoder.encode(families(3), 'text');
+    expect(third.buffer).toBe(first.buffer);
+    expect(third.equals(encodeExposition(families(3), 'text'))).toBe(true);
+    expect(second.equals(encodeExposition(families(2), 'openmetrics'))).toBe(true);
+    // Released twice, or bytes it did not make: ignored.
+    encoder.release(first);
+    encoder.release(encodeExposition(families(4), 'text'));
+    encoder.release(Buffer.from('not its own'));
+    expect(encoder.encode(families(5), 'text').buffer).not.toBe(first.buffer);
+  });
+
+  it('keeps the buffer when an exposition throws', () => {
+    const encoder = createExpositionEncoder();
+    const first = encoder.encode(families(1), 'text');
+    encoder.release(first);
+    expect(() => encoder.encode([gauge, gauge], 'text')).toThrow(/given twice/);
+    expect(encoder.encode(families(2), 'text').buffer).toBe(first.buffer);
+  });
+});
+
+describe('values written from columns and sources', () => {
+  it('read the same as formatValue’s, integers and decimals digit by digit included', () => {
     const values = [0, -0, 7, -12, 41, 8e9, 999_999_999_999_999, 1e15, -1e15, 1e15 + 2, 2 ** 53, 1e21, 12.5, -0.25];
     values.push(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MIN_VALUE, Number.MAX_VALUE);
-    // And many more, from a fixed sequence: integers of every length, and fractions.
+    values.push(2 ** 53 - 1, 2 ** 53 + 2, -(2 ** 53), 1e9, 1e9 - 1, 1e9 + 0.5, 999_999_999.999_999, 0.1 + 0.2, 1e-6);
+    values.push(
+      1e-7,
+      0.000_001_5,
+      123_456.789_012,
+      1_796_224_846.475,
+      5e14 + 0.5,
+      2 ** 49 / 10 + 0.1,
+      -1_000_000.000_001,
+    );
+    // And many more, from a fixed sequence: integers of every length, and fractions of every length up to 8 decimals.
     let x = 12345;
-    for (let i = 0; i < 2000; i++) {
+    const next = () => {
       x = (x * 1103515245 + 12345) % 2 ** 31;
-      values.push(Math.floor(x / 10 ** (i % 10)), -(x % 100_000), x / 1000);
+      return x;
+    };
+    for (let i = 0; i < 2000; i++) {
+      values.push(Math.floor(next() / 10 ** (i % 10)), -(next() % 100_000), next() / 1000);
+      values.push(next() / 10 ** (i % 9), (next() * 2 ** 22 + next()) / 10 ** (i % 8), -next() / 3, next() * 1e-9);
     }
     const columns = createSampleColumns({ type: 'gauge', name: 'v' });
     const labels = renderLabels({ i: 'x' });
     for (const value of values) columns.add(labels, value);
-    const lines = writeExposition([{ type: 'gauge', name: 'v', help: 'v', samples: columns }], 'text')
-      .split('\n')
-      .slice(2, -1);
-    expect(lines).toEqual(values.map((v) => `v{i="x"} ${formatValue(v)}`));
+    const expected = values.map((v) => `v{i="x"} ${formatValue(v)}`);
+    const fromColumns = writeExposition([{ type: 'gauge', name: 'v', help: 'v', samples: columns }], 'text');
+    expect(fromColumns.split('\n').slice(2, -1)).toEqual(expected);
+    const sets = Array(values.length).fill(encodeLabels([labels])[0]);
+    const fromSource = writeExposition(
+      [{ type: 'gauge', name: 'v', help: 'v', samples: sourceOf('v', sets, values) }],
+      'text',
+    );
+    expect(fromSource.split('\n').slice(2, -1)).toEqual(expected);
   });
 });

@@ -2,6 +2,8 @@ export type { Counter, CounterChild, CounterOptions } from './counter.ts';
 export { createCounter } from './counter.ts';
 export type {
   CounterFamily,
+  EncodedLabels,
+  ExpositionEncoder,
   ExpositionFormat,
   GaugeFamily,
   HistogramFamily,
@@ -11,13 +13,18 @@ export type {
   RenderedLabels,
   Sample,
   SampleColumns,
+  SampleSource,
+  SampleWriter,
 } from './exposition.ts';
 export {
   CONTENT_TYPES,
+  createExpositionEncoder,
   createSampleColumns,
   encodeExposition,
+  encodeLabels,
   escapeLabelValue,
   formatValue,
+  MAX_VALUE_BYTES,
   renderLabels,
   writeExposition,
 } from './exposition.ts';

@@ -10,7 +10,15 @@ import {
 } from '@janitor/prometheus';
 import type { History, Silence } from '@janitor/store';
 import type { AlertPlan } from '@janitor/thresholds';
-import { alertFamily, type HostSnapshot, hostFamilies, postFailureReason } from './metric-families.ts';
+import {
+  alertFamily,
+  compareNames,
+  type HostLines,
+  hostFamiliesOf,
+  hostLines,
+  isSortedByName,
+  postFailureReason,
+} from './metric-families.ts';
 
 /** What {@link createHubMetrics} reads at each scrape. */
 export interface HubMetricsDeps {
@@ -44,11 +52,15 @@ export interface ReportValues {
   samples: readonly { readonly key: string; readonly value: number }[];
 }
 
-/** A host's latest values as kept between scrapes: its keys, and their values in place. */
+/**
+ * A host's latest values as kept between scrapes: its keys, their values in place, and its sample lines (made at the
+ * first scrape that shows them, and kept while the keys stay the same).
+ */
 interface KeptValues {
   atMs: number;
   keys: readonly string[];
   values: Float64Array;
+  lines?: HostLines;
 }
 
 /** Whether `samples` has `keys`, in order (a report of the same layout as the one before). */
@@ -247,16 +259,26 @@ export function createHubMetrics(deps: HubMetricsDeps): HubMetrics {
       const allowed = options.hosts === undefined ? undefined : new Set(options.hosts);
       const views = allowed === undefined ? all : all.filter((v) => allowed.has(v.hostname));
       loadLatest(all);
-      const hosts = views.map((view): HostSnapshot => {
-        const kept = latest.get(view.hostname);
-        const atMs = kept !== undefined && kept.atMs > -Infinity ? kept.atMs : undefined;
+      // The hosts as columns (no object per host): their lines, kept between scrapes, and their latest values.
+      const sorted = isSortedByName(views) ? views : [...views].sort((a, b) => compareNames(a.hostname, b.hostname));
+      const n = sorted.length;
+      const lines = new Array<HostLines>(n);
+      const values = new Array<Float64Array | undefined>(n);
+      const lastReportSeconds = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const view = sorted[i]!;
+        const kept = latest.get(view.hostname)!;
+        kept.lines ??= hostLines(view.hostname, kept.keys);
+        lines[i] = kept.lines;
+        values[i] = kept.values;
+        const atMs = kept.atMs;
         const seenMs = view.lastSeenMs;
         // The later of the engine's last report (when it came) and the history's (when it was measured).
-        const lastReportMs = seenMs === undefined ? atMs : atMs === undefined ? seenMs : Math.max(seenMs, atMs);
-        return { hostname: view.hostname, lastReportMs, keys: kept?.keys, values: kept?.values };
-      });
+        const lastReportMs = seenMs === undefined ? (atMs > -Infinity ? atMs : Number.NaN) : Math.max(atMs, seenMs);
+        lastReportSeconds[i] = lastReportMs / 1000;
+      }
       return [
-        ...hostFamilies(hosts),
+        ...hostFamiliesOf({ length: n, lines, values, lastReportSeconds }),
         alertFamily(views, { plan: alerts.plan, silences: store.silences.active(nowMs), nowMs }),
         ...outboxFamilies(),
         posts.collect(),

@@ -128,6 +128,29 @@ describe('hostFamilies', () => {
     // Every family is there from the start, empty or not: a scraper sees the same families every time.
     expect(hostFamilies([]).map((f) => f.name)).toEqual(families.map((f) => f.name));
   });
+
+  it('escapes host names, mounts and interfaces, written in UTF-8', () => {
+    const families = hostFamilies([
+      {
+        hostname: 'Bücher-日本',
+        lastReportMs: T,
+        ...samplesOf({ cpu_percent: 1, 'disk_usage_percent@/mnt/"x"\\': 2, 'net_rx_bytes_per_second@wlän0': 3 }),
+      },
+      { hostname: 'a"b', lastReportMs: T, ...samplesOf({ 'queue@/späcé': 4 }) },
+    ]);
+    expect(
+      writeExposition(families, 'text')
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('#')),
+    ).toEqual([
+      `${LAST_REPORT_FAMILY}{host="Bücher-日本"} ${T / 1000}`,
+      `${LAST_REPORT_FAMILY}{host="a\\"b"} ${T / 1000}`,
+      'janitor_host_cpu_percent{host="Bücher-日本"} 1',
+      'janitor_host_filesystem_used_percent{host="Bücher-日本",mount="/mnt/\\"x\\"\\\\"} 2',
+      'janitor_host_network_receive_bytes_per_second{host="Bücher-日本",interface="wlän0"} 3',
+      `${OTHER_VALUE_FAMILY}{host="a\\"b",metric="queue",mount="/späcé"} 4`,
+    ]);
+  });
 });
 
 describe('exposedAlertState', () => {

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, Hono } from 'hono';
 
 /** What the hub's handlers keep on a request's context; each is `undefined` until set. */
@@ -11,9 +11,10 @@ export interface HubVariables {
   started: number | undefined;
 }
 
-/** What the server hands each request: Node's request under @hono/node-server; nothing under `app.request()`. */
+/** What the server hands each request: Node's request and response under @hono/node-server; nothing under `app.request()`. */
 export interface HubBindings {
   incoming?: IncomingMessage;
+  outgoing?: ServerResponse;
 }
 
 /** The hub's Hono environment: its bindings and its typed context variables. */

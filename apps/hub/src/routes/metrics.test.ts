@@ -1,8 +1,15 @@
 // GET /metrics through app.request: the hosts' latest values and last reports, the alerts' states, the hub's own
-// counters, the two formats, and who may read it. The same exposition is linted by the real promtool in
+// counters, the two formats, and who may read it; over node:http, each answer whole while the next ones are written
+// (into the buffer of the last one sent). The same exposition is linted by the real promtool in
 // metrics.promtool.test.ts.
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import { encodeLabels, type MetricFamily, renderLabels, type SampleSource } from '@janitor/prometheus';
 import { type FakeMastodon, startFakeMastodon } from '@janitor/testkit';
+import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { HubApp, HubEnv } from '../http/hub-env.ts';
 import {
   captureLogger,
   GOOD_MESSAGE,
@@ -15,6 +22,7 @@ import {
   until,
 } from '../hub.test-support.ts';
 import { createHubService, type HubService } from '../service.ts';
+import { createMetricsRoutes } from './metrics.ts';
 
 const T0 = Date.parse('2026-12-10T10:00:00Z');
 const TEXT = 'text/plain; version=0.0.4; charset=utf-8';
@@ -306,5 +314,107 @@ describe('GET /metrics on the hub as main.ts wires it: posts made and failed, by
     expect(samples.get('janitor_posts_total')).toBe(1);
     expect(samples.get('janitor_posts_dry_run_total')).toBe(0);
     expect(samples.get('process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+});
+
+describe('GET /metrics over node:http', () => {
+  const hub = startHub();
+  const servers: ServerType[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    hub.close();
+  });
+  /** Serves `app` on loopback: its URL. */
+  const listen = (app: HubApp) =>
+    new Promise<string>((resolve) => {
+      const server = serve(
+        {
+          fetch: (req, env) =>
+            app.fetch(req, { ...env, remote: (env.incoming as IncomingMessage).socket.remoteAddress }),
+          hostname: '127.0.0.1',
+          port: 0,
+        },
+        () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+      );
+      servers.push(server);
+    });
+  /**
+   * A scrape's response with its body not read yet (paused: the server cannot send more than the kernel holds), and a
+   * function that reads it to the end.
+   */
+  const open = (url: string) =>
+    new Promise<{ res: IncomingMessage; text: () => Promise<string> }>((resolve, reject) => {
+      httpGet(`${url}/metrics`, (res) => {
+        res.pause();
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const ended = new Promise<string>((done) => res.on('end', () => done(Buffer.concat(chunks).toString('utf8'))));
+        resolve({
+          res,
+          text: () => {
+            res.resume();
+            return ended;
+          },
+        });
+      }).on('error', reject);
+    });
+  const report = async (hostname: string, cpu: number) => {
+    const res = await hub.request('/sysinfo', json({ sys_data: { hostname, cpu_percent: cpu, memory_percent: 50 } }));
+    expect(res.status).toBe(200);
+  };
+
+  it('gives each answer with the values of its scrape, the buffer of one sent written again by the next', async () => {
+    for (let i = 0; i < 300; i++) await report(`host-${String(i).padStart(4, '0')}`, i % 100);
+    const url = await listen(hub.app);
+    const first = await (await open(url)).text();
+    await report('host-0007', 99.5);
+    const second = await (await open(url)).text();
+    const hosts = (text: string) => [...samplesOf(text)].filter(([series]) => series.startsWith('janitor_host_'));
+    expect(hosts(first)).toHaveLength(300 * 3);
+    expect(samplesOf(first).get('janitor_host_cpu_percent{host="host-0007"}')).toBe(7);
+    expect(samplesOf(second).get('janitor_host_cpu_percent{host="host-0007"}')).toBe(99.5);
+    // The same hosts' lines as app.request gets, written into a buffer of its own.
+    expect(hosts(second)).toEqual(hosts(await (await hub.request('/metrics')).text()));
+  });
+
+  it('leaves an answer still being sent untouched while the next ones are written', async () => {
+    // 300 000 samples (some 12 MB): more than loopback's socket buffers hold while the client reads nothing.
+    let value = 1;
+    const samples = 300_000;
+    const labels = encodeLabels(Array.from({ length: 1000 }, (_, i) => renderLabels({ i: String(i) })));
+    const families = (): MetricFamily[] => {
+      const values = new Float64Array(samples).fill(value);
+      const samplesOfValue: SampleSource = {
+        sampleName: 'big',
+        sizeHint: () => samples * 40,
+        write(out) {
+          for (let i = 0; i < samples; i++) out.sample(labels[i % 1000]!, values, i);
+        },
+      };
+      return [{ type: 'gauge', name: 'big', help: 'Many samples.', samples: samplesOfValue }];
+    };
+    const routes = createMetricsRoutes({
+      metrics: { families },
+      access: { authorize: () => undefined },
+      logged: (h) => h,
+    });
+    const url = await listen(new Hono<HubEnv>().route('/metrics', routes));
+    const held = await open(url);
+    value = 2;
+    const next = await (await open(url)).text();
+    value = 3;
+    const third = await (await open(url)).text();
+    const valuesOf = (text: string) =>
+      new Set(
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('big{'))
+          .map((l) => l.slice(l.lastIndexOf(' ') + 1)),
+      );
+    const heldText = await held.text();
+    expect(heldText.split('\n').filter((l) => l.startsWith('big{'))).toHaveLength(samples);
+    expect(valuesOf(heldText)).toEqual(new Set(['1']));
+    expect(valuesOf(next)).toEqual(new Set(['2']));
+    expect(valuesOf(third)).toEqual(new Set(['3']));
   });
 });
