@@ -8,10 +8,20 @@
 // again: each misses its deadline (last success + period + grace, read from `GET /api/v1/checks`). The bench polls
 // `GET /api/v1/alerts` every 100 ms for the check's row (written with the post queued for it, in one commit); the
 // figure is the time from the deadline to when that row is first seen: at worst the hub's check interval and a poll.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { args, freePort, hubArgs, loadAverageLine, option, root, startServer, stopServer } from './hub-harness.ts';
+import {
+  args,
+  freePort,
+  hubArgs,
+  loadAverageLine,
+  option,
+  root,
+  startServer,
+  stopServer,
+  writeHubConfig,
+} from './hub-harness.ts';
 import { fmt, machine } from './stats.ts';
 
 const CHECKS = option('--checks', 6);
@@ -31,16 +41,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 try {
   const port = await freePort();
-  const config = join(dir, 'config.yaml');
-  writeFileSync(
-    config,
-    [
-      `app: { run_control: { dry_run: true }, state_dir: ${JSON.stringify(join(dir, 'state'))} }`,
-      'logger: { loglevel: warn }',
-      'checks:',
-      ...slugs.map((slug) => `  - { slug: ${slug}, period: "${PERIOD_S}s", grace: "1m", host: ${slug}-host }`),
-    ].join('\n'),
-  );
+  const config = writeHubConfig(dir, [
+    'checks:',
+    ...slugs.map((slug) => `  - { slug: ${slug}, period: "${PERIOD_S}s", grace: "1m", host: ${slug}-host }`),
+  ]);
   const hub = await startServer('hub', hubArgs(hubMain, config, port), port);
   const deadlines = new Map<string, number>();
   const seenLate = new Map<string, number>();

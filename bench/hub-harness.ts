@@ -2,6 +2,7 @@
 // load generator (autocannon, typed), starting a server process and waiting until it answers, stopping it, and the
 // machine's load average around the run. Not a benchmark itself (bench/run.ts skips it).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,23 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * Writes `dir/name` (`config.yaml` unless named): a hub that runs dry, keeps its state in `dir/state` and logs at level
+ * warn, with `extra` lines of config.yaml after. @returns its path
+ */
+export function writeHubConfig(dir: string, extra: readonly string[] = [], name = 'config.yaml'): string {
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    [
+      `app: { run_control: { dry_run: true }, state_dir: ${JSON.stringify(join(dir, 'state'))} }`,
+      'logger: { loglevel: warn }',
+      ...extra,
+    ].join('\n'),
+  );
+  return path;
 }
 
 /** The node arguments that run a hub as users run it: `[...HUB_NODE_FLAGS, main, '--config', config, '--port', port]`. */

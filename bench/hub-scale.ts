@@ -34,6 +34,7 @@ import {
   type Server,
   startServer,
   stopServer,
+  writeHubConfig,
 } from './hub-harness.ts';
 import { type PacedLoadResult, pacedLoad } from './paced-load.ts';
 import { fmt, machine } from './stats.ts';
@@ -170,15 +171,7 @@ const storeBytes = () =>
 let hub: Server | undefined;
 try {
   const port = await freePort();
-  const config = join(dir, 'config.yaml');
-  writeFileSync(
-    config,
-    [
-      `app: { run_control: { dry_run: true }, state_dir: ${JSON.stringify(join(dir, 'state'))} }`,
-      'logger: { loglevel: warn }',
-      'alerting: { default_for: 0 }',
-    ].join('\n'),
-  );
+  const config = writeHubConfig(dir, ['alerting: { default_for: 0 }']);
   hub = await startServer('hub', ['--import', probe, ...hubArgs(hubMain, config, port)], port);
   const pid = hub.child.pid!;
   const warm = await load(hub, WARMUP);

@@ -12,7 +12,7 @@
 //     the bare Hono JSON echo of the same run, the hub once without scrapes and once with a scrape every second
 //     running; the runs alternate (bare, hub, hub + scrapes, ...), each after a warm-up run of its own.
 // The load generator and the scraper run in this process; each server is its own process.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,7 @@ import {
   type Server,
   startServer,
   stopServer,
+  writeHubConfig,
 } from './hub-harness.ts';
 import { fmt, formatTable, machine, median, percentile } from './stats.ts';
 
@@ -183,14 +184,7 @@ try {
     { cwd: join(root, 'apps/hub'), env: { ...process.env, PORT: String(barePort) } },
   );
   servers.push(bare);
-  const config = join(dir, 'hub.yaml');
-  writeFileSync(
-    config,
-    [
-      `app: { run_control: { dry_run: true }, state_dir: ${JSON.stringify(join(dir, 'state'))} }`,
-      'logger: { loglevel: warn }',
-    ].join('\n'),
-  );
+  const config = writeHubConfig(dir, [], 'hub.yaml');
   const hub = await startServer('hub', hubArgs(hubMain, config, hubPort!), hubPort!);
   servers.push(hub);
 
