@@ -279,7 +279,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   }
 
   function setStates(host: string, next: States): void {
-    if (Object.keys(next).length === 0) states.delete(host);
+    if (isEmpty(next)) states.delete(host);
     else states.set(host, next);
     if (next[HOST_SILENT_KEY] === undefined) silentStateHosts.delete(host);
     else silentStateHosts.add(host);
@@ -842,4 +842,10 @@ function postPlan(notifications: readonly AlertNotification[]): { abouts: PostAb
     abouts.push({ kind: 'alert', host: n.hostname, key: n.key, incidentStartMs: n.firingSince, reason: n.reason });
   }
   return { abouts, postOf };
+}
+
+/** Whether an object has no own enumerable key (without listing them: this runs on every report). */
+function isEmpty(object: object): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return false;
+  return true;
 }

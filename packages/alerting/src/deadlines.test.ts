@@ -23,6 +23,18 @@ describe('createDeadlines', () => {
     expect(d.takeDue(50_001)).toEqual(['pi1']);
   });
 
+  it('keeps the newest deadline of a key set again within its bucket, and after moving it there and back', () => {
+    const d = createDeadlines(1000);
+    d.set('pi1', 1_200);
+    d.set('pi1', 1_800);
+    expect(d.takeDue(1_500)).toEqual([]);
+    d.set('pi2', 1_100);
+    d.set('pi2', 7_000);
+    d.set('pi2', 1_300);
+    expect(d.takeDue(1_900)).toEqual(['pi2', 'pi1']);
+    expect(d.size).toBe(0);
+  });
+
   it('tells keys apart within one bucket by their exact deadline', () => {
     const d = createDeadlines(60_000);
     d.set('early', 10_000);

@@ -25,10 +25,7 @@ export function createDeadlines(bucketMs = 1000): Deadlines {
   const buckets = new Map<number, Set<string>>();
   const bucketOf = (atMs: number) => Math.floor(atMs / bucketMs);
 
-  function remove(key: string): void {
-    const atMs = deadlines.get(key);
-    if (atMs === undefined) return;
-    deadlines.delete(key);
+  function leaveBucket(key: string, atMs: number): void {
     const bucket = bucketOf(atMs);
     const keys = buckets.get(bucket);
     if (keys === undefined) return;
@@ -36,11 +33,23 @@ export function createDeadlines(bucketMs = 1000): Deadlines {
     if (keys.size === 0) buckets.delete(bucket);
   }
 
+  function remove(key: string): void {
+    const atMs = deadlines.get(key);
+    if (atMs === undefined) return;
+    deadlines.delete(key);
+    leaveBucket(key, atMs);
+  }
+
   return {
     set(key, atMs) {
-      remove(key);
+      const before = deadlines.get(key);
       deadlines.set(key, atMs);
       const bucket = bucketOf(atMs);
+      // Set on every report: a host reporting again within the same second of its deadline stays where it is.
+      if (before !== undefined) {
+        if (bucketOf(before) === bucket) return;
+        leaveBucket(key, before);
+      }
       let keys = buckets.get(bucket);
       if (keys === undefined) {
         keys = new Set();

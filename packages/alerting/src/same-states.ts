@@ -34,10 +34,13 @@ const ALL_FIELDS = Object.keys(STATE_FIELDS) as (keyof AlertState)[];
  * @example sameStates(before, after, true) // false: a phase, level or what followers were told changed
  */
 export function sameStates(a: Readonly<States>, b: Readonly<States>, durableOnly: boolean): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
+  // Called twice on every report a hub takes: the keys are walked, not listed.
+  let count = 0;
+  for (const key in b) if (Object.hasOwn(b, key)) count++;
   const fields = durableOnly ? DURABLE_FIELDS : ALL_FIELDS;
-  for (const key of keys) {
+  for (const key in a) {
+    if (!Object.hasOwn(a, key)) continue;
+    if (--count < 0) return false;
     const x = a[key];
     const y = Object.hasOwn(b, key) ? b[key] : undefined;
     if (x === undefined || y === undefined) return false;
@@ -54,7 +57,7 @@ export function sameStates(a: Readonly<States>, b: Readonly<States>, durableOnly
       }
     }
   }
-  return true;
+  return count === 0;
 }
 
 function samePending(a: AlertState['pendingSince'], b: AlertState['pendingSince']): boolean {

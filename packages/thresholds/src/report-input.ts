@@ -37,8 +37,8 @@ export interface FromSampleOptions {
  */
 export function fromLegacy(sysData: LegacySysData): ReportInput {
   const entries: ReportInput['entries'] = [];
-  for (const metric of Object.keys(sysData)) {
-    if (metric === 'hostname') continue;
+  for (const metric in sysData) {
+    if (metric === 'hostname' || !Object.hasOwn(sysData, metric)) continue;
     const value = sysData[metric];
     if (typeof value === 'number' && Number.isFinite(value)) entries.push([metric, value]);
   }

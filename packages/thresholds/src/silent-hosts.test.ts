@@ -35,6 +35,8 @@ describe('usualIntervalMs', () => {
     ['order and repeated times do not matter', [2 * MIN, 0, MIN, MIN], MIN],
     ['one report is not enough', [T0], undefined],
     ['no report is not enough', [], undefined],
+    ['the same time twice is not enough', [T0, T0], undefined],
+    ['a long history, unsorted', Array.from({ length: 40 }, (_, i) => ((i * 7) % 40) * 2 * MIN), 2 * MIN],
   ])('%s', (_meaning, times, expected) => {
     expect(usualIntervalMs(times)).toBe(expected);
   });

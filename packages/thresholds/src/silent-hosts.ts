@@ -40,14 +40,24 @@ export function silentAfterMs(
  * @example usualIntervalMs([0, 60_000, 120_000, 600_000]) // 60000
  */
 export function usualIntervalMs(reportTimes: readonly number[]): number | undefined {
-  const times = [...new Set(reportTimes)].sort((a, b) => a - b);
-  const gaps: number[] = [];
-  for (let i = 1; i < times.length; i++) gaps.push(times[i]! - times[i - 1]!);
-  if (gaps.length === 0) return undefined;
-  gaps.sort((a, b) => a - b);
-  const middle = Math.floor(gaps.length / 2);
-  return gaps.length % 2 === 1 ? gaps[middle]! : (gaps[middle - 1]! + gaps[middle]!) / 2;
+  // Called on every report a hub takes: sorted in a scratch array, nothing allocated for the usual dozen times.
+  const n = reportTimes.length;
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  const times = scratch.subarray(0, n);
+  for (let i = 0; i < n; i++) times[i] = reportTimes[i]!;
+  times.sort();
+  // The gaps between distinct times, in place of the times themselves (times[i] is read before gap i - 1 is written).
+  let gaps = 0;
+  for (let i = 1; i < n; i++) {
+    const gap = times[i]! - times[i - 1]!;
+    if (gap > 0) times[gaps++] = gap;
+  }
+  if (gaps === 0) return undefined;
+  const sorted = times.subarray(0, gaps).sort();
+  const middle = Math.floor(gaps / 2);
+  return gaps % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
+let scratch = new Float64Array(16);
 
 /** The "host silent" alert: the time since the last report, in ms, over `afterMs`; it clears with any report. */
 export function silenceRule(afterMs: number, repeatMs: number): AlertRule {
