@@ -74,9 +74,10 @@ export function samplesOfSample(sample: Sample): HistorySample[] {
  */
 export function samplesOfLegacy(sysData: LegacySysData): HistorySample[] {
   const out: HistorySample[] = [];
-  for (const key of Object.keys(sysData)) {
+  for (const key in sysData) {
     const value = sysData[key];
-    if (key !== 'hostname' && typeof value === 'number' && Number.isFinite(value)) out.push({ key, value });
+    if (key === 'hostname' || !Object.hasOwn(sysData, key)) continue;
+    if (typeof value === 'number' && Number.isFinite(value)) out.push({ key, value });
   }
   return out;
 }

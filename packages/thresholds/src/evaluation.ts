@@ -38,8 +38,13 @@ export function evaluate(input: ReportInput, rules: readonly Rule[]): Evaluation
   const breaches: Breach[] = [];
   for (const rule of rules) {
     if (rule.mount === undefined) {
-      for (const [metric, value] of [...input.entries, ...(input.unlisted ?? [])]) {
-        if (metric === rule.metric && crosses(value, rule)) breaches.push(breach(rule, value));
+      // The entries, then the unlisted metrics: a hub evaluates every report, so nothing is copied to walk them.
+      for (const list of [input.entries, input.unlisted]) {
+        if (list === undefined) continue;
+        for (let i = 0; i < list.length; i++) {
+          const [metric, value] = list[i]!;
+          if (metric === rule.metric && crosses(value, rule)) breaches.push(breach(rule, value));
+        }
       }
       continue;
     }
@@ -51,7 +56,7 @@ export function evaluate(input: ReportInput, rules: readonly Rule[]): Evaluation
       if (crosses(value, rule)) breaches.push(breach(rule, value, disk.mount));
     }
   }
-  return { breaches, worst: worstType(breaches.map((b) => b.rule.type)) };
+  return { breaches, worst: breaches.length === 0 ? undefined : worstType(breaches.map((b) => b.rule.type)) };
 }
 
 function breach(rule: Rule, value: number, mount?: string): Breach {

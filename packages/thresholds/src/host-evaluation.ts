@@ -44,9 +44,6 @@ export interface HostEvaluation {
  */
 export function evaluateHost(input: ReportInput, options: EvaluateHostOptions): HostEvaluation {
   const { plan, states = {}, now, silencedUntil } = options;
-  const values = new Map<string, number>();
-  for (const [metric, value] of input.entries) if (!values.has(metric)) values.set(metric, value);
-  for (const [metric, value] of input.unlisted ?? []) if (!values.has(metric)) values.set(metric, value);
   const disks = input.disks ?? [];
   const next: Record<string, AlertState> = {};
   const notifications: AlertNotification[] = [];
@@ -77,7 +74,7 @@ export function evaluateHost(input: ReportInput, options: EvaluateHostOptions): 
   for (const alert of plan.alerts) {
     const { metric, mount } = alert;
     if (mount === undefined) {
-      observe(alert, alert.key, undefined, values.get(metric));
+      observe(alert, alert.key, undefined, metricValue(input, metric));
     } else if (isDiskMetric(metric)) {
       if (mount === EVERY_MOUNT) {
         for (const disk of disks) {
@@ -139,4 +136,19 @@ function ownsFilesystemKey(alert: AlertRule, key: string): boolean {
   const mount = key.slice(prefix.length, key.length - suffix.length);
   if (alert.direction === 'above' && mount.endsWith(':below')) return false;
   return mount !== '' && !alert.exceptMounts?.includes(mount);
+}
+
+/**
+ * The first value of `metric` in the entries, then in the unlisted metrics. A search, not a map built per report: a
+ * report has a few dozen metrics and a plan a few dozen rules.
+ */
+function metricValue(input: ReportInput, metric: string): number | undefined {
+  for (const list of [input.entries, input.unlisted]) {
+    if (list === undefined) continue;
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i]!;
+      if (entry[0] === metric) return entry[1];
+    }
+  }
+  return undefined;
 }
