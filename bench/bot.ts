@@ -29,9 +29,9 @@ import {
   args,
   freePort,
   hubArgs,
+  hubMain,
   loadAverageLine,
   option,
-  root,
   type Server,
   startServer,
   stopServer,
@@ -42,7 +42,6 @@ const MENTIONS = option('--mentions', 30);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 if (ONLY !== undefined && ONLY !== 'streaming' && ONLY !== 'polling')
   throw new Error('--only must be streaming or polling');
-const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const OWNER = 'owner@example.social';
 const TOKEN = 'bench-bot-token';
 const POLL_INTERVAL_MS = 10_000;

@@ -12,12 +12,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  args,
   freePort,
   hubArgs,
+  hubMain,
   loadAverageLine,
   option,
-  root,
   startServer,
   stopServer,
   writeHubConfig,
@@ -27,7 +26,6 @@ import { fmt, machine } from './stats.ts';
 const CHECKS = option('--checks', 6);
 const PERIOD_S = option('--period', 60);
 const CHECK_INTERVAL_S = 30;
-const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-check-late-'));
 const slugs = Array.from({ length: CHECKS }, (_, i) => `job-${i + 1}`);
 

@@ -23,12 +23,11 @@ import { join } from 'node:path';
 import { openStore } from '../packages/store/src/index.ts';
 import { launchBrowser } from '../packages/testkit/src/browser.ts';
 import {
-  args,
   freePort,
   hubArgs,
+  hubMain,
   loadAverageLine,
   option,
-  root,
   type Server,
   startServer,
   stopServer,
@@ -42,7 +41,6 @@ const TARGET_MS = 1500;
 const TOKEN = 'bench-dashboard-token-0123456789';
 const MINUTE = 60_000;
 const VIEWPORT = { width: 1280, height: 800 };
-const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-dashboard-'));
 
 const hostname = (i: number) => `host-${String(i).padStart(3, '0')}`;

@@ -38,6 +38,9 @@ export function option(name: string, fallback: number): number {
   return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
 }
 
+/** The hub's entry point the bench starts: `--hub PATH` runs another copy (e.g. a patched one) against the same baseline. */
+export const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
+
 /**
  * The machine's 1-minute load average when the bench began (when this module was loaded, before the bench's own
  * code ran): other work on its 2 cores skews every figure.

@@ -23,6 +23,7 @@ import {
   autocannon,
   freePort,
   hubArgs,
+  hubMain,
   LOAD_COLUMNS,
   loadAverageLine,
   loadCells,
@@ -39,7 +40,6 @@ const WARMUP = option('--warmup', 2);
 const ROUNDS = option('--rounds', 2);
 const CONNECTIONS = option('--connections', 32);
 const HOSTS = option('--hosts', 1);
-const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const TARGET_RATIO = 0.7;
 const TARGET_P99_MS = 15;
 

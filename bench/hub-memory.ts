@@ -33,9 +33,9 @@ import {
   autocannon,
   freePort,
   hubArgs,
+  hubMain,
   loadAverageLine,
   option,
-  root,
   type Server,
   startServer,
   stopServer,
@@ -64,7 +64,6 @@ const MODE = args.includes('--mode') ? args[args.indexOf('--mode') + 1] : BOT ? 
 /** --rotate: the hosts that cross change every round (each alert fires, then resolves at the host's next report). */
 const ROTATE = args.includes('--rotate');
 if (MODE !== 'every_report' && MODE !== 'lifecycle') throw new Error('--mode must be every_report or lifecycle');
-const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-memory-'));
 const legacy = (JSON.parse(goldens.remote_client_request.body) as { sys_data: Record<string, number | string> })
   .sys_data;

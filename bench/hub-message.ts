@@ -17,15 +17,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type AutocannonResult,
-  args,
   autocannon,
   freePort,
   hubArgs,
+  hubMain,
   LOAD_COLUMNS,
   loadAverageLine,
   loadCells,
   option,
-  root,
   type Server,
   startServer,
   stopServer,
@@ -38,7 +37,6 @@ const ROUNDS = option('--rounds', 2);
 const CONNECTIONS = option('--connections', 32);
 const TARGET_P99_MS = 15;
 
-const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-message-'));
 const body = new URLSearchParams({
   hostname: 'backup-host',

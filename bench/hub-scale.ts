@@ -28,9 +28,9 @@ import {
   args,
   freePort,
   hubArgs,
+  hubMain,
   loadAverageLine,
   option,
-  root,
   type Server,
   startServer,
   stopServer,
@@ -45,7 +45,6 @@ const SECONDS = option('--seconds', 150);
 const WARMUP = option('--warmup', 20);
 const CONNECTIONS = option('--connections', 64);
 const CROSSING_SHARE = 0.03;
-const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'janitor-bench-hub-scale-'));
 const probeOut = join(dir, 'probe.jsonl');
 const probe = join(dir, 'stall-probe.mjs');

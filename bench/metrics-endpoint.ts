@@ -19,10 +19,10 @@ import { join } from 'node:path';
 import { goldens } from '../packages/testkit/src/index.ts';
 import {
   type AutocannonResult,
-  args,
   autocannon,
   freePort,
   hubArgs,
+  hubMain,
   LOAD_COLUMNS,
   loadAverageLine,
   loadCells,
@@ -43,7 +43,6 @@ const ROUNDS = option('--rounds', 2);
 const CONNECTIONS = option('--connections', 32);
 /** A pause between two scrapes of (a), as between a scraper's periodic scrapes; 0: back to back. */
 const GAP_MS = option('--gap-ms', 0);
-const hubMain = args.includes('--hub') ? args[args.indexOf('--hub') + 1]! : join(root, 'apps/hub/src/main.ts');
 const TARGET_P99_MS = 50;
 const TARGET_RATIO = 0.7;
 const OPENMETRICS_ACCEPT =
