@@ -13,7 +13,7 @@ import {
   parseThresholds,
 } from '@janitor/thresholds';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AlertEngine, createAlertEngine, REPORT_TIMES_KEPT } from './alert-engine.ts';
+import { type AlertEngine, createAlertEngine, REPORT_TIMES_KEPT, SEEN_SLICE } from './alert-engine.ts';
 import { sameStates } from './same-states.ts';
 
 const MINUTE = 60_000;
@@ -217,6 +217,20 @@ describe('createAlertEngine: silent hosts', () => {
     r.clock.now += MINUTE;
     expect((await r.engine.tick()).queued).toEqual([]);
     expect(r.posts()).toEqual(['🚨 pi1: pi1 has not reported for 4m (last report 14:14 UTC)']);
+  });
+
+  it('writes a large fleet’s report times over several ticks, a slice at least each, and all of them on flush', async () => {
+    const r = rig();
+    const hosts = Array.from({ length: 2 * SEEN_SLICE + 200 }, (_, i) => `host-${i}`);
+    await Promise.all(hosts.map((host) => r.report(host, 10)));
+    const written = () => r.store.alerts.hosts().length;
+    expect(written()).toBe(0);
+    await r.engine.tick();
+    expect(written()).toBe(SEEN_SLICE);
+    await r.engine.tick();
+    expect(written()).toBe(2 * SEEN_SLICE);
+    r.engine.flush();
+    expect(written()).toBe(hosts.length);
   });
 
   it('silentHosts: false records no host, times no expected host, and a tick announces nothing', async () => {
