@@ -136,6 +136,22 @@ export async function startServer(
   }
 }
 
+/**
+ * Starts the reference of the hub's benchmarks: a bare Hono JSON echo (`POST /sysinfo` answers the body it got)
+ * served by @hono/node-server, in its own process, from apps/hub (where both resolve). Its `/health` is a 404, which
+ * is an answer.
+ */
+export function startBareEcho(port: number): Promise<Server> {
+  const source = `import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+const app = new Hono().post('/sysinfo', async (c) => c.json(await c.req.json()));
+serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env.PORT) });`;
+  return startServer('bare Hono echo', ['--input-type=module', '-e', source], port, {
+    cwd: join(root, 'apps/hub'),
+    env: { ...process.env, PORT: String(port) },
+  });
+}
+
 /** Stops a server: SIGTERM, then SIGKILL if it is still running 8 s later; resolves when it has exited. */
 export async function stopServer(server: Server): Promise<void> {
   if (server.child.exitCode !== null) return;

@@ -28,8 +28,8 @@ import {
   loadAverageLine,
   loadCells,
   option,
-  root,
   type Server,
+  startBareEcho,
   startServer,
   stopServer,
 } from './hub-harness.ts';
@@ -71,13 +71,6 @@ function hubConfig(name: string, logger: string): string {
   return path;
 }
 
-const BARE_SERVER = `
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
-const app = new Hono().post('/sysinfo', async (c) => c.json(await c.req.json()));
-serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env.PORT) });
-`;
-
 async function load(server: Target, seconds: number): Promise<AutocannonResult> {
   return autocannon({
     url: `${server.url}/sysinfo`,
@@ -100,10 +93,7 @@ try {
   const logFile = join(dir, 'hub.log');
   const [barePort, warnPort, infoPort] = [await freePort(), await freePort(), await freePort()];
   // The bare server runs from apps/hub, where hono and @hono/node-server resolve.
-  const bare = await startServer('bare Hono echo', ['--input-type=module', '-e', BARE_SERVER], barePort!, {
-    cwd: join(root, 'apps/hub'),
-    env: { ...process.env, PORT: String(barePort) },
-  });
+  const bare = await startBareEcho(barePort!);
   servers.push(bare);
   const warnConfig = hubConfig('warn', '{ loglevel: warn }');
   const infoConfig = hubConfig(

@@ -5,6 +5,7 @@
 // RSS, and the store's size per host.
 //
 //   node bench/hub-scale.ts [--hosts 10000] [--rate 167] [--seconds 150] [--warmup 20] [--connections 64] [--hub PATH]
+//                           [--restart] [--echo]
 //
 // The load is paced and open loop (bench/paced-load.ts): report n is due at start + n / rate, evenly spaced, and
 // sent when due whatever the hub did with the earlier ones, as agents reporting on their own clocks do; its latency
@@ -18,7 +19,8 @@
 // Hosts report in turn (host i at every HOSTS/rate seconds); even hosts send the original's {"sys_data": ...}, odd
 // ones the v2 report. 3 % of the hosts cross the CPU limit on every other pass, so alerts fire and resolve. A bare
 // `node -e 0` start is timed in the same run as the reference for the restart figure: `--restart` then restarts the
-// hub on the store it filled and times how long until it listens.
+// hub on the store it filled and times how long until it listens. `--echo` then runs the same load against the bare
+// Hono echo (the reference of the hub's benchmarks) and reports its CPU: what HTTP alone costs at this rate.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +34,7 @@ import {
   loadAverageLine,
   option,
   type Server,
+  startBareEcho,
   startServer,
   stopServer,
   writeHubConfig,
@@ -203,6 +206,21 @@ try {
     restart = `restart on the filled store (${hostsSeen} hosts): listening after ${fmt(listenMs)} ms (bare node start ${fmt(await bare)} ms)`;
   }
 
+  // --echo: the reference, the bare Hono echo under the same paced load (its warm-up, then its measured window).
+  let reference = '';
+  if (args.includes('--echo')) {
+    const echo = await startBareEcho(await freePort());
+    try {
+      await load(echo, Math.min(WARMUP, 20));
+      const echoBefore = usage(echo.child.pid!);
+      const echoResult = await load(echo, SECONDS);
+      const echoS = (usage(echo.child.pid!).ticks - echoBefore.ticks) / TICKS_PER_S;
+      reference = `reference, the bare Hono echo under the same load: CPU ${fmt((echoS / echoResult.durationS) * 100)} % of one core, ${fmt((echoS * 1e6) / Math.max(1, echoResult.answered))} µs per report, latency p99 ${echoResult.latency.p99} ms`;
+    } finally {
+      await stopServer(echo);
+    }
+  }
+
   console.log(`machine: ${await machine()}`);
   console.log(loadAverageLine());
   console.log(
@@ -222,6 +240,7 @@ try {
       `RSS after the load: ${fmt(after.rssMiB)} MiB`,
       `store: ${fmt(bytes / 2 ** 20)} MiB for ${hostsSeen} hosts (${fmt(bytes / hostsSeen / 1024)} KiB per host after ${fmt((reports + warm.answered) / hostsSeen)} reports each)`,
       ...(restart ? [restart] : []),
+      ...(reference ? [reference] : []),
     ].join('\n'),
   );
 } finally {

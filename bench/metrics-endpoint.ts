@@ -27,8 +27,8 @@ import {
   loadAverageLine,
   loadCells,
   option,
-  root,
   type Server,
+  startBareEcho,
   startServer,
   stopServer,
   writeHubConfig,
@@ -169,19 +169,7 @@ let firing = 0;
 let fillSeconds = 0;
 try {
   const [barePort, hubPort] = [await freePort(), await freePort()];
-  const bare = await startServer(
-    'bare Hono echo',
-    [
-      '--input-type=module',
-      '-e',
-      `import { serve } from '@hono/node-server';
-       import { Hono } from 'hono';
-       const app = new Hono().post('/sysinfo', async (c) => c.json(await c.req.json()));
-       serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env.PORT) });`,
-    ],
-    barePort!,
-    { cwd: join(root, 'apps/hub'), env: { ...process.env, PORT: String(barePort) } },
-  );
+  const bare = await startBareEcho(barePort!);
   servers.push(bare);
   const config = writeHubConfig(dir, [], 'hub.yaml');
   const hub = await startServer('hub', hubArgs(hubMain, config, hubPort!), hubPort!);
