@@ -1,6 +1,6 @@
 import type { ParsedReport, Sample } from '@janitor/protocol';
 import { describe, expect, it } from 'vitest';
-import { historyOfReport, samplesOfLegacy, samplesOfSample, sampleTimeMs } from './report-samples.ts';
+import { historyOfReport, samplesOfLegacy, samplesOfSample, sampleTimeMs, sharedKeys } from './report-samples.ts';
 
 const RECEIVED = Date.parse('2026-12-01T10:00:30Z');
 
@@ -108,5 +108,26 @@ describe('historyOfReport', () => {
     ['a report with no value', { kind: 'legacy', sysData: { hostname: 'vm' } }],
   ] as const)('keeps nothing of %s', (_meaning, report) => {
     expect(historyOfReport(report as ParsedReport, RECEIVED)).toBeUndefined();
+  });
+});
+
+describe('sharedKeys', () => {
+  const samplesOf = (...keys: string[]) => keys.map((key, i) => ({ key: `${key}`, value: i }));
+  it('gives every list of the same keys in the same order one frozen array', () => {
+    const a = sharedKeys(samplesOf('cpu_percent', `disk_usage_percent@${'/'}`));
+    const b = sharedKeys(samplesOf('cpu_percent', ['disk_usage_percent', '/'].join('@')));
+    expect(b).toBe(a);
+    expect(a).toEqual(['cpu_percent', 'disk_usage_percent@/']);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+  it('gives other keys, or the same keys in another order, another array', () => {
+    const a = sharedKeys(samplesOf('cpu_percent', 'memory_percent'));
+    expect(sharedKeys(samplesOf('memory_percent', 'cpu_percent'))).not.toBe(a);
+    expect(sharedKeys(samplesOf('cpu_percent'))).not.toBe(a);
+    expect(sharedKeys(samplesOf('cpu_percent', 'memory_percent', 'load_1'))).toEqual([
+      'cpu_percent',
+      'memory_percent',
+      'load_1',
+    ]);
   });
 });

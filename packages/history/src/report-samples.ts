@@ -116,3 +116,26 @@ export function historyOfReport(
     report.kind === 'legacy' ? receivedAtMs : sampleTimeMs(report.sample.collectedAtMs, receivedAtMs, options);
   return { hostname, atMs, samples };
 }
+
+/** Past this many distinct key lists, {@link sharedKeys} starts its table again (a fleet has a handful of shapes). */
+const MAX_SHARED_KEY_LISTS = 1000;
+const keyLists = new Map<string, readonly string[]>();
+
+/**
+ * The keys of `samples`, in order, as one array shared by every caller with the same keys: what a cache that keeps a
+ * host's keys until its report changes shape holds, so that 100,000 hosts of a few shapes keep a few arrays (and one
+ * copy of each `disk_usage_percent@/`, which a report builds anew each time), not 100,000. Frozen. Costs a string
+ * join: call it when the shape changed, not on every report.
+ *
+ * @example sharedKeys(samples) === sharedKeys(samplesOfAnotherHostOfTheSameShape) // true
+ */
+export function sharedKeys(samples: readonly { key: string }[]): readonly string[] {
+  const keys = samples.map((s) => s.key);
+  const signature = keys.join('\n');
+  const known = keyLists.get(signature);
+  if (known !== undefined) return known;
+  if (keyLists.size >= MAX_SHARED_KEY_LISTS) keyLists.clear();
+  const list = Object.freeze(keys);
+  keyLists.set(signature, list);
+  return list;
+}

@@ -1,4 +1,5 @@
 import type { HostAlertView } from '@janitor/alerting';
+import { sharedKeys } from '@janitor/history';
 import {
   type CounterChild,
   createCounter,
@@ -248,7 +249,7 @@ export function createHubMetrics(deps: HubMetricsDeps): HubMetrics {
         for (let i = 0; i < samples.length; i++) known.values[i] = samples[i]!.value;
         return;
       }
-      const keys = samples.map((s) => s.key);
+      const keys = sharedKeys(samples);
       const values = new Float64Array(samples.length);
       for (let i = 0; i < samples.length; i++) values[i] = samples[i]!.value;
       latest.set(entry.hostname, { atMs: entry.atMs, keys, values });

@@ -1,4 +1,4 @@
-import { parseSeriesKey } from '@janitor/history';
+import { parseSeriesKey, sharedKeys } from '@janitor/history';
 import type { StoreContext } from './database.ts';
 import { HOUR_BLOCKS, TEN_MINUTE_BLOCKS } from './history-block.ts';
 import { decodeLayout, encodeLayout } from './history-raw.ts';
@@ -14,8 +14,10 @@ export interface HistoryHost {
 }
 
 /**
- * The history's dictionary: the numbers of hosts, series and layouts, kept in memory once read or written. Every
- * rollback of the store empties the memory (an id handed out by a rolled-back insert may be handed out again).
+ * The history's dictionary: the numbers of hosts, series and layouts. Host and layout ids are kept in memory once read
+ * or written (every report needs them); series ids are looked up in the store, which only a host's new layout needs
+ * (a map of them per host cost about 1 KB of heap a host). Every rollback of the store empties the memory (an id
+ * handed out by a rolled-back insert may be handed out again).
  */
 export interface HistoryIds {
   /** The id of `hostname`, its row created (cursors at the blocks of `atMs`) when it has none. */
@@ -63,16 +65,14 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
   const selectLayout = db.prepare('SELECT series FROM history_layout WHERE id = ?');
 
   const hosts = new Map<string, number>();
-  const series = new Map<number, Map<string, number>>();
   // Each host's latest layouts, newest first: a host whose reports alternate between shapes (the original's report
   // and the agent's, or a disk mounted now and then) finds its layout without a query or an allocation.
-  const lastLayouts = new Map<number, { keys: string[]; id: number }[]>();
+  const lastLayouts = new Map<number, { keys: readonly string[]; id: number }[]>();
   const layouts = new Map<number, Int32Array>();
   const keyById = new Map<number, string>();
   const clear = () => {
     keyById.clear();
     hosts.clear();
-    series.clear();
     lastLayouts.clear();
     layouts.clear();
   };
@@ -85,18 +85,8 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
   };
 
   const ensureSeries = (hostId: number, key: string): number => {
-    let keys = series.get(hostId);
-    if (keys === undefined) {
-      keys = new Map();
-      series.set(hostId, keys);
-    }
-    let id = keys.get(key);
-    if (id === undefined) {
-      const row = selectSeries.get(hostId, key) as { id: number } | undefined;
-      id = row?.id ?? Number(insertSeries.run(hostId, key).lastInsertRowid);
-      keys.set(key, id);
-    }
-    return id;
+    const row = selectSeries.get(hostId, key) as { id: number } | undefined;
+    return row?.id ?? Number(insertSeries.run(hostId, key).lastInsertRowid);
   };
 
   return {
@@ -124,9 +114,8 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
       if (recent !== undefined) {
         for (const layout of recent) if (sameKeys(layout.keys, samples)) return layout.id;
       }
-      const keys = samples.map((s) => s.key);
       const seen = new Set<string>();
-      for (const key of keys) {
+      for (const { key } of samples) {
         if (typeof key !== 'string' || parseSeriesKey(key) === undefined) {
           throw new TypeError(
             `history sample key must be a series key such as cpu_percent, got ${JSON.stringify(key)}`,
@@ -135,6 +124,8 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
         if (seen.has(key)) throw new TypeError(`history sample key ${key} comes twice in one report`);
         seen.add(key);
       }
+      // Shared with the hosts of the same shape: kept per host as long as its reports keep it.
+      const keys = sharedKeys(samples);
       const ids = keys.map((key) => ensureSeries(hostId, key));
       const blob = encodeLayout(ids);
       const row = selectLayoutId.get(hostId, blob) as { id: number } | undefined;
@@ -155,8 +146,6 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
       return ids;
     },
     findSeries: (hostId, key) => {
-      const cached = series.get(hostId)?.get(key);
-      if (cached !== undefined) return cached;
       return (selectSeries.get(hostId, key) as { id: number } | undefined)?.id;
     },
     seriesOf: (hostId) =>
