@@ -60,7 +60,8 @@ export interface ReportValues {
 interface KeptValues {
   atMs: number;
   keys: readonly string[];
-  values: Float64Array;
+  /** A plain array (of doubles): a `Float64Array` costs two objects and a buffer outside the heap for each host. */
+  values: number[];
   lines?: HostLines;
 }
 
@@ -212,11 +213,11 @@ export function createHubMetrics(deps: HubMetricsDeps): HubMetrics {
       latest.set(
         view.hostname,
         values === undefined
-          ? { atMs: -Infinity, keys: [], values: new Float64Array(0) }
+          ? { atMs: -Infinity, keys: [], values: [] }
           : {
               atMs: values.atMs,
               keys: Object.keys(values.values),
-              values: Float64Array.from(Object.values(values.values)),
+              values: Object.values(values.values),
             },
       );
     }
@@ -250,8 +251,7 @@ export function createHubMetrics(deps: HubMetricsDeps): HubMetrics {
         return;
       }
       const keys = sharedKeys(samples);
-      const values = new Float64Array(samples.length);
-      for (let i = 0; i < samples.length; i++) values[i] = samples[i]!.value;
+      const values = samples.map((s) => s.value);
       latest.set(entry.hostname, { atMs: entry.atMs, keys, values });
     },
     families(options = {}) {
@@ -264,7 +264,7 @@ export function createHubMetrics(deps: HubMetricsDeps): HubMetrics {
       const sorted = isSortedByName(views) ? views : [...views].sort((a, b) => compareNames(a.hostname, b.hostname));
       const n = sorted.length;
       const lines = new Array<HostLines>(n);
-      const values = new Array<Float64Array | undefined>(n);
+      const values = new Array<number[] | undefined>(n);
       const lastReportSeconds = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const view = sorted[i]!;
