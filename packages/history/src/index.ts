@@ -3,7 +3,14 @@ export { DEFAULT_HISTORY_SETTINGS, parseHistorySettings } from './history-config
 export type { ParamProblem, ParamResult, SeriesParams, SeriesParamsOptions } from './read-params.ts';
 export { MAX_SERIES_METRICS, MAX_SERIES_RANGE_MS, parseHostnameParam, parseSeriesParams } from './read-params.ts';
 export type { HistoryEntry, HistorySample, SampleTimeOptions } from './report-samples.ts';
-export { historyOfReport, samplesOfLegacy, samplesOfSample, sampleTimeMs, sharedKeys } from './report-samples.ts';
+export {
+  historyOfReport,
+  sameKeys,
+  samplesOfLegacy,
+  samplesOfSample,
+  sampleTimeMs,
+  sharedKeys,
+} from './report-samples.ts';
 export type { SeriesKeyParts } from './series-key.ts';
 export { MAX_SERIES_KEY_LENGTH, parseSeriesKey, seriesKey } from './series-key.ts';
 export type { SeriesPlan, SeriesRange } from './series-plan.ts';

@@ -1,6 +1,13 @@
 import type { ParsedReport, Sample } from '@janitor/protocol';
 import { describe, expect, it } from 'vitest';
-import { historyOfReport, samplesOfLegacy, samplesOfSample, sampleTimeMs, sharedKeys } from './report-samples.ts';
+import {
+  historyOfReport,
+  sameKeys,
+  samplesOfLegacy,
+  samplesOfSample,
+  sampleTimeMs,
+  sharedKeys,
+} from './report-samples.ts';
 
 const RECEIVED = Date.parse('2026-12-01T10:00:30Z');
 
@@ -119,6 +126,12 @@ describe('sharedKeys', () => {
     expect(b).toBe(a);
     expect(a).toEqual(['cpu_percent', 'disk_usage_percent@/']);
     expect(Object.isFrozen(a)).toBe(true);
+  });
+  it('sameKeys tells a report of the kept shape from one of another (order and length count)', () => {
+    const kept = sharedKeys(samplesOf('cpu_percent', 'load_1'));
+    expect(sameKeys(kept, samplesOf('cpu_percent', 'load_1'))).toBe(true);
+    expect(sameKeys(kept, samplesOf('load_1', 'cpu_percent'))).toBe(false);
+    expect(sameKeys(kept, samplesOf('cpu_percent'))).toBe(false);
   });
   it('gives other keys, or the same keys in another order, another array', () => {
     const a = sharedKeys(samplesOf('cpu_percent', 'memory_percent'));

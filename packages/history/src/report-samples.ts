@@ -139,3 +139,13 @@ export function sharedKeys(samples: readonly { key: string }[]): readonly string
   keyLists.set(signature, list);
   return list;
 }
+
+/**
+ * Whether `samples` carry `keys`, in order: a report of the same shape as the one whose keys a cache kept (see
+ * {@link sharedKeys}). Allocates nothing: called on every report.
+ */
+export function sameKeys(keys: readonly string[], samples: readonly { key: string }[]): boolean {
+  if (keys.length !== samples.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== samples[i]!.key) return false;
+  return true;
+}

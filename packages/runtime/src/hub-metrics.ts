@@ -1,5 +1,5 @@
 import type { HostAlertView } from '@janitor/alerting';
-import { sharedKeys } from '@janitor/history';
+import { sameKeys, sharedKeys } from '@janitor/history';
 import {
   type CounterChild,
   createCounter,
@@ -63,13 +63,6 @@ interface KeptValues {
   /** A plain array (of doubles): a `Float64Array` costs two objects and a buffer outside the heap for each host. */
   values: number[];
   lines?: HostLines;
-}
-
-/** Whether `samples` has `keys`, in order (a report of the same layout as the one before). */
-function sameKeys(keys: readonly string[], samples: ReportValues['samples']): boolean {
-  if (keys.length !== samples.length) return false;
-  for (let i = 0; i < keys.length; i++) if (keys[i] !== samples[i]!.key) return false;
-  return true;
 }
 
 /** Past this many hosts unknown to a scrape, their latest values are read in one query, not one each. */

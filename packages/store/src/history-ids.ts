@@ -1,4 +1,4 @@
-import { parseSeriesKey, sharedKeys } from '@janitor/history';
+import { parseSeriesKey, sameKeys, sharedKeys } from '@janitor/history';
 import type { StoreContext } from './database.ts';
 import { HOUR_BLOCKS, TEN_MINUTE_BLOCKS } from './history-block.ts';
 import { decodeLayout, encodeLayout } from './history-raw.ts';
@@ -162,9 +162,3 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
 
 /** How many layouts of each host are remembered. */
 const RECENT_LAYOUTS = 4;
-
-function sameKeys(keys: readonly string[], samples: readonly { key: string }[]): boolean {
-  if (keys.length !== samples.length) return false;
-  for (let i = 0; i < keys.length; i++) if (keys[i] !== samples[i]!.key) return false;
-  return true;
-}
