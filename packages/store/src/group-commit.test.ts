@@ -28,6 +28,96 @@ describe('createGroupCommit', () => {
     await expect(commit('c')).resolves.toBe('C');
   });
 
+  it('with spacingMs, holds the calls of the next turns until the spacing has passed, and commits them together', async () => {
+    const batches: number[][] = [];
+    const commit = createGroupCommit(
+      (inputs: readonly number[]) => {
+        batches.push([...inputs]);
+        return inputs;
+      },
+      { spacingMs: 40 },
+    );
+    await commit(1); // the first call: nothing to wait for
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const later = [commit(2)];
+    await nextTurn();
+    later.push(commit(3));
+    await nextTurn();
+    later.push(commit(4));
+    expect(batches).toEqual([[1]]); // still waiting for the spacing
+    expect(await Promise.all(later)).toEqual([2, 3, 4]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('with spacingMs, commits a call after a quiet spell in its own turn', async () => {
+    const batches: string[][] = [];
+    const commit = createGroupCommit(
+      (inputs: readonly string[]) => {
+        batches.push([...inputs]);
+        return inputs;
+      },
+      { spacingMs: 20 },
+    );
+    await commit('a');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const pending = commit('b');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([['a'], ['b']]);
+    await pending;
+  });
+
+  it('with spacingMs, commits at the end of the turn that brought the batch to maxBatch', async () => {
+    const batches: number[][] = [];
+    const commit = createGroupCommit(
+      (inputs: readonly number[]) => {
+        batches.push([...inputs]);
+        return inputs;
+      },
+      { spacingMs: 10_000, maxBatch: 3 },
+    );
+    await commit(0);
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const pending = [commit(1), commit(2)];
+    await nextTurn();
+    expect(batches).toEqual([[0]]); // two: still waiting
+    pending.push(commit(3));
+    await nextTurn();
+    expect(batches).toEqual([[0], [1, 2, 3]]);
+    await Promise.all(pending);
+  });
+
+  it('with spacingMs, stops spacing after two waits that no call joined (a caller awaiting each answer)', async () => {
+    const batches: number[][] = [];
+    const commit = createGroupCommit(
+      (inputs: readonly number[]) => {
+        batches.push([...inputs]);
+        return inputs;
+      },
+      { spacingMs: 30 },
+    );
+    await commit(1); // committed at once
+    const started = performance.now();
+    await commit(2); // waits for the spacing, alone
+    await commit(3); // again: the second wait that nothing joined
+    const waitedMs = performance.now() - started;
+    const next = commit(4); // not spaced any more: committed in its own turn
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1], [2], [3], [4]]);
+    expect(waitedMs).toBeGreaterThanOrEqual(50);
+    await next;
+  });
+
+  it('refuses a spacing that is not a number of milliseconds >= 0', () => {
+    for (const spacingMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createGroupCommit((inputs: readonly number[]) => inputs, { spacingMs })).toThrow(
+        /spacingMs must be a number of milliseconds >= 0/,
+      );
+    }
+    expect(() => createGroupCommit((inputs: readonly number[]) => inputs, { spacingMs: 5, maxBatch: 0 })).toThrow(
+      /maxBatch must be an integer >= 1, got 0/,
+    );
+  });
+
   it('writes a burst of outbox entries in one transaction: all of them or none', async () => {
     const store = openStore({ path: ':memory:' });
     try {

@@ -23,7 +23,18 @@ export interface HistoryOptions {
    * @default 'NORMAL'
    */
   keepSynchronous?: 'NORMAL' | 'FULL';
+  /**
+   * The least time between two of {@link History.keep}'s commits, in ms (createGroupCommit's `spacingMs`): the
+   * reports that come meanwhile share the next commit. A transaction has a fixed cost (BEGIN, COMMIT, the WAL's
+   * locks), so at 1,667 reports a second this is about 200 commits a second instead of 850, each report answered at
+   * most this much later (BENCHMARKS.md, "Hub scale"). 0 commits every turn of the event loop.
+   * @default 5
+   */
+  keepSpacingMs?: number;
 }
+
+/** {@link HistoryOptions.keepSpacingMs}'s default. */
+const DEFAULT_KEEP_SPACING_MS = 5;
 
 /** One report's values, for {@link History.appendMany}. */
 export interface HistoryAppend {
@@ -184,15 +195,18 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
   // The connection's setting, read once (2 = FULL): keep lowers it for its own commit only, outside any transaction.
   const storeSynchronous = Number(Object.values(db.prepare('PRAGMA synchronous').get() as object)[0]);
   const relax = (options.keepSynchronous ?? 'NORMAL') === 'NORMAL' && storeSynchronous > 1;
-  const keep = createGroupCommit((entries: readonly HistoryAppend[]) => {
-    if (!relax || !db.isOpen || db.isTransaction) return appendMany(entries);
-    db.exec('PRAGMA synchronous = NORMAL');
-    try {
-      return appendMany(entries);
-    } finally {
-      db.exec(`PRAGMA synchronous = ${storeSynchronous}`);
-    }
-  });
+  const keep = createGroupCommit(
+    (entries: readonly HistoryAppend[]) => {
+      if (!relax || !db.isOpen || db.isTransaction) return appendMany(entries);
+      db.exec('PRAGMA synchronous = NORMAL');
+      try {
+        return appendMany(entries);
+      } finally {
+        db.exec(`PRAGMA synchronous = ${storeSynchronous}`);
+      }
+    },
+    { spacingMs: options.keepSpacingMs ?? DEFAULT_KEEP_SPACING_MS },
+  );
   const decodeLatest = (hostId: number, row: LatestRow): LatestValues => {
     const order = ids.layout(row.layout);
     const view = valuesView(row.vals);
