@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { createGroupCommit, createTurn } from './group-commit.ts';
+import { createGroupCommit, createTurn, type GroupCommitOptions } from './group-commit.ts';
 import { openStore } from './store.ts';
+
+/** A group commit that records its batches and gives each input back. */
+function recording<T>(options?: GroupCommitOptions) {
+  const batches: T[][] = [];
+  const commit = createGroupCommit((inputs: readonly T[]) => {
+    batches.push([...inputs]);
+    return inputs;
+  }, options);
+  return { batches, commit };
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('createGroupCommit', () => {
   it('commits the calls of one turn together, each caller getting its own result', async () => {
@@ -29,16 +41,8 @@ describe('createGroupCommit', () => {
   });
 
   it('with spacingMs, holds the calls of the next turns until the spacing has passed, and commits them together', async () => {
-    const batches: number[][] = [];
-    const commit = createGroupCommit(
-      (inputs: readonly number[]) => {
-        batches.push([...inputs]);
-        return inputs;
-      },
-      { spacingMs: 40 },
-    );
+    const { batches, commit } = recording<number>({ spacingMs: 40 });
     await commit(1); // the first call: nothing to wait for
-    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
     const later = [commit(2)];
     await nextTurn();
     later.push(commit(3));
@@ -50,33 +54,18 @@ describe('createGroupCommit', () => {
   });
 
   it('with spacingMs, commits a call after a quiet spell in its own turn', async () => {
-    const batches: string[][] = [];
-    const commit = createGroupCommit(
-      (inputs: readonly string[]) => {
-        batches.push([...inputs]);
-        return inputs;
-      },
-      { spacingMs: 20 },
-    );
+    const { batches, commit } = recording<string>({ spacingMs: 20 });
     await commit('a');
     await new Promise((resolve) => setTimeout(resolve, 30));
     const pending = commit('b');
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     expect(batches).toEqual([['a'], ['b']]);
     await pending;
   });
 
   it('with spacingMs, commits at the end of the turn that brought the batch to maxBatch', async () => {
-    const batches: number[][] = [];
-    const commit = createGroupCommit(
-      (inputs: readonly number[]) => {
-        batches.push([...inputs]);
-        return inputs;
-      },
-      { spacingMs: 10_000, maxBatch: 3 },
-    );
+    const { batches, commit } = recording<number>({ spacingMs: 10_000, maxBatch: 3 });
     await commit(0);
-    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
     const pending = [commit(1), commit(2)];
     await nextTurn();
     expect(batches).toEqual([[0]]); // two: still waiting
@@ -87,21 +76,14 @@ describe('createGroupCommit', () => {
   });
 
   it('with spacingMs, stops spacing after two waits that no call joined (a caller awaiting each answer)', async () => {
-    const batches: number[][] = [];
-    const commit = createGroupCommit(
-      (inputs: readonly number[]) => {
-        batches.push([...inputs]);
-        return inputs;
-      },
-      { spacingMs: 30 },
-    );
+    const { batches, commit } = recording<number>({ spacingMs: 30 });
     await commit(1); // committed at once
     const started = performance.now();
     await commit(2); // waits for the spacing, alone
     await commit(3); // again: the second wait that nothing joined
     const waitedMs = performance.now() - started;
     const next = commit(4); // not spaced any more: committed in its own turn
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     expect(batches).toEqual([[1], [2], [3], [4]]);
     expect(waitedMs).toBeGreaterThanOrEqual(50);
     await next;
