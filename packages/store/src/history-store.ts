@@ -27,7 +27,7 @@ export interface HistoryOptions {
    * The least time between two of {@link History.keep}'s commits, in ms (createGroupCommit's `spacingMs`): the
    * reports that come meanwhile share the next commit. A transaction has a fixed cost (BEGIN, COMMIT, the WAL's
    * locks), so at 1,667 reports a second this is about 200 commits a second instead of 850, each report answered at
-   * most this much later (BENCHMARKS.md, "Hub scale"). 0 commits every turn of the event loop.
+   * most this much later (BENCHMARKS.md, "Spaced history commits"). 0 commits every turn of the event loop.
    * @default 5
    */
   keepSpacingMs?: number;
