@@ -137,6 +137,16 @@ describe('history.append and history.series (raw)', () => {
     expect(store.history.latest('a')).toEqual({ atMs: T0, values: { cpu_percent: 1 } });
   });
 
+  it('refuses a settle time or a keep spacing that is not a duration of 0 or more, naming the option', () => {
+    const path = join(dir, 'bad-options.db');
+    expect(() => openStore({ path, history: { settleMs: -1 } })).toThrow(
+      'history settleMs must be a duration of 0 or more, got -1',
+    );
+    expect(() => openStore({ path, history: { keepSpacingMs: Number.NaN } })).toThrow(
+      'history keepSpacingMs must be a duration of 0 or more, got NaN',
+    );
+  });
+
   it("reads back a host whose reports alternate between shapes (the original report and the agent's)", () => {
     const store = open();
     const legacy = (v: number) => [

@@ -132,9 +132,14 @@ interface LatestRow {
 export function createHistory(context: StoreContext, options: HistoryOptions = {}): History {
   const { db, guard, transaction } = context;
   const retention = Object.freeze(resolveRetention(options.retention));
-  const { settleMs = 60_000 } = options;
-  if (!Number.isFinite(settleMs) || settleMs < 0) {
-    throw new TypeError(`history settleMs must be a duration of 0 or more, got ${settleMs}`);
+  const { settleMs = 60_000, keepSpacingMs = DEFAULT_KEEP_SPACING_MS } = options;
+  for (const [name, value] of [
+    ['settleMs', settleMs],
+    ['keepSpacingMs', keepSpacingMs],
+  ] as const) {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new TypeError(`history ${name} must be a duration of 0 or more, got ${value}`);
+    }
   }
   const ids = createHistoryIds(context);
   const insertRaw = db.prepare(
@@ -205,7 +210,7 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
         db.exec(`PRAGMA synchronous = ${storeSynchronous}`);
       }
     },
-    { spacingMs: options.keepSpacingMs ?? DEFAULT_KEEP_SPACING_MS },
+    { spacingMs: keepSpacingMs },
   );
   const decodeLatest = (hostId: number, row: LatestRow): LatestValues => {
     const order = ids.layout(row.layout);
