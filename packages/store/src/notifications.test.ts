@@ -168,8 +168,8 @@ describe('the lookups use the indexes', () => {
   it.each([
     [
       'lastOfIncident',
-      `SELECT * FROM notification WHERE kind = 'alert' AND host = 'pi' AND alert_key = 'k' AND incident_start_ms = 1
-       ORDER BY posted_at_ms DESC, id DESC LIMIT 1`,
+      `SELECT * FROM notification WHERE kind = 'alert' AND host = CAST('pi' AS TEXT) AND alert_key = CAST('k' AS TEXT)
+       AND incident_start_ms = CAST(1 AS INTEGER) ORDER BY posted_at_ms DESC, id DESC LIMIT 1`,
       'notification_by_incident',
     ],
     ['about', `SELECT * FROM notification WHERE status_id = '1' ORDER BY id`, 'notification_by_status'],

@@ -100,7 +100,12 @@ const COLUMNS = `id, status_id AS statusId, url, posted_at_ms AS postedAtMs, par
   group_key AS groupKey, about`;
 
 // The predicate notification_by_incident is declared with (kind = 'alert'): kept in the query so the index is used.
-const OF_INCIDENT = `kind = 'alert' AND host = ? AND alert_key = ? AND incident_start_ms = ?`;
+// The parameters are cast to their columns' types: SQLite (3.54) otherwise makes the plan of these ORDER BY ... LIMIT
+// queries depend on the values bound, and prepares the statement again at every call (12 µs a lookup instead of 7,
+// ~90 µs in a busy hub: one per post, for its thread). The columns are STRICT TEXT and INTEGER: the casts change no
+// result.
+const OF_INCIDENT = `kind = 'alert' AND host = CAST(? AS TEXT) AND alert_key = CAST(? AS TEXT)
+  AND incident_start_ms = CAST(? AS INTEGER)`;
 
 /** The notification log of a store, over its connection. */
 export function createNotifications(context: StoreContext): Notifications {
