@@ -29,6 +29,14 @@ export interface HistoryIds {
   /** Moves a host's cursors. */
   setCursors(id: number, tenUntilMs: number, hourUntilMs: number): void;
   /**
+   * A time that no host's 10-minute cursor is past: a report at or after it cannot be late, and needs no look at its
+   * host's row. Read from the store at the first call and again after another connection committed (`PRAGMA
+   * data_version`); call it at the start of the transaction that uses it (no other connection commits meanwhile).
+   */
+  lateBefore(): number;
+  /** {@link HistoryIds.lateBefore} as last read, raised by the cursors this connection wrote since: no query. */
+  readonly lateBound: number;
+  /**
    * The layout of a report of `hostId` whose samples carry `keys` in this order, its series and the layout created
    * when new. The same keys as the host's previous report cost a comparison of strings.
    * @throws TypeError when a key is not a series key or comes twice
@@ -63,6 +71,8 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
   const selectLayoutId = db.prepare('SELECT id FROM history_layout WHERE host_id = ? AND series = ?');
   const insertLayout = db.prepare('INSERT INTO history_layout (host_id, series) VALUES (?, ?)');
   const selectLayout = db.prepare('SELECT series FROM history_layout WHERE id = ?');
+  const selectMaxTen = db.prepare('SELECT max(ten_until_ms) AS m FROM history_host');
+  const selectDataVersion = db.prepare('PRAGMA data_version');
 
   const hosts = new Map<string, number>();
   // Each host's latest layouts, newest first: a host whose reports alternate between shapes (the original's report
@@ -70,7 +80,15 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
   const lastLayouts = new Map<number, { keys: readonly string[]; id: number }[]>();
   const layouts = new Map<number, Int32Array>();
   const keyById = new Map<number, string>();
+  // lateBefore(): the highest 10-minute cursor of any host, as of `boundVersion` (undefined: read it again). Every
+  // cursor this connection writes raises it; a cursor only moves forward, so a bound too high is merely cautious.
+  let tenBound: number | undefined;
+  let boundVersion: number | undefined;
+  const raiseBound = (tenUntilMs: number) => {
+    if (tenBound !== undefined && tenUntilMs > tenBound) tenBound = tenUntilMs;
+  };
   const clear = () => {
+    tenBound = undefined;
     keyById.clear();
     hosts.clear();
     lastLayouts.clear();
@@ -100,6 +118,7 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
         const tenUntilMs = Math.floor(atMs / TEN_MINUTE_BLOCKS.spanMs) * TEN_MINUTE_BLOCKS.spanMs;
         const hourUntilMs = Math.floor(atMs / HOUR_BLOCKS.spanMs) * HOUR_BLOCKS.spanMs;
         id = Number(insertHost.run(hostname, tenUntilMs, hourUntilMs).lastInsertRowid);
+        raiseBound(tenUntilMs);
       }
       hosts.set(hostname, id);
       return id;
@@ -108,6 +127,18 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
     hostById: (id) => toHost(selectHostById.get(id)),
     setCursors: (id, tenUntilMs, hourUntilMs) => {
       updateCursors.run(tenUntilMs, hourUntilMs, id);
+      raiseBound(tenUntilMs);
+    },
+    lateBefore: () => {
+      const version = Number((selectDataVersion.get() as { data_version: number }).data_version);
+      if (tenBound === undefined || version !== boundVersion) {
+        boundVersion = version;
+        tenBound = (selectMaxTen.get() as { m: number | null }).m ?? Number.NEGATIVE_INFINITY;
+      }
+      return tenBound;
+    },
+    get lateBound() {
+      return tenBound ?? Number.POSITIVE_INFINITY;
     },
     ensureLayout: (hostId, samples) => {
       const recent = lastLayouts.get(hostId);

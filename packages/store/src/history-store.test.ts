@@ -436,6 +436,31 @@ describe('history.maintain: tiers', () => {
     expect(hours.metrics.cpu_percent!.avg[i]).toBeCloseTo((1770 + 1000) / 61, 4);
   });
 
+  it('knows a report is late when another connection tiered its time after this one last looked', () => {
+    const store = open();
+    // This connection learns the hosts' cursors (at T0) with its first report.
+    store.history.append('pi', T0 + 5_000, [{ key: 'cpu_percent', value: 1 }]);
+    const other = open();
+    fill(other, (2 * DAY) / MINUTE);
+    maintainAll(other, T0 + 2 * DAY);
+    expect(other.history.stats().lateRows).toBe(0);
+    // 00:05:30 was tiered by the other connection: late, though this one last saw the cursor at T0.
+    expect(store.history.append('pi', T0 + 5 * MINUTE + 30_000, [{ key: 'cpu_percent', value: 1000 }])).toBe(true);
+    expect(store.history.stats().lateRows).toBe(1);
+  });
+
+  it('knows a report is late behind a host created earlier in the same batch', () => {
+    const store = open();
+    // The host is new: its first report (07:00) puts its cursor at 06:00, so the 05:00 report after it is late.
+    expect(
+      store.history.appendMany([
+        { hostname: 'new', atMs: T0 + 7 * HOUR, samples: [{ key: 'cpu_percent', value: 1 }] },
+        { hostname: 'new', atMs: T0 + 5 * HOUR, samples: [{ key: 'cpu_percent', value: 2 }] },
+      ]),
+    ).toEqual([true, true]);
+    expect(store.history.stats().lateRows).toBe(1);
+  });
+
   it('tiers a host that was silent for days from its next report on, skipping the empty blocks', () => {
     const store = open();
     store.history.append('pi', T0 + MINUTE, [{ key: 'load_1', value: 1 }]);

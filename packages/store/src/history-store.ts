@@ -169,6 +169,7 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
   const count = (sql: string) => Number(Object.values(db.prepare(sql).get() as object)[0]);
 
   const values: number[] = [];
+  /** Keeps one report, in the caller's transaction, which called ids.lateBefore() first. */
   const appendOne = (hostname: string, atMs: number, samples: readonly HistorySample[]): boolean => {
     if (samples.length === 0) return false;
     const t = Math.round(atMs);
@@ -177,7 +178,9 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
     values.length = 0;
     for (const { value } of samples) values.push(value);
     if (Number(insertRaw.run(hostId, t, layoutId, encodeValues(values)).changes) === 0) return false;
-    insertLate.run(t, hostId, t);
+    // A report of now is after every host's cursor: only an older one needs its host's row to tell whether it is late.
+    // A host created by this batch has its cursor at or before the time of its first report, which raised the bound.
+    if (t < ids.lateBound) insertLate.run(t, hostId, t);
     return true;
   };
   const check = (hostname: string, atMs: number, samples: readonly HistorySample[]) => {
@@ -194,7 +197,10 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
   const appendMany = (entries: readonly HistoryAppend[]) => {
     for (const e of entries) check(e.hostname, e.atMs, e.samples);
     return guard('history.appendMany', () =>
-      transaction(() => entries.map((e) => appendOne(e.hostname, e.atMs, e.samples))),
+      transaction(() => {
+        ids.lateBefore();
+        return entries.map((e) => appendOne(e.hostname, e.atMs, e.samples));
+      }),
     );
   };
   // The connection's setting, read once (2 = FULL): keep lowers it for its own commit only, outside any transaction.
@@ -229,7 +235,12 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
   return {
     append: (hostname, atMs, samples) => {
       check(hostname, atMs, samples);
-      return guard('history.append', () => transaction(() => appendOne(hostname, atMs, samples)));
+      return guard('history.append', () =>
+        transaction(() => {
+          ids.lateBefore();
+          return appendOne(hostname, atMs, samples);
+        }),
+      );
     },
     appendMany,
     keep,
