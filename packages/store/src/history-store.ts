@@ -194,14 +194,15 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
     }
   };
 
+  /** Keeps checked reports in one transaction, the bound on late reports read at its start. */
+  const appendChecked = (entries: readonly HistoryAppend[]) =>
+    transaction(() => {
+      ids.lateBefore();
+      return entries.map((e) => appendOne(e.hostname, e.atMs, e.samples));
+    });
   const appendMany = (entries: readonly HistoryAppend[]) => {
     for (const e of entries) check(e.hostname, e.atMs, e.samples);
-    return guard('history.appendMany', () =>
-      transaction(() => {
-        ids.lateBefore();
-        return entries.map((e) => appendOne(e.hostname, e.atMs, e.samples));
-      }),
-    );
+    return guard('history.appendMany', () => appendChecked(entries));
   };
   // The connection's setting, read once (2 = FULL): keep lowers it for its own commit only, outside any transaction.
   const storeSynchronous = Number(Object.values(db.prepare('PRAGMA synchronous').get() as object)[0]);
@@ -235,12 +236,7 @@ export function createHistory(context: StoreContext, options: HistoryOptions = {
   return {
     append: (hostname, atMs, samples) => {
       check(hostname, atMs, samples);
-      return guard('history.append', () =>
-        transaction(() => {
-          ids.lateBefore();
-          return appendOne(hostname, atMs, samples);
-        }),
-      );
+      return guard('history.append', () => appendChecked([{ hostname, atMs, samples }])[0]!);
     },
     appendMany,
     keep,
