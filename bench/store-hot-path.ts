@@ -7,6 +7,10 @@
 //     (store.history.appendMany, durability 'background' as the hub opens its store). Wall time per report.
 // (b) The thread of a post: notifications.replyTarget (an incident's latest status), what the outbox worker asks before
 //     each post, on a log of 6 000 posts about 3 000 hosts. Wall time per call.
+// (c) History upkeep: passes of store.history.maintain (in steps of 10 ms, as the hub's upkeep takes them) over the
+//     fleet of (a), at a time when nothing is due for tiering: the first pass after the store was opened (which
+//     applies the retention to every host once) and the passes after it, what the hub does every minute. Wall time
+//     per pass and per host.
 // Each round is printed, then the median of the rounds.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +60,17 @@ try {
   }
   console.log(
     `history appends, ${hosts} hosts, 8 reports a transaction: ${appendUs.map((u) => u.toFixed(1)).join(', ')} µs a report (median ${median(appendUs).toFixed(1)})`,
+  );
+
+  const passMs: number[] = [];
+  for (let round = 0; round <= rounds; round++) {
+    const started = performance.now();
+    while (store.history.maintain({ nowMs: t + 60_000, maxRows: 1e9, budgetMs: 10 }).more);
+    passMs.push(performance.now() - started);
+  }
+  const [firstMs, ...laterMs] = passMs as [number, ...number[]];
+  console.log(
+    `history upkeep, ${hosts} hosts: first pass ${firstMs.toFixed(0)} ms (${((firstMs / hosts) * 1000).toFixed(1)} µs a host); later passes ${laterMs.map((ms) => ms.toFixed(0)).join(', ')} ms (median ${((median(laterMs) / hosts) * 1000).toFixed(2)} µs a host)`,
   );
 
   const t0 = Date.now() - 86_400_000;

@@ -24,8 +24,6 @@ export interface HistoryIds {
   ensureHost(hostname: string, atMs: number): number;
   /** The host's row, or undefined. */
   findHost(hostname: string): HistoryHost | undefined;
-  /** The host's row by id, or undefined. */
-  hostById(id: number): HistoryHost | undefined;
   /** Moves a host's cursors. */
   setCursors(id: number, tenUntilMs: number, hourUntilMs: number): void;
   /**
@@ -59,9 +57,6 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
   const { db } = context;
   const selectHost = db.prepare(
     'SELECT id, hostname, ten_until_ms AS tenUntilMs, hour_until_ms AS hourUntilMs FROM history_host WHERE hostname = ?',
-  );
-  const selectHostById = db.prepare(
-    'SELECT id, hostname, ten_until_ms AS tenUntilMs, hour_until_ms AS hourUntilMs FROM history_host WHERE id = ?',
   );
   const insertHost = db.prepare('INSERT INTO history_host (hostname, ten_until_ms, hour_until_ms) VALUES (?, ?, ?)');
   const updateCursors = db.prepare('UPDATE history_host SET ten_until_ms = ?, hour_until_ms = ? WHERE id = ?');
@@ -124,7 +119,6 @@ export function createHistoryIds(context: StoreContext): HistoryIds {
       return id;
     },
     findHost: (hostname) => toHost(selectHost.get(hostname)),
-    hostById: (id) => toHost(selectHostById.get(id)),
     setCursors: (id, tenUntilMs, hourUntilMs) => {
       updateCursors.run(tenUntilMs, hourUntilMs, id);
       raiseBound(tenUntilMs);

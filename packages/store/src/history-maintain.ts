@@ -46,11 +46,20 @@ export interface MaintainResult {
   freedPages: number;
 }
 
+/** A host as a call reads it: its id and tiering cursors (`ten_until_ms`, `hour_until_ms`). */
+interface HostCursors {
+  id: number;
+  ten: number;
+  hour: number;
+}
+
 /** One bounded step of tiering and retention, in one transaction. */
 export type HistoryMaintenance = (options?: MaintainOptions) => MaintainResult;
 
 /** Late reports merged per step. */
 const LATE_BATCH = 256;
+/** Host ids read per statement as a call goes through the hosts. */
+const HOST_BATCH = 128;
 /** Give free pages back once they are more than this share of the file, down to {@link KEEP_FREE_SHARE}. */
 const VACUUM_FREE_SHARE = 0.2;
 /** The free pages kept for reuse (the next days' points fill them without growing the file). */
@@ -73,7 +82,10 @@ export function createHistoryMaintenance(
 ): HistoryMaintenance {
   const { db, now, guard, transaction, path } = context;
   const { retention, settleMs } = options;
-  const selectNextHost = db.prepare('SELECT id FROM history_host WHERE id >= ? ORDER BY id LIMIT 1');
+  const selectHostsFrom = db.prepare(
+    'SELECT id, ten_until_ms AS ten, hour_until_ms AS hour FROM history_host WHERE id >= ? ORDER BY id LIMIT ?',
+  );
+  const selectAnyLate = db.prepare('SELECT EXISTS (SELECT 1 FROM history_late) AS any');
   const selectLate = db.prepare('SELECT t_ms AS t FROM history_late WHERE host_id = ? ORDER BY t_ms LIMIT ?');
   const deleteLate = db.prepare('DELETE FROM history_late WHERE host_id = ? AND t_ms = ?');
   const selectRawAt = db.prepare('SELECT layout_id AS layout, vals FROM history_raw WHERE host_id = ? AND t_ms = ?');
@@ -278,16 +290,28 @@ export function createHistoryMaintenance(
     };
     if (done?.ten !== tenLast) expireTier(TEN_MINUTE_BLOCKS.code, tenLast);
     if (done?.hour !== hourLast) expireTier(HOUR_BLOCKS.code, hourLast);
-    expiredTo.set(hostId, { raw: rawCut, ten: tenLast, hour: hourLast });
+    if (done === undefined) expiredTo.set(hostId, { raw: rawCut, ten: tenLast, hour: hourLast });
+    else {
+      done.raw = rawCut;
+      done.ten = tenLast;
+      done.hour = hourLast;
+    }
   }
 
-  /** Brings one host up to date. @returns false when the budget ran out first. */
-  function maintainHost(hostId: number, nowMs: number, r: MaintainResult, spent: () => boolean): boolean {
-    const host = ids.hostById(hostId);
-    if (host === undefined) return true;
-    let ten = host.tenUntilMs;
-    let hour = host.hourUntilMs;
-    for (;;) {
+  /**
+   * Brings one host, whose cursors are `host`, up to date; `lateAny` tells whether any host has late reports (most
+   * calls, none has: no lookup per host then). @returns false when the budget ran out first.
+   */
+  function maintainHost(
+    host: HostCursors,
+    nowMs: number,
+    r: MaintainResult,
+    spent: () => boolean,
+    lateAny: boolean,
+  ): boolean {
+    const hostId = host.id;
+    let { ten, hour } = host;
+    while (lateAny) {
       const late = selectLate.all(hostId, LATE_BATCH) as { t: number }[];
       if (late.length === 0) break;
       mergeLate(
@@ -369,19 +393,24 @@ export function createHistoryMaintenance(
     try {
       return guard('history.maintain', () =>
         transaction(() => {
+          // Nothing adds late reports during the call (reports are kept in transactions of their own).
+          const lateAny = (selectAnyLate.get() as { any: number }).any === 1;
           for (;;) {
-            const next = selectNextHost.get(cursor) as { id: number } | undefined;
-            if (next === undefined) break;
-            current = next.id;
-            if (!maintainHost(next.id, nowMs, r, spent)) {
-              cursor = next.id;
-              r.more = true;
-              return r;
-            }
-            cursor = next.id + 1;
-            if (spent()) {
-              r.more = true;
-              return r;
+            const hosts = selectHostsFrom.all(cursor, HOST_BATCH) as unknown as HostCursors[];
+            if (hosts.length === 0) break;
+            for (const host of hosts) {
+              const { id } = host;
+              current = id;
+              if (!maintainHost(host, nowMs, r, spent, lateAny)) {
+                cursor = id;
+                r.more = true;
+                return r;
+              }
+              cursor = id + 1;
+              if (spent()) {
+                r.more = true;
+                return r;
+              }
             }
           }
           // A pass over every host is complete: the next call starts another.
