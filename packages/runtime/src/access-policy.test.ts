@@ -74,3 +74,28 @@ describe('check with a session’s digest', () => {
     });
   });
 });
+
+describe('check by the sender’s network', () => {
+  it('gives each address the rights of its network, however many addresses it has seen, and for every scope', () => {
+    const tokenless = createAccessPolicy({ tokens: [], allowNetworks: ['203.0.113.0/24'] });
+    // More addresses than the policy remembers, each asked twice, in both orders of scope: what it remembers of one
+    // address must never answer for another, or for another scope.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 5000; i++) {
+        const a = i % 250;
+        const b = Math.floor(i / 250);
+        const priv = `10.${b}.${a}.1`;
+        const open = `198.51.${b}.${a}`;
+        const allowed = `203.0.113.${a}`;
+        const scopes = round === 0 ? (['admin', 'write'] as const) : (['write', 'admin'] as const);
+        for (const scope of scopes) {
+          expect(tokenless.check(priv, undefined, scope).allowed).toBe(scope !== 'admin');
+          expect(tokenless.check(open, undefined, scope).allowed).toBe(false);
+          expect(tokenless.check(allowed, undefined, scope).allowed).toBe(true);
+        }
+      }
+    }
+    expect(tokenless.check('::ffff:10.0.0.7', undefined, 'write').allowed).toBe(true);
+    expect(tokenless.check('127.0.0.1', undefined, 'admin').allowed).toBe(true);
+  });
+});
