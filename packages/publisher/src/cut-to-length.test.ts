@@ -47,6 +47,51 @@ describe('statusLength', () => {
       expect(statusLength(text, options)).toBe(expected);
     },
   );
+  it('counts what the segmenter counts, whatever joins code points into one grapheme', () => {
+    // Pieces that join their neighbours (CR LF, marks, joiners, modifiers, flags, jamo, prepended and spacing signs)
+    // next to pieces that do not: the counting without the segmenter must never disagree with it.
+    const pieces = [
+      'a',
+      ' ',
+      '\r',
+      '\n',
+      '≥',
+      '°',
+      '€',
+      '\u{1F534}',
+      '\u26A0',
+      '\uFE0F',
+      '\u200D',
+      '\u200C',
+      '\u0301',
+      '\u{1F3FD}',
+      '\u{1F1EB}',
+      '\u1100',
+      '\u1161',
+      '\u11A8',
+      '\uAC00',
+      '\u0915',
+      '\u093F',
+      '\u0E01',
+      '\u0E33',
+      '\u0600',
+      '\u0661',
+      '\u{E0061}',
+      '\u{1F44B}',
+      'ж',
+      '日',
+    ];
+    const text = fc.oneof(
+      fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((parts) => parts.join('')),
+      fc.string({ unit: 'binary', maxLength: 20 }).filter((s) => !s.includes('@') && !s.includes('http')),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(statusLength(t, { counting: 'graphemes' })).toBe(graphemes(t).length);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('cutToLength', () => {

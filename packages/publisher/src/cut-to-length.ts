@@ -53,7 +53,18 @@ interface Unit {
  */
 export function statusLength(text: string, options: LengthOptions = {}): number {
   const { spoilerText = '', counting = 'mastodon' } = options;
-  return plainLength(spoilerText, counting) + units(text, counting).reduce((sum, unit) => sum + unit.weight, 0);
+  return plainLength(spoilerText, counting) + weightOf(text, counting);
+}
+
+/** What `text` weighs: its links and mentions at their weight, the rest by {@link plainLength}. */
+function weightOf(text: string, counting: LengthCounting): number {
+  let weight = 0;
+  let last = 0;
+  for (const entity of entities(text, counting)) {
+    weight += plainLength(text.slice(last, entity.start), counting) + entity.weight;
+    last = entity.start + entity.text.length;
+  }
+  return weight + plainLength(text.slice(last), counting);
 }
 
 /**
@@ -66,9 +77,8 @@ export function statusLength(text: string, options: LengthOptions = {}): number 
 export function cutToLength(text: string, max: number, options: CutOptions = {}): string {
   const { spoilerText = '', counting = 'mastodon', ellipsis = '…' } = options;
   const budget = max - plainLength(spoilerText, counting);
+  if (weightOf(text, counting) <= budget) return text;
   const pieces = units(text, counting);
-  const total = pieces.reduce((sum, unit) => sum + unit.weight, 0);
-  if (total <= budget) return text;
 
   const room = budget - plainLength(ellipsis, counting);
   if (room < 0) return '';
@@ -157,8 +167,20 @@ function isNewline(text: string): boolean {
   return text.includes('\n');
 }
 
+/** ASCII without a carriage return: each character is one code point and one grapheme (CR LF is one grapheme). */
+const ONE_PER_CHARACTER = /^[^\r\u0080-\uffff]*$/;
+/**
+ * What may join a code point to its neighbour in one grapheme cluster (UAX #29): CR (of CR LF), extending marks,
+ * emoji modifiers, joiners and other format characters, spacing marks, the prepended signs, Hangul jamo and
+ * syllables, regional indicators (flags), and code points the engine does not know. Text without any is one grapheme
+ * per code point, which spares the segmenter: an alert's text (`≥`, `°`, an emoji) is counted without it.
+ */
+const MAY_JOIN =
+  /[\r\p{Grapheme_Extend}\p{Emoji_Modifier}\p{Mn}\p{Me}\p{Mc}\p{Cf}\p{Cn}\p{Co}\p{Regional_Indicator}\p{Script=Hangul}\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u0e33\u0eb3\u{110bd}\u{110cd}\u{111c2}\u{111c3}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}\u{11f02}]/u;
+
 function plainLength(text: string, counting: LengthCounting): number {
-  if (counting === 'code-points') return codePoints(text);
+  if (ONE_PER_CHARACTER.test(text)) return text.length;
+  if (counting === 'code-points' || !MAY_JOIN.test(text)) return codePoints(text);
   let n = 0;
   for (const _ of graphemes(text)) n++;
   return n;
