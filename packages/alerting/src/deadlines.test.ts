@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDeadlines } from './deadlines.ts';
 
@@ -48,5 +49,57 @@ describe('createDeadlines', () => {
     for (let i = 0; i < 100_000; i++) d.set(`host-${i}`, 1_000_000 + i * 10);
     expect(d.takeDue(1_000_025)).toEqual(['host-0', 'host-1', 'host-2']);
     expect(d.size).toBe(99_997);
+  });
+
+  it('takes a key pushed on many times once, at its last deadline, and one set earlier again at its earlier one', () => {
+    const d = createDeadlines(1000);
+    d.set('pi1', 1_000);
+    d.set('pi1', 61_000);
+    d.set('pi1', 121_000);
+    expect(d.takeDue(2_000)).toEqual([]);
+    expect(d.takeDue(61_500)).toEqual([]);
+    expect(d.takeDue(121_001)).toEqual(['pi1']);
+    d.set('pi2', 100_000);
+    d.set('pi2', 200_000);
+    d.set('pi2', 150_000);
+    d.set('pi2', 130_500);
+    expect(d.takeDue(130_000)).toEqual([]);
+    expect(d.takeDue(130_501)).toEqual(['pi2']);
+    expect(d.size).toBe(0);
+  });
+
+  it('takes what a plain map of deadlines says is due, whatever the order of sets, deletes and takes', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), key: fc.constantFrom('a', 'b', 'c', 'd'), at: fc.nat(20_000) }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom('a', 'b', 'c', 'd') }),
+      fc.record({ kind: fc.constant('take' as const), step: fc.nat(5_000) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), fc.constantFrom(1, 1000, 7000), (ops, bucketMs) => {
+        const d = createDeadlines(bucketMs);
+        const model = new Map<string, number>();
+        let now = 0;
+        for (const o of ops) {
+          if (o.kind === 'set') {
+            d.set(o.key, o.at);
+            model.set(o.key, o.at);
+          } else if (o.kind === 'delete') {
+            d.delete(o.key);
+            model.delete(o.key);
+          } else {
+            now += o.step;
+            const want = [...model].filter(([, at]) => at < now).map(([key]) => key);
+            const got = d.takeDue(now);
+            expect(new Set(got)).toEqual(new Set(want));
+            expect(got).toHaveLength(want.length);
+            const times = got.map((key) => model.get(key)!);
+            expect(times).toEqual([...times].sort((x, y) => x - y));
+            for (const key of want) model.delete(key);
+          }
+          expect(d.size).toBe(model.size);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -15,6 +15,10 @@ export interface Deadlines {
  * due costs the keys taken plus one look at each bucket, never a pass over every key. What a fleet of 100,000 hosts
  * reporting every minute needs to find its silent hosts every 30 s without stopping the event loop.
  *
+ * A deadline set later than the bucket its key sits in leaves the key there (a host's every report pushes its
+ * deadline on): the key moves on only when that bucket falls due, so a host reporting every minute with a silent time
+ * of three is moved once every three reports, not at each. A deadline set earlier moves its key at once.
+ *
  * @example
  * const silence = createDeadlines();
  * silence.set('pi1', lastReportMs + 180_000);
@@ -22,11 +26,22 @@ export interface Deadlines {
  */
 export function createDeadlines(bucketMs = 1000): Deadlines {
   const deadlines = new Map<string, number>();
+  /** The bucket each key sits in: its deadline's, or an earlier one. */
+  const placed = new Map<string, number>();
   const buckets = new Map<number, Set<string>>();
   const bucketOf = (atMs: number) => Math.floor(atMs / bucketMs);
 
-  function leaveBucket(key: string, atMs: number): void {
-    const bucket = bucketOf(atMs);
+  function place(key: string, bucket: number): void {
+    placed.set(key, bucket);
+    let keys = buckets.get(bucket);
+    if (keys === undefined) {
+      keys = new Set();
+      buckets.set(bucket, keys);
+    }
+    keys.add(key);
+  }
+
+  function leave(key: string, bucket: number): void {
     const keys = buckets.get(bucket);
     if (keys === undefined) return;
     keys.delete(key);
@@ -34,28 +49,23 @@ export function createDeadlines(bucketMs = 1000): Deadlines {
   }
 
   function remove(key: string): void {
-    const atMs = deadlines.get(key);
-    if (atMs === undefined) return;
     deadlines.delete(key);
-    leaveBucket(key, atMs);
+    const bucket = placed.get(key);
+    if (bucket === undefined) return;
+    placed.delete(key);
+    leave(key, bucket);
   }
 
   return {
     set(key, atMs) {
-      const before = deadlines.get(key);
       deadlines.set(key, atMs);
       const bucket = bucketOf(atMs);
-      // Set on every report: a host reporting again within the same second of its deadline stays where it is.
-      if (before !== undefined) {
-        if (bucketOf(before) === bucket) return;
-        leaveBucket(key, before);
+      const at = placed.get(key);
+      if (at !== undefined) {
+        if (at <= bucket) return;
+        leave(key, at);
       }
-      let keys = buckets.get(bucket);
-      if (keys === undefined) {
-        keys = new Set();
-        buckets.set(bucket, keys);
-      }
-      keys.add(key);
+      place(key, bucket);
     },
     delete: remove,
     takeDue(nowMs) {
@@ -64,8 +74,15 @@ export function createDeadlines(bucketMs = 1000): Deadlines {
       for (const [bucket, keys] of buckets) {
         if (bucket > last) continue;
         for (const key of keys) {
-          if (deadlines.get(key)! < nowMs) due.push(key);
+          const atMs = deadlines.get(key)!;
+          if (atMs < nowMs) due.push(key);
+          else if (bucketOf(atMs) !== bucket) {
+            // Its deadline moved on since it was placed here: on to its own bucket.
+            keys.delete(key);
+            place(key, bucketOf(atMs));
+          }
         }
+        if (keys.size === 0) buckets.delete(bucket);
       }
       due.sort((a, b) => deadlines.get(a)! - deadlines.get(b)!);
       for (const key of due) remove(key);
