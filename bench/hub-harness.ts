@@ -1,10 +1,10 @@
 // What the hub benchmarks (hub-ingest, hub-message, hub-memory, hub-rules) share: their command-line options, the
 // load generator (autocannon, typed), starting a server process and waiting until it answers, stopping it, and the
 // machine's load average around the run. Not a benchmark itself (bench/run.ts skips it).
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { HUB_NODE_FLAGS } from '@janitor/runtime';
 // @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
@@ -92,6 +92,20 @@ export interface Server {
   child: ChildProcess;
 }
 
+/** The CPUs servers are started on when the load generator is pinned ({@link pinLoadGenerator}): all of them. */
+let serverCpus: string | undefined;
+
+/**
+ * Pins this process's main thread, where the load generator runs, to the first CPU (`taskset`, from util-linux), and
+ * starts the servers after it on every CPU: a diagnostic, to see what the generator's thread (woken by every answer)
+ * costs the server it shares a 2-core machine with. Agents are other machines in a real fleet.
+ */
+export function pinLoadGenerator(): void {
+  // Counted before the pinning: it counts the CPUs this thread may run on.
+  serverCpus = `0-${availableParallelism() - 1}`;
+  execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+}
+
 export interface StartServerOptions {
   /** @default the repository's root */
   cwd?: string;
@@ -110,7 +124,11 @@ export async function startServer(
   port: number,
   options: StartServerOptions = {},
 ): Promise<Server> {
-  const child = spawn(process.execPath, command, {
+  const [file, ...argv] =
+    serverCpus === undefined
+      ? [process.execPath, ...command]
+      : ['taskset', '-c', serverCpus, process.execPath, ...command];
+  const child = spawn(file!, argv, {
     cwd: options.cwd ?? root,
     env: options.env ?? process.env,
     stdio: ['ignore', 'ignore', 'pipe'],

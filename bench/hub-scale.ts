@@ -5,7 +5,7 @@
 // RSS, and the store's size per host.
 //
 //   node bench/hub-scale.ts [--hosts 10000] [--rate 167] [--seconds 150] [--warmup 20] [--connections 64] [--hub PATH]
-//                           [--restart] [--echo]
+//                           [--restart] [--echo] [--pin-load]
 //
 // The load is paced and open loop (bench/paced-load.ts): report n is due at start + n / rate, evenly spaced, and
 // sent when due whatever the hub did with the earlier ones, as agents reporting on their own clocks do; its latency
@@ -21,6 +21,8 @@
 // `node -e 0` start is timed in the same run as the reference for the restart figure: `--restart` then restarts the
 // hub on the store it filled and times how long until it listens. `--echo` then runs the same load against the bare
 // Hono echo (the reference of the hub's benchmarks) and reports its CPU: what HTTP alone costs at this rate.
+// `--pin-load` pins the load generator (this process's main thread) to the first CPU and starts the hub (and the echo)
+// on all of them, to see what the generator's thread, woken by every answer, costs the hub on a 2-core machine.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +35,7 @@ import {
   hubMain,
   loadAverageLine,
   option,
+  pinLoadGenerator,
   type Server,
   startBareEcho,
   startServer,
@@ -170,6 +173,9 @@ const storeBytes = () =>
     }
   }, 0);
 
+const PIN_LOAD = args.includes('--pin-load');
+if (PIN_LOAD) pinLoadGenerator();
+
 let hub: Server | undefined;
 try {
   const port = await freePort();
@@ -224,7 +230,7 @@ try {
   console.log(`machine: ${await machine()}`);
   console.log(loadAverageLine());
   console.log(
-    `${HOSTS} hosts at ${RATE} reports/s (paced open-loop load, evenly spaced), ${CONNECTIONS} connections, ${SECONDS} s measured after ${WARMUP} s of warm-up; legacy and v2 in turn, ${CROSSING_SHARE * 100} % of hosts crossing on every other pass; dry run, log level warn, history on`,
+    `${HOSTS} hosts at ${RATE} reports/s (paced open-loop load, evenly spaced), ${CONNECTIONS} connections, ${SECONDS} s measured after ${WARMUP} s of warm-up; legacy and v2 in turn, ${CROSSING_SHARE * 100} % of hosts crossing on every other pass; dry run, log level warn, history on${PIN_LOAD ? '; the load generator pinned to CPU 0, the hub on all CPUs' : ''}`,
   );
   console.log(
     [
