@@ -106,6 +106,16 @@ export function pinLoadGenerator(): void {
   execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 }
 
+/**
+ * The program and arguments that run `node ...command` as a server (or its reference) is run: under `taskset` on
+ * every CPU once the load generator is pinned, so that it does not inherit the generator's CPU.
+ */
+export function nodeCommand(command: readonly string[]): [string, ...string[]] {
+  return serverCpus === undefined
+    ? [process.execPath, ...command]
+    : ['taskset', '-c', serverCpus, process.execPath, ...command];
+}
+
 export interface StartServerOptions {
   /** @default the repository's root */
   cwd?: string;
@@ -124,11 +134,8 @@ export async function startServer(
   port: number,
   options: StartServerOptions = {},
 ): Promise<Server> {
-  const [file, ...argv] =
-    serverCpus === undefined
-      ? [process.execPath, ...command]
-      : ['taskset', '-c', serverCpus, process.execPath, ...command];
-  const child = spawn(file!, argv, {
+  const [file, ...argv] = nodeCommand(command);
+  const child = spawn(file, argv, {
     cwd: options.cwd ?? root,
     env: options.env ?? process.env,
     stdio: ['ignore', 'ignore', 'pipe'],

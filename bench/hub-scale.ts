@@ -34,6 +34,7 @@ import {
   hubArgs,
   hubMain,
   loadAverageLine,
+  nodeCommand,
   option,
   pinLoadGenerator,
   type Server,
@@ -203,7 +204,7 @@ try {
 
   let restart = '';
   if (args.includes('--restart')) {
-    const bare = timeStart(process.execPath, ['-e', '0']);
+    const bare = timeStart(...nodeCommand(['-e', '0']));
     const port2 = await freePort();
     const t0 = performance.now();
     const again = await startServer('hub (restart)', hubArgs(hubMain, config, port2), port2);
@@ -255,7 +256,7 @@ try {
 }
 
 /** How long `command args` takes from spawn to exit, in ms. */
-function timeStart(command: string, commandArgs: string[]): Promise<number> {
+function timeStart(command: string, ...commandArgs: string[]): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, commandArgs, { stdio: 'ignore' });
