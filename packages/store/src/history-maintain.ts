@@ -74,6 +74,11 @@ const DAY_MS = HOUR_BLOCKS.spanMs;
  * 10-minute buckets, folds its complete days of 10-minute buckets into hour buckets, and deletes what is older than
  * each tier's retention (never what is not tiered yet). A pass over every host ends with an incremental vacuum when
  * free pages pile up.
+ *
+ * A pass also notes when any host it visited can next have work: its next 10-minute block settled, or a retention
+ * cut-off moving (both every 6 hours at most). Until then a call visits only the hosts created since (ids only grow),
+ * and none when there are none, unless late reports wait: a hub calling every minute reads its 100,000 hosts four
+ * times a day, not every minute.
  */
 export function createHistoryMaintenance(
   context: StoreContext,
@@ -118,10 +123,22 @@ export function createHistoryMaintenance(
   const pragma = (name: string) => Number(Object.values(db.prepare(`PRAGMA ${name}`).get() as object)[0]);
   const incrementalVacuum = pragma('auto_vacuum') === 2;
 
+  const selectMaxHostId = db.prepare('SELECT max(id) AS id FROM history_host');
+
   // The host the next call starts at; and per host the retention cut-offs already applied to its blocks.
   let cursor = 0;
   const expiredTo = new Map<number, { raw: number; ten: number; hour: number }>();
-  context.onRollback(() => expiredTo.clear());
+  // No host up to `visitedTo` has work before `idleUntil` (late reports aside); the pass under way (`pass`) gathers
+  // the same for the hosts it visits, from every host (`all`) or from the first host created after `visitedTo`.
+  let idleUntil = Number.NEGATIVE_INFINITY;
+  let visitedTo = 0;
+  let pass: { all: boolean; due: number; maxId: number } | undefined;
+  // A rollback undoes cursors this process moved: what the pass under way noted of them no longer holds.
+  context.onRollback(() => {
+    expiredTo.clear();
+    idleUntil = Number.NEGATIVE_INFINITY;
+    if (pass !== undefined) pass.due = Number.NEGATIVE_INFINITY;
+  });
 
   const decode = (data: Uint8Array, shape: BlockShape, seriesId: number, start: number): Buckets => {
     try {
@@ -300,7 +317,8 @@ export function createHistoryMaintenance(
 
   /**
    * Brings one host, whose cursors are `host`, up to date; `lateAny` tells whether any host has late reports (most
-   * calls, none has: no lookup per host then). @returns false when the budget ran out first.
+   * calls, none has: no lookup per host then). @returns false when the budget ran out first, else the time its next
+   * 10-minute block is settled (when it has tiering to do again).
    */
   function maintainHost(
     host: HostCursors,
@@ -308,7 +326,7 @@ export function createHistoryMaintenance(
     r: MaintainResult,
     spent: () => boolean,
     lateAny: boolean,
-  ): boolean {
+  ): number | false {
     const hostId = host.id;
     let { ten, hour } = host;
     while (lateAny) {
@@ -359,7 +377,14 @@ export function createHistoryMaintenance(
       if (spent()) return false;
     }
     expire(hostId, ten, hour, nowMs, r);
-    return true;
+    return ten + TEN_MINUTE_BLOCKS.spanMs + settleMs;
+  }
+
+  /** The first time after `nowMs` at which a retention cut-off of {@link expire} moves. */
+  function nextCutOff(nowMs: number): number {
+    const next = (sinceMs: number, stepMs: number) => (Math.floor((nowMs - sinceMs) / stepMs) + 1) * stepMs + sinceMs;
+    const span = TEN_MINUTE_BLOCKS.spanMs;
+    return Math.min(next(retention.rawMs, span), next(retention.tenMinutesMs, span), next(retention.hourMs, DAY_MS));
   }
 
   function vacuum(r: MaintainResult) {
@@ -395,17 +420,33 @@ export function createHistoryMaintenance(
         transaction(() => {
           // Nothing adds late reports during the call (reports are kept in transactions of their own).
           const lateAny = (selectAnyLate.get() as { any: number }).any === 1;
+          if (pass === undefined) {
+            // Between passes: every host while one may have work, else only those created since the last pass.
+            const all = lateAny || !(nowMs < idleUntil);
+            if (!all) {
+              const newest = (selectMaxHostId.get() as { id: number | null }).id ?? 0;
+              if (newest <= visitedTo) {
+                vacuum(r);
+                return r;
+              }
+            }
+            pass = { all, due: Number.POSITIVE_INFINITY, maxId: visitedTo };
+            cursor = all ? 0 : visitedTo + 1;
+          }
           for (;;) {
             const hosts = selectHostsFrom.all(cursor, HOST_BATCH) as unknown as HostCursors[];
             if (hosts.length === 0) break;
             for (const host of hosts) {
               const { id } = host;
               current = id;
-              if (!maintainHost(host, nowMs, r, spent, lateAny)) {
+              const due = maintainHost(host, nowMs, r, spent, lateAny);
+              if (due === false) {
                 cursor = id;
                 r.more = true;
                 return r;
               }
+              if (due < pass.due) pass.due = due;
+              if (id > pass.maxId) pass.maxId = id;
               cursor = id + 1;
               if (spent()) {
                 r.more = true;
@@ -413,7 +454,10 @@ export function createHistoryMaintenance(
               }
             }
           }
-          // A pass over every host is complete: the next call starts another.
+          // A pass is complete: no host it visited has work before its earliest due time or the next cut-off.
+          idleUntil = pass.all ? Math.min(pass.due, nextCutOff(nowMs)) : Math.min(idleUntil, pass.due);
+          visitedTo = pass.maxId;
+          pass = undefined;
           cursor = 0;
           current = undefined;
           vacuum(r);

@@ -402,6 +402,32 @@ describe('history.maintain: tiers', () => {
     expect(steps).toEqual([true, true, true]);
   });
 
+  it('after a pass, calls read no host until one has work: only hosts created since, and late reports', () => {
+    const store = open();
+    for (const host of ['a', 'b', 'c']) fill(store, 6 * 60 + 30, host);
+    expect(maintainAll(store, T0 + 6 * HOUR + MINUTE)).toMatchObject({ tenMinuteBlocks: 6 });
+    // Nothing is due before the next blocks settle (12 h) or a cut-off moves: a call with no budget is done at once,
+    // where visiting the hosts would stop after the first one.
+    expect(store.history.maintain({ nowMs: T0 + 7 * HOUR, budgetMs: 0 })).toEqual({
+      more: false,
+      rows: 0,
+      tenMinuteBlocks: 0,
+      hourBlocks: 0,
+      lateReports: 0,
+      expired: 0,
+      freedPages: 0,
+    });
+    // A host created since, whose first report is old: its block is due now, and it alone is visited.
+    fill(store, 60, 'new');
+    expect(maintainAll(store, T0 + 7 * HOUR)).toMatchObject({ tenMinuteBlocks: 2 });
+    // A late report of an old host is merged at once.
+    store.history.append('a', T0 + 30_000, [{ key: 'cpu_percent', value: 1000 }]);
+    expect(maintainAll(store, T0 + 7 * HOUR)).toMatchObject({ lateReports: 1 });
+    expect(store.history.maintain({ nowMs: T0 + 11 * HOUR, budgetMs: 0 })).toMatchObject({ more: false, rows: 0 });
+    // Once the next blocks settle, every host is visited again.
+    expect(maintainAll(store, T0 + 12 * HOUR + MINUTE)).toMatchObject({ tenMinuteBlocks: 3 * 2 });
+  });
+
   it('stops after budgetMs even when maxRows allows more', () => {
     const store = open();
     fill(store, (3 * DAY) / MINUTE);
