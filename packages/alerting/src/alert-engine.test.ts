@@ -167,6 +167,35 @@ describe('createAlertEngine', () => {
     expect(other.alerts.getHost<AlertState>('pi1').cpu_percent?.lastValue).toBe(97);
   });
 
+  it('a tick writes every last value kept in memory, at most a slice of hosts per commit', async () => {
+    const path = storePath();
+    const r = rig({ path });
+    const hosts = Array.from({ length: 2 * SEEN_SLICE + 50 }, (_, i) => `host-${i}`);
+    await Promise.all(hosts.map((host) => r.report(host, 93)));
+    r.clock.now += MINUTE;
+    await Promise.all(hosts.map((host) => r.report(host, 97)));
+    // Each commit of the tick: how many hosts' states it wrote.
+    const perCommit: number[] = [];
+    const { putHost } = r.store.alerts;
+    const transaction = r.store.transaction.bind(r.store);
+    let count = 0;
+    r.store.alerts.putHost = (...args: Parameters<typeof putHost>) => {
+      count++;
+      return putHost.apply(r.store.alerts, args);
+    };
+    r.store.transaction = <T>(fn: () => T): T => {
+      count = 0;
+      const result = transaction(fn);
+      perCommit.push(count);
+      return result;
+    };
+    await r.engine.tick();
+    // The states first (the report times fill the room they leave, then a commit of their own).
+    expect(perCommit).toEqual([SEEN_SLICE, SEEN_SLICE, 50, 0]);
+    const other = open(path);
+    for (const host of hosts) expect(other.alerts.getHost<AlertState>(host).cpu_percent?.lastValue).toBe(97);
+  });
+
   it('silences of the store apply from the start; one added later too; its end lets the post out', async () => {
     const path = storePath();
     const setup = open(path);

@@ -197,6 +197,12 @@ export const SEEN_SLICE = 100;
  */
 const SEEN_SPREAD_TICKS = 10;
 
+/** How far ahead of now a tick tidies the deadlines (two of the hub's 30 s ticks). */
+const TIDY_AHEAD_MS = 60_000;
+
+/** The most deadlines a tick tidies per turn of the event loop (about a millisecond). */
+const DEADLINE_SLICE = 2000;
+
 /** The key under which the first time each expected host was watched is kept (`kv`). */
 const EXPECTED_SINCE_KEY = 'alerts.expected_since';
 
@@ -435,7 +441,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     if (job.kind === 'tick') return runTick(job.now, batch);
     if (job.kind === 'ack') return runAck(job, batch);
     if (job.kind === 'seen') {
-      writeSeen(batch);
+      writeUnsaved(batch);
       return { queued: [], notifications: [] };
     }
     if (job.kind === 'forget') return { queued: [], notifications: [], forgotten: forgetHost(job.host, batch) };
@@ -633,14 +639,26 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   }
 
   /**
-   * Writes the report times kept in memory, at most {@link SEEN_SLICE} hosts per commit: a fleet of thousands would
-   * otherwise stop the event loop for the whole write. {@link AlertEngine.tick} commits the rest slice by slice.
+   * Writes what is kept in memory only, at most {@link SEEN_SLICE} hosts' worth per commit: first the states whose
+   * last values changed (each tick writes all of them, slice after slice), then report times with the room left. A
+   * fleet of thousands would otherwise stop the event loop for the whole write (1,500 hosts' states took 75 ms at
+   * 100,000 hosts). {@link AlertEngine.tick} commits the rest slice by slice. `skip` leaves out hosts the tick
+   * writes itself or forgot.
    */
-  function writeSeen(batch: Batch, kept: (host: string) => boolean = () => true): void {
+  function writeUnsaved(batch: Batch, skip: (host: string) => boolean = () => false): void {
+    const statesSlice: string[] = [];
+    for (const host of unsavedStates) {
+      if (statesSlice.length === SEEN_SLICE) break;
+      if (!skip(host)) statesSlice.push(host);
+    }
+    for (const host of statesSlice) store.alerts.putHost(host, batch.overlay.get(host) ?? states.get(host) ?? {});
+    batch.afterCommit.push(() => {
+      for (const host of statesSlice) unsavedStates.delete(host);
+    });
     const slice: string[] = [];
     for (const host of unsavedSeen) {
-      if (slice.length === SEEN_SLICE) break;
-      if (kept(host)) slice.push(host);
+      if (slice.length + statesSlice.length >= SEEN_SLICE) break;
+      if (!skip(host)) slice.push(host);
     }
     for (const host of slice) {
       const record = seen.get(host);
@@ -668,22 +686,22 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       ? checkSilence(now, silentStates, batch)
       : { next: silentStates, notifications: [] };
 
-    // The tick is also the flush: every host whose states differ from the store's is written.
-    const kept = (host: string) => overlay.get(host) !== FORGOTTEN;
-    const toWrite = new Set([...unsavedStates].filter(kept));
+    // The tick is also the flush: the hosts whose silence changed are written now, and every other host whose states
+    // differ from the store's from here on, a slice per commit (tick()).
+    const toWrite = new Set<string>();
     for (const host of new Set([...Object.keys(silentStates), ...Object.keys(next)])) {
       const before = statesOf(host);
       const after: States = { ...before };
       if (next[host] === undefined) delete after[HOST_SILENT_KEY];
       else after[HOST_SILENT_KEY] = next[host];
-      if (!sameStates(before, after, false)) toWrite.add(host);
+      if (!sameStates(before, after, false) || unsavedStates.has(host)) toWrite.add(host);
       overlay.set(host, after);
     }
-    for (const host of toWrite) store.alerts.putHost(host, statesOf(host));
+    for (const host of toWrite) if (overlay.get(host) !== FORGOTTEN) store.alerts.putHost(host, statesOf(host));
     afterCommit.push(() => {
       for (const host of toWrite) unsavedStates.delete(host);
     });
-    writeSeen(batch, kept);
+    writeUnsaved(batch, (host) => toWrite.has(host) || overlay.get(host) === FORGOTTEN);
 
     const posts = notifications.flatMap((n) => postsOf([n], n.hostname));
     const entries = posts.length === 0 ? [] : store.outbox.enqueueMany(posts);
@@ -753,13 +771,24 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     async tick() {
       const quota = Math.max(SEEN_SLICE, Math.ceil(unsavedSeen.size / SEEN_SPREAD_TICKS));
       const writtenBefore = seenWritten;
+      // The states to write are those unsaved now: a report meanwhile makes more, which the next tick writes.
+      let statesLeft = unsavedStates.size;
       const outcome = await run({ kind: 'tick', now: clock() });
-      // The report times the tick's own commit could not hold, a slice per turn of the event loop, up to the quota.
-      while (unsavedSeen.size > 0 && seenWritten - writtenBefore < quota) {
+      // What the tick's own commit could not hold, a slice per turn of the event loop: every unsaved state, and
+      // report times up to the quota.
+      for (;;) {
+        statesLeft = Math.min(statesLeft - SEEN_SLICE, unsavedStates.size);
+        if (statesLeft <= 0 && (unsavedSeen.size === 0 || seenWritten - writtenBefore >= quota)) break;
         await new Promise((resolve) => setImmediate(resolve));
-        const before = unsavedSeen.size;
+        const before = unsavedSeen.size + unsavedStates.size;
         await commit({ kind: 'seen' });
-        if (unsavedSeen.size >= before) break;
+        if (unsavedSeen.size + unsavedStates.size >= before) break;
+      }
+      // The hosts whose deadlines were pushed on by their reports move on now, a slice per turn, not all at once in
+      // the next tick's take.
+      const horizon = clock() + TIDY_AHEAD_MS;
+      while (silenceDue.tidy(horizon, DEADLINE_SLICE) || forgetDue.tidy(horizon, DEADLINE_SLICE)) {
+        await new Promise((resolve) => setImmediate(resolve));
       }
       return outcome;
     },

@@ -68,11 +68,27 @@ describe('createDeadlines', () => {
     expect(d.size).toBe(0);
   });
 
-  it('takes what a plain map of deadlines says is due, whatever the order of sets, deletes and takes', () => {
+  it('tidies the buckets up to a horizon a bucket at a time, within about maxKeys keys a call', () => {
+    const d = createDeadlines(1000);
+    for (let i = 0; i < 3; i++) d.set(`a${i}`, 1_500);
+    for (let i = 0; i < 3; i++) d.set(`b${i}`, 2_500);
+    for (let i = 0; i < 3; i++) d.set(`a${i}`, 9_000 + i);
+    // Bucket 1 (three keys pushed on to bucket 9), then bucket 2: four keys allow one bucket a call.
+    expect(d.tidy(3_000, 4)).toBe(true);
+    expect(d.tidy(3_000, 4)).toBe(false);
+    expect(d.tidy(3_000, 4)).toBe(false);
+    expect(d.takeDue(3_000)).toEqual(['b0', 'b1', 'b2']);
+    expect(d.tidy(9_500, 4)).toBe(false);
+    expect(d.takeDue(9_001)).toEqual(['a0']);
+    expect(d.takeDue(10_000)).toEqual(['a1', 'a2']);
+  });
+
+  it('takes what a plain map of deadlines says is due, whatever the order of sets, deletes, tidies and takes', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('set' as const), key: fc.constantFrom('a', 'b', 'c', 'd'), at: fc.nat(20_000) }),
       fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom('a', 'b', 'c', 'd') }),
       fc.record({ kind: fc.constant('take' as const), step: fc.nat(5_000) }),
+      fc.record({ kind: fc.constant('tidy' as const), ahead: fc.nat(20_000), maxKeys: fc.integer({ min: 1, max: 3 }) }),
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), fc.constantFrom(1, 1000, 7000), (ops, bucketMs) => {
@@ -86,6 +102,8 @@ describe('createDeadlines', () => {
           } else if (o.kind === 'delete') {
             d.delete(o.key);
             model.delete(o.key);
+          } else if (o.kind === 'tidy') {
+            d.tidy(now + o.ahead, o.maxKeys);
           } else {
             now += o.step;
             const want = [...model].filter(([, at]) => at < now).map(([key]) => key);
