@@ -408,15 +408,7 @@ describe('history.maintain: tiers', () => {
     expect(maintainAll(store, T0 + 6 * HOUR + MINUTE)).toMatchObject({ tenMinuteBlocks: 6 });
     // Nothing is due before the next blocks settle (12 h) or a cut-off moves: a call with no budget is done at once,
     // where visiting the hosts would stop after the first one.
-    expect(store.history.maintain({ nowMs: T0 + 7 * HOUR, budgetMs: 0 })).toEqual({
-      more: false,
-      rows: 0,
-      tenMinuteBlocks: 0,
-      hourBlocks: 0,
-      lateReports: 0,
-      expired: 0,
-      freedPages: 0,
-    });
+    expect(store.history.maintain({ nowMs: T0 + 7 * HOUR, budgetMs: 0 })).toMatchObject({ more: false, rows: 0 });
     // A host created since, whose first report is old: its block is due now, and it alone is visited.
     fill(store, 60, 'new');
     expect(maintainAll(store, T0 + 7 * HOUR)).toMatchObject({ tenMinuteBlocks: 2 });
