@@ -395,6 +395,18 @@ describe('forgetting hosts', () => {
     ).toEqual(['pi2']);
   });
 
+  it('a host forgotten in the same commit as a tick is not written back by it', async () => {
+    const r = rig();
+    await r.report('pi1', 93);
+    r.clock.now += MINUTE;
+    await r.report('pi1', 97);
+    // Forget and tick in the same turn: one group commit, the forget first.
+    const [forgotten] = await Promise.all([r.engine.forget('pi1'), r.engine.tick()]);
+    expect(forgotten).toBe(true);
+    expect(r.store.alerts.getSeen('pi1')).toBeUndefined();
+    expect(r.store.alerts.getHost<AlertState>('pi1')).toEqual({});
+  });
+
   it('alerting.forget_after drops a host away that long with one post in its silence thread', async () => {
     const r = rig({ alerting: { silent_after: '5m', forget_after: '2d', expected_hosts: ['vps'] } });
     await r.report('pi1', 10);

@@ -642,10 +642,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
    * Writes what is kept in memory only, at most {@link SEEN_SLICE} hosts' worth per commit: first the states whose
    * last values changed (each tick writes all of them, slice after slice), then report times with the room left. A
    * fleet of thousands would otherwise stop the event loop for the whole write (1,500 hosts' states took 75 ms at
-   * 100,000 hosts). {@link AlertEngine.tick} commits the rest slice by slice. `skip` leaves out hosts the tick
-   * writes itself or forgot.
+   * 100,000 hosts). {@link AlertEngine.tick} commits the rest slice by slice. Hosts forgotten in the batch are left
+   * out, and those `skip` names (the ones the tick writes itself).
    */
-  function writeUnsaved(batch: Batch, skip: (host: string) => boolean = () => false): void {
+  function writeUnsaved(batch: Batch, skipAlso: (host: string) => boolean = () => false): void {
+    const skip = (host: string) => batch.overlay.get(host) === FORGOTTEN || skipAlso(host);
     const statesSlice: string[] = [];
     for (const host of unsavedStates) {
       if (statesSlice.length === SEEN_SLICE) break;
@@ -701,7 +702,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     afterCommit.push(() => {
       for (const host of toWrite) unsavedStates.delete(host);
     });
-    writeUnsaved(batch, (host) => toWrite.has(host) || overlay.get(host) === FORGOTTEN);
+    writeUnsaved(batch, (host) => toWrite.has(host));
 
     const posts = notifications.flatMap((n) => postsOf([n], n.hostname));
     const entries = posts.length === 0 ? [] : store.outbox.enqueueMany(posts);
