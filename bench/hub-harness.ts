@@ -2,9 +2,9 @@
 // load generator (autocannon, typed), starting a server process and waiting until it answers, stopping it, and the
 // machine's load average around the run. Not a benchmark itself (bench/run.ts skips it).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, constants, loadavg, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { HUB_NODE_FLAGS } from '@janitor/runtime';
 // @ts-expect-error autocannon 9 ships no type declarations (the part used here is typed below).
@@ -104,6 +104,24 @@ export function pinLoadGenerator(): void {
   // Counted before the pinning: it counts the CPUs this thread may run on.
   serverCpus = `0-${availableParallelism() - 1}`;
   execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+}
+
+/**
+ * Gives every thread of this process (the load generator's, its collector's and thread pool's) the lowest scheduling
+ * priority (nice 19; threads started later inherit it), so that on a machine with few cores the scheduler runs the
+ * server's threads first whenever both want a core: the server is measured as on a machine of its own, the way a hub
+ * runs with its agents on other machines. Servers started before the call keep their priority; those started after
+ * it, and the commands they are compared with, inherit the lowest one. On Linux a priority belongs to a thread (the
+ * call sets each one, from `/proc/self/task`); elsewhere it sets the process's.
+ */
+export function yieldToServers(): void {
+  let threads: number[];
+  try {
+    threads = readdirSync('/proc/self/task').map(Number);
+  } catch {
+    threads = [process.pid];
+  }
+  for (const tid of threads) setPriority(tid, constants.priority.PRIORITY_LOW);
 }
 
 /**

@@ -5,7 +5,7 @@
 // RSS, and the store's size per host.
 //
 //   node bench/hub-scale.ts [--hosts 10000] [--rate 167] [--seconds 150] [--warmup 20] [--connections 64] [--hub PATH]
-//                           [--restart] [--echo] [--pin-load]
+//                           [--restart] [--echo] [--pin-load] [--same-priority]
 //
 // The load is paced and open loop (bench/paced-load.ts): report n is due at start + n / rate, evenly spaced, and
 // sent when due whatever the hub did with the earlier ones, as agents reporting on their own clocks do; its latency
@@ -21,6 +21,10 @@
 // `node -e 0` start is timed in the same run as the reference for the restart figure: `--restart` then restarts the
 // hub on the store it filled and times how long until it listens. `--echo` then runs the same load against the bare
 // Hono echo (the reference of the hub's benchmarks) and reports its CPU: what HTTP alone costs at this rate.
+// Once the hub (and the echo) run, the bench's own threads, the load generator's, take the lowest priority (nice 19):
+// on this 2-core machine the generator's thread, woken by every answer, would otherwise take the core the hub's main
+// thread waits for (a hub's agents are other machines). The servers started later (`--restart`'s hub and its
+// reference, the bare `node -e 0`) inherit it. `--same-priority` leaves every thread at the priority it started with.
 // `--pin-load` pins the load generator (this process's main thread) to the first CPU and starts the hub (and the echo)
 // on all of them, to see what the generator's thread, woken by every answer, costs the hub on a 2-core machine.
 import { execFileSync, spawn } from 'node:child_process';
@@ -42,6 +46,7 @@ import {
   startServer,
   stopServer,
   writeHubConfig,
+  yieldToServers,
 } from './hub-harness.ts';
 import { type PacedLoadResult, pacedLoad } from './paced-load.ts';
 import { fmt, machine } from './stats.ts';
@@ -177,11 +182,18 @@ const storeBytes = () =>
 const PIN_LOAD = args.includes('--pin-load');
 if (PIN_LOAD) pinLoadGenerator();
 
+const SAME_PRIORITY = args.includes('--same-priority');
+
 let hub: Server | undefined;
+// --echo: the reference, the bare Hono echo, started with the hub (so that both keep the normal priority) and loaded
+// after it.
+let echo: Server | undefined;
 try {
   const port = await freePort();
   const config = writeHubConfig(dir, ['alerting: { default_for: 0 }']);
   hub = await startServer('hub', ['--import', probe, ...hubArgs(hubMain, config, port)], port);
+  if (args.includes('--echo')) echo = await startBareEcho(await freePort());
+  if (!SAME_PRIORITY) yieldToServers();
   const pid = hub.child.pid!;
   const warm = await load(hub, WARMUP);
   hub.child.kill('SIGUSR2');
@@ -215,23 +227,20 @@ try {
 
   // --echo: the reference, the bare Hono echo under the same paced load (its warm-up, then its measured window).
   let reference = '';
-  if (args.includes('--echo')) {
-    const echo = await startBareEcho(await freePort());
-    try {
-      await load(echo, Math.min(WARMUP, 20));
-      const echoBefore = usage(echo.child.pid!);
-      const echoResult = await load(echo, SECONDS);
-      const echoS = (usage(echo.child.pid!).ticks - echoBefore.ticks) / TICKS_PER_S;
-      reference = `reference, the bare Hono echo under the same load: CPU ${fmt((echoS / echoResult.durationS) * 100)} % of one core, ${fmt((echoS * 1e6) / Math.max(1, echoResult.answered))} µs per report, latency p99 ${echoResult.latency.p99} ms`;
-    } finally {
-      await stopServer(echo);
-    }
+  if (echo) {
+    await load(echo, Math.min(WARMUP, 20));
+    const echoBefore = usage(echo.child.pid!);
+    const echoResult = await load(echo, SECONDS);
+    const echoS = (usage(echo.child.pid!).ticks - echoBefore.ticks) / TICKS_PER_S;
+    reference = `reference, the bare Hono echo under the same load: CPU ${fmt((echoS / echoResult.durationS) * 100)} % of one core, ${fmt((echoS * 1e6) / Math.max(1, echoResult.answered))} µs per report, latency p99 ${echoResult.latency.p99} ms`;
+    await stopServer(echo);
+    echo = undefined;
   }
 
   console.log(`machine: ${await machine()}`);
   console.log(loadAverageLine());
   console.log(
-    `${HOSTS} hosts at ${RATE} reports/s (paced open-loop load, evenly spaced), ${CONNECTIONS} connections, ${SECONDS} s measured after ${WARMUP} s of warm-up; legacy and v2 in turn, ${CROSSING_SHARE * 100} % of hosts crossing on every other pass; dry run, log level warn, history on${PIN_LOAD ? '; the load generator pinned to CPU 0, the hub on all CPUs' : ''}`,
+    `${HOSTS} hosts at ${RATE} reports/s (paced open-loop load, evenly spaced), ${CONNECTIONS} connections, ${SECONDS} s measured after ${WARMUP} s of warm-up; legacy and v2 in turn, ${CROSSING_SHARE * 100} % of hosts crossing on every other pass; dry run, log level warn, history on${PIN_LOAD ? '; the load generator pinned to CPU 0, the hub on all CPUs' : ''}; ${SAME_PRIORITY ? 'the load generator at the priority of the hub' : 'the load generator at the lowest priority (nice 19)'}`,
   );
   console.log(
     [
@@ -252,6 +261,7 @@ try {
   );
 } finally {
   if (hub) await stopServer(hub);
+  if (echo) await stopServer(echo);
   rmSync(dir, { recursive: true, force: true });
 }
 
